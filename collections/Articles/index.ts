@@ -1,0 +1,76 @@
+import { slugField, type CollectionConfig } from 'payload'
+
+import { authenticatedOrPublished } from '../../src/access/authenticatedOrPublished'
+import { isStaff } from '../../src/access/isStaff'
+import { ignoreDraftFlagForPublic } from '../../src/hooks/ignoreDraftFlagForPublic'
+import { jsonLdField } from '../../src/fields/jsonLd'
+import { publishedAtField } from '../../src/fields/publishedAt'
+import { seoFields } from '../../src/fields/seo'
+import { articleJsonLd } from '../../src/jsonld/article'
+import { copyAuthorName } from './hooks/copyAuthorName'
+
+export const Articles: CollectionConfig<'articles'> = {
+  slug: 'articles',
+  labels: { singular: 'Article', plural: 'Articles' },
+  // Front ends code against these names: keep them stable whatever the labels say.
+  graphQL: { singularName: 'Article', pluralName: 'Articles' },
+  admin: {
+    useAsTitle: 'title',
+    defaultColumns: ['title', '_status', 'publishedAt', 'updatedAt'],
+    group: 'Content',
+  },
+  defaultSort: '-publishedAt',
+  // List queries (and GraphQL at depth 0) return these for related documents.
+  defaultPopulate: { title: true, slug: true, excerpt: true, heroImage: true, publishedAt: true },
+  access: {
+    read: authenticatedOrPublished,
+    readVersions: isStaff,
+    create: isStaff,
+    update: isStaff,
+    delete: isStaff,
+  },
+  hooks: {
+    beforeOperation: [ignoreDraftFlagForPublic],
+    beforeChange: [copyAuthorName],
+  },
+  fields: [
+    { name: 'title', type: 'text', required: true, maxLength: 200 },
+    slugField(),
+    {
+      name: 'excerpt',
+      type: 'textarea',
+      maxLength: 300,
+      admin: { description: 'One or two sentences shown in lists, emails and search results.' },
+    },
+    { name: 'heroImage', type: 'upload', relationTo: 'media' },
+    { name: 'content', type: 'richText', required: true },
+    {
+      type: 'row',
+      fields: [
+        { name: 'conditions', type: 'relationship', relationTo: 'conditions', hasMany: true },
+        { name: 'services', type: 'relationship', relationTo: 'services', hasMany: true },
+      ],
+    },
+    seoFields(),
+    {
+      name: 'author',
+      type: 'relationship',
+      relationTo: 'users',
+      admin: { position: 'sidebar' },
+    },
+    {
+      name: 'authorName',
+      type: 'text',
+      admin: { position: 'sidebar', readOnly: true, description: 'Copied from the author on save.' },
+    },
+    publishedAtField(),
+    jsonLdField(articleJsonLd),
+  ],
+  versions: {
+    drafts: {
+      autosave: { interval: 800 },
+      schedulePublish: true,
+    },
+    maxPerDoc: 50,
+  },
+}

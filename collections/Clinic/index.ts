@@ -1,0 +1,105 @@
+import type { GlobalConfig, TextFieldSingleValidation } from 'payload'
+
+import { anyone } from '../../src/access/anyone'
+import { isAdmin } from '../../src/access/isAdmin'
+import { jsonLdField } from '../../src/fields/jsonLd'
+import { urlField } from '../../src/fields/url'
+import { clinicJsonLd } from '../../src/jsonld/clinic'
+
+const DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((day) => ({
+  label: day[0].toUpperCase() + day.slice(1),
+  value: day,
+}))
+
+const validateTimeOfDay: TextFieldSingleValidation = (value) =>
+  !value || /^([01]\d|2[0-3]):[0-5]\d$/.test(value) ? true : `"${value}" is not a time of day: use 24-hour HH:MM, e.g. 09:00.`
+
+const validateTimezone: TextFieldSingleValidation = (value) => {
+  if (!value) return 'A timezone is required (for example America/Chicago).'
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value })
+    return true
+  } catch {
+    return `"${value}" is not a known IANA timezone. Use a name such as America/Chicago or Europe/London.`
+  }
+}
+
+/** The clinic itself: one document, read by every front end, edited by admins only. */
+export const Clinic: GlobalConfig<'clinic'> = {
+  slug: 'clinic',
+  label: 'Clinic',
+  graphQL: { name: 'Clinic' },
+  admin: { group: 'Settings' },
+  access: { read: anyone, update: isAdmin },
+  fields: [
+    { name: 'name', type: 'text', required: true },
+    { name: 'tagline', type: 'text' },
+    urlField({ name: 'bookingUrl', required: true, admin: { description: 'Where "Book now" buttons go.' } }),
+    { name: 'phone', type: 'text' },
+    {
+      name: 'address',
+      type: 'group',
+      fields: [
+        { name: 'street', type: 'text' },
+        {
+          type: 'row',
+          fields: [
+            { name: 'city', type: 'text' },
+            { name: 'region', type: 'text', label: 'State / region' },
+            { name: 'postalCode', type: 'text' },
+            { name: 'country', type: 'text', defaultValue: 'US' },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'openingHours',
+      type: 'array',
+      fields: [
+        { name: 'days', type: 'select', hasMany: true, required: true, options: DAYS },
+        {
+          type: 'row',
+          fields: [
+            { name: 'opens', type: 'text', required: true, validate: validateTimeOfDay },
+            { name: 'closes', type: 'text', required: true, validate: validateTimeOfDay },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'timezone',
+      type: 'text',
+      required: true,
+      defaultValue: 'America/Chicago',
+      validate: validateTimezone,
+      admin: { description: 'IANA name. Scheduled publishing and newsletters use this timezone.' },
+    },
+    {
+      name: 'socialLinks',
+      type: 'array',
+      fields: [
+        {
+          name: 'platform',
+          type: 'select',
+          required: true,
+          options: ['facebook', 'instagram', 'youtube', 'linkedin', 'other'].map((value) => ({
+            label: value[0].toUpperCase() + value.slice(1),
+            value,
+          })),
+        },
+        urlField({ name: 'url', required: true }),
+      ],
+    },
+    {
+      name: 'medicalDisclaimer',
+      type: 'textarea',
+      admin: { description: 'Shown on condition pages and at the foot of every email.' },
+    },
+    {
+      name: 'mailingAddress',
+      type: 'textarea',
+      admin: { description: 'Physical mailing address printed in newsletter footers (required by anti-spam law).' },
+    },
+    jsonLdField(clinicJsonLd),
+  ],
+}

@@ -1,0 +1,41 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { CollectionConfig } from 'payload'
+
+import { anyone } from '../src/access/anyone'
+import { isStaff } from '../src/access/isStaff'
+
+const dirname = path.dirname(fileURLToPath(import.meta.url))
+
+export const Media: CollectionConfig<'media'> = {
+  slug: 'media',
+  admin: { group: 'Content' },
+  access: {
+    // Images are public once uploaded: front ends link them directly.
+    read: anyone,
+    create: isStaff,
+    update: isStaff,
+    delete: isStaff,
+  },
+  fields: [
+    {
+      name: 'alt',
+      type: 'text',
+      required: true,
+      admin: { description: 'Describe the image for people using screen readers.' },
+    },
+    { name: 'caption', type: 'text' },
+  ],
+  upload: {
+    staticDir: process.env.MEDIA_DIR || path.resolve(dirname, '../media'),
+    mimeTypes: ['image/*'],
+    focalPoint: true,
+    adminThumbnail: 'thumbnail',
+    imageSizes: [
+      { name: 'thumbnail', width: 300, height: 300 },
+      { name: 'card', width: 768, height: 512 },
+      { name: 'hero', width: 1920, height: 800 },
+      { name: 'og', width: 1200, height: 630 },
+    ],
+  },
+}

@@ -1,0 +1,83 @@
+import { slugField, type CollectionConfig } from 'payload'
+
+import { authenticatedOrPublished } from '../../src/access/authenticatedOrPublished'
+import { isStaff } from '../../src/access/isStaff'
+import { ignoreDraftFlagForPublic } from '../../src/hooks/ignoreDraftFlagForPublic'
+import { jsonLdField } from '../../src/fields/jsonLd'
+import { publishedAtField } from '../../src/fields/publishedAt'
+import { seoFields } from '../../src/fields/seo'
+import { urlField } from '../../src/fields/url'
+import { serviceJsonLd } from '../../src/jsonld/service'
+import { fillBookingUrl } from './hooks/fillBookingUrl'
+
+export const SERVICE_CATEGORIES = [
+  { label: 'Medical massage', value: 'medical' },
+  { label: 'Spa / relaxation massage', value: 'spa' },
+  { label: 'Facial', value: 'facial' },
+  { label: 'Pre/post-operative', value: 'pre-post-operative' },
+]
+
+export const Services: CollectionConfig<'services'> = {
+  slug: 'services',
+  labels: { singular: 'Service', plural: 'Services' },
+  graphQL: { singularName: 'Service', pluralName: 'Services' },
+  admin: {
+    useAsTitle: 'name',
+    defaultColumns: ['name', 'category', '_status', 'updatedAt'],
+    group: 'Content',
+  },
+  defaultSort: 'name',
+  defaultPopulate: { name: true, slug: true, category: true, summary: true },
+  access: {
+    read: authenticatedOrPublished,
+    readVersions: isStaff,
+    create: isStaff,
+    update: isStaff,
+    delete: isStaff,
+  },
+  hooks: {
+    beforeOperation: [ignoreDraftFlagForPublic],
+  },
+  fields: [
+    { name: 'name', type: 'text', required: true, maxLength: 120 },
+    slugField({ useAsSlug: 'name' }),
+    { name: 'category', type: 'select', required: true, options: SERVICE_CATEGORIES, defaultValue: 'medical' },
+    { name: 'summary', type: 'textarea', maxLength: 400 },
+    { name: 'description', type: 'richText' },
+    {
+      name: 'options',
+      type: 'array',
+      labels: { singular: 'Option', plural: 'Durations and prices' },
+      minRows: 1,
+      fields: [
+        {
+          type: 'row',
+          fields: [
+            { name: 'durationMinutes', label: 'Duration (minutes)', type: 'number', required: true, min: 15, max: 240 },
+            { name: 'price', label: 'Price (USD)', type: 'number', required: true, min: 0 },
+          ],
+        },
+      ],
+    },
+    urlField({
+      name: 'bookingUrl',
+      admin: { description: "Leave empty to use the clinic's booking link." },
+      hooks: { beforeChange: [fillBookingUrl] },
+    }),
+    { name: 'conditions', type: 'relationship', relationTo: 'conditions', hasMany: true, label: 'Conditions it addresses' },
+    {
+      name: 'insuranceDocumentation',
+      type: 'checkbox',
+      defaultValue: false,
+      label: 'Insurance documentation available',
+      admin: { description: 'The clinic can provide the paperwork patients need to claim this service.' },
+    },
+    seoFields(),
+    publishedAtField(),
+    jsonLdField(serviceJsonLd),
+  ],
+  versions: {
+    drafts: { autosave: { interval: 800 }, schedulePublish: true },
+    maxPerDoc: 50,
+  },
+}

@@ -1,0 +1,44 @@
+import type { CollectionConfig } from 'payload'
+
+import { isAdmin, isAdminField } from '../../src/access/isAdmin'
+import { isAdminOrSelf } from '../../src/access/isAdminOrSelf'
+import { hasRole, ROLES } from '../../src/access/roles'
+import { assignFirstUserAdmin } from './hooks/assignFirstUserAdmin'
+
+export const Users: CollectionConfig<'users'> = {
+  slug: 'users',
+  admin: {
+    useAsTitle: 'email',
+    defaultColumns: ['name', 'email', 'roles'],
+    group: 'Settings',
+  },
+  // API keys let a preview front end read drafts without a browser session.
+  auth: { useAPIKey: true },
+  access: {
+    admin: ({ req: { user } }) => hasRole(user, 'admin') || hasRole(user, 'editor'),
+    create: isAdmin,
+    read: isAdminOrSelf,
+    update: isAdminOrSelf,
+    delete: isAdmin,
+    unlock: isAdmin,
+  },
+  hooks: {
+    beforeChange: [assignFirstUserAdmin],
+  },
+  fields: [
+    { name: 'name', type: 'text' },
+    {
+      name: 'roles',
+      type: 'select',
+      hasMany: true,
+      options: ROLES.map((role) => ({ label: role[0].toUpperCase() + role.slice(1), value: role })),
+      defaultValue: ['editor'],
+      required: true,
+      saveToJWT: true,
+      // Only admins hand out roles, so an editor cannot promote themselves.
+      access: { create: isAdminField, update: isAdminField },
+      admin: { description: 'Admins manage users and clinic settings; editors write and publish content.' },
+    },
+  ],
+  timestamps: true,
+}

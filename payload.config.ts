@@ -1,0 +1,76 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+import { lexicalEditor } from '@payloadcms/richtext-lexical'
+import { buildConfig } from 'payload'
+import sharp from 'sharp'
+
+import { Articles } from './collections/Articles'
+import { Clinic } from './collections/Clinic'
+import { Conditions } from './collections/Conditions'
+import { Faqs } from './collections/Faqs'
+import { Media } from './collections/Media'
+import { Services } from './collections/Services'
+import { Users } from './collections/Users'
+import { chooseDatabase, databaseAdapter, DatabaseUriError, runMigrations } from './src/database'
+import { resolvePayloadSecret } from './src/secret'
+import { seedOnFirstRun } from './src/seed/seedOnFirstRun'
+import { getServerUrl } from './src/utilities/serverUrl'
+
+const dirname = path.dirname(fileURLToPath(import.meta.url))
+
+const database = (() => {
+  try {
+    return chooseDatabase(process.env.DATABASE_URI)
+  } catch (error) {
+    if (error instanceof DatabaseUriError) {
+      console.error(error.message)
+      process.exit(1)
+    }
+    throw error
+  }
+})()
+
+/** `CORS_ORIGINS`: comma-separated origins of the front ends allowed to call the API from a browser. */
+const allowedOrigins = [
+  getServerUrl(),
+  ...(process.env.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim().replace(/\/+$/, ''))
+    .filter(Boolean),
+]
+
+export default buildConfig({
+  serverURL: process.env.SERVER_URL?.trim() || undefined,
+  secret: resolvePayloadSecret(),
+  admin: {
+    user: Users.slug,
+    importMap: { baseDir: dirname },
+    meta: { titleSuffix: ' · Stevenson Clinic CMS' },
+  },
+  collections: [Articles, Conditions, Services, Faqs, Media, Users],
+  globals: [Clinic],
+  editor: lexicalEditor(),
+  db: databaseAdapter(database),
+  sharp,
+  cors: allowedOrigins,
+  csrf: allowedOrigins,
+  graphQL: {
+    // Deeply nested relationship queries are the cheapest way to hurt a GraphQL server.
+    maxComplexity: 1000,
+    disablePlaygroundInProduction: true,
+    schemaOutputFile: path.resolve(dirname, 'schema.graphql'),
+  },
+  typescript: {
+    outputFile: path.resolve(dirname, 'payload-types.ts'),
+  },
+  telemetry: false,
+  onInit: async (payload) => {
+    // SQLite schema comes from committed migrations only (see src/database.ts). In
+    // production `prodMigrations` has already run them during connect.
+    if (database.kind === 'sqlite' && process.env.NODE_ENV !== 'production') {
+      await runMigrations(payload)
+    }
+    await seedOnFirstRun(payload)
+  },
+})

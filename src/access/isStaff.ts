@@ -1,0 +1,7 @@
+import type { Access } from 'payload'
+
+import { hasRole } from './roles'
+
+/** Admins and editors: the people who write and edit content. */
+export const isStaff: Access = ({ req: { user } }) =>
+  hasRole(user, 'admin') || hasRole(user, 'editor')

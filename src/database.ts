@@ -1,0 +1,60 @@
+import fs from 'node:fs'
+import path from 'node:path'
+
+import { mongooseAdapter } from '@payloadcms/db-mongodb'
+import { sqliteAdapter } from '@payloadcms/db-sqlite'
+import type { DatabaseAdapterObj, Migration, Payload } from 'payload'
+
+import { migrations } from './migrations'
+
+export const DEFAULT_SQLITE_URL = 'file:./data/cms.db'
+
+export type DatabaseChoice = { kind: 'sqlite'; url: string } | { kind: 'mongodb'; url: string }
+
+export class DatabaseUriError extends Error {}
+
+/**
+ * `DATABASE_URI` unset or `file:` → the embedded SQLite default; `mongodb://` or
+ * `mongodb+srv://` → MongoDB. Anything else is refused with one line that says what works.
+ */
+export const chooseDatabase = (uri: string | undefined): DatabaseChoice => {
+  const value = uri?.trim()
+  if (!value) return { kind: 'sqlite', url: DEFAULT_SQLITE_URL }
+  if (value.startsWith('file:')) return { kind: 'sqlite', url: value }
+  if (value.startsWith('mongodb://') || value.startsWith('mongodb+srv://')) return { kind: 'mongodb', url: value }
+  const scheme = value.includes(':') ? value.slice(0, value.indexOf(':') + 1) : value
+  throw new DatabaseUriError(
+    `DATABASE_URI "${scheme}…" is not supported: use file:./path/to/cms.db (SQLite, the default when unset), mongodb://… or mongodb+srv://…`,
+  )
+}
+
+/** libsql does not create folders, and a newcomer's first run has no ./data yet. */
+const ensureSqliteFolder = (url: string) => {
+  const filePath = url.replace(/^file:(\/\/)?/, '').split('?')[0]
+  if (filePath && filePath !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(filePath)), { recursive: true })
+}
+
+export const databaseAdapter = (choice: DatabaseChoice): DatabaseAdapterObj => {
+  if (choice.kind === 'mongodb') {
+    return mongooseAdapter({ url: choice.url })
+  }
+  ensureSqliteFolder(choice.url)
+  return sqliteAdapter({
+    client: { url: choice.url },
+    // One schema path everywhere: committed migrations, never `push`. `npm start` runs them
+    // through `prodMigrations`; dev, tests and the seed run them in `onInit` (see
+    // payload.config.ts). After changing a collection: `npm run payload migrate:create`.
+    push: false,
+    prodMigrations: migrations,
+    // The app and the worker are separate processes on one file: WAL lets readers run
+    // while a writer commits, and the busy timeout makes writers queue instead of failing.
+    wal: true,
+    busyTimeout: 5000,
+  })
+}
+
+/** Applies the committed migrations that have not run yet; a no-op on an up-to-date database. */
+export const runMigrations = async (payload: Payload) => {
+  // The generated index types each migration's arguments precisely; `migrate` takes the loose shape.
+  await payload.db.migrate({ migrations: migrations as unknown as Migration[] })
+}

@@ -1,0 +1,20 @@
+import { convertLexicalToPlaintext } from '@payloadcms/richtext-lexical/plaintext'
+
+import { absoluteUrl, compact, SCHEMA_CONTEXT } from './shared'
+
+export const faqJsonLd = (doc: Record<string, any>) =>
+  compact({
+    '@context': SCHEMA_CONTEXT,
+    '@type': 'FAQPage',
+    url: absoluteUrl(`/faqs#faq-${doc.id ?? ''}`),
+    mainEntity: [
+      compact({
+        '@type': 'Question',
+        name: doc.question,
+        acceptedAnswer: compact({
+          '@type': 'Answer',
+          text: doc.answer?.root ? convertLexicalToPlaintext({ data: doc.answer }).trim() : undefined,
+        }),
+      }),
+    ],
+  })

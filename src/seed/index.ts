@@ -1,0 +1,232 @@
+import type { Payload, PayloadRequest } from 'payload'
+
+import { articles } from './data/articles'
+import { clinic } from './data/clinic'
+import { conditions } from './data/conditions'
+import { faqs } from './data/faqs'
+import { services } from './data/services'
+import { drawHeroImage } from './heroImage'
+import { createMarkdownConverter } from './lexical'
+
+export type SeedReport = Record<'conditions' | 'services' | 'articles' | 'faqs' | 'media', { created: number; existing: number }>
+
+const DAY = 24 * 60 * 60 * 1000
+
+/**
+ * Loads the demo content. Idempotent: each item is looked up by its natural key (slug,
+ * question, file name) and created only when missing, so a second run changes nothing
+ * and never overwrites what the owner has edited since.
+ */
+export const seed = async (payload: Payload, options: { req?: Partial<PayloadRequest> } = {}): Promise<SeedReport> => {
+  const log = (msg: string) => payload.logger.info(`[seed] ${msg}`)
+  const toLexical = await createMarkdownConverter(payload)
+  const common = { overrideAccess: true, depth: 0, req: options.req, context: { seeding: true } } as const
+  const report: SeedReport = {
+    conditions: { created: 0, existing: 0 },
+    services: { created: 0, existing: 0 },
+    articles: { created: 0, existing: 0 },
+    faqs: { created: 0, existing: 0 },
+    media: { created: 0, existing: 0 },
+  }
+
+  const findIdBy = async (collection: 'articles' | 'conditions' | 'services' | 'faqs', field: string, value: string) => {
+    const { docs } = await payload.find({
+      ...common,
+      collection,
+      where: { [field]: { equals: value } },
+      limit: 1,
+      draft: true,
+      pagination: false,
+      select: {},
+    })
+    return docs[0]?.id as number | string | undefined
+  }
+
+  log('clinic settings')
+  const currentClinic = await payload.findGlobal({ ...common, slug: 'clinic' })
+  if (!currentClinic?.name) {
+    await payload.updateGlobal({
+      ...common,
+      slug: 'clinic',
+      data: {
+        ...clinic,
+        openingHours: clinic.openingHours.map((row) => ({ ...row, days: [...row.days] })) as any,
+        socialLinks: clinic.socialLinks.map((link) => ({ ...link })) as any,
+        address: { ...clinic.address },
+      },
+    })
+  }
+
+  log(`${conditions.length} conditions`)
+  const conditionIds = new Map<string, number | string>()
+  const newConditions: string[] = []
+  for (const condition of conditions) {
+    const existing = await findIdBy('conditions', 'slug', condition.slug)
+    if (existing) {
+      conditionIds.set(condition.slug, existing)
+      report.conditions.existing++
+      continue
+    }
+    const created = await payload.create({
+      ...common,
+      collection: 'conditions',
+      draft: false,
+      data: {
+        _status: 'published',
+        name: condition.name,
+        slug: condition.slug,
+        generateSlug: false,
+        summary: condition.summary,
+        symptoms: condition.symptoms.map((symptom) => ({ symptom })),
+        commonCauses: condition.commonCauses.map((cause) => ({ cause })),
+        howMassageHelps: toLexical(condition.howMassageHelps),
+        techniques: [...condition.techniques],
+        citations: (condition.citations ?? []).map((citation) => ({ ...citation })),
+        medicalReview: {
+          reviewedBy: 'Clinic medical massage team',
+          credentials: 'Certified Medical Massage Practitioners',
+          lastReviewed: new Date().toISOString(),
+        },
+      },
+    })
+    conditionIds.set(condition.slug, created.id)
+    newConditions.push(condition.slug)
+    report.conditions.created++
+  }
+
+  const idsOf = (slugs: string[], ids: Map<string, number | string>) =>
+    slugs.map((slug) => ids.get(slug)).filter((id): id is number => id !== undefined)
+
+  log(`${services.length} services`)
+  const serviceIds = new Map<string, number | string>()
+  for (const service of services) {
+    const existing = await findIdBy('services', 'slug', service.slug)
+    if (existing) {
+      serviceIds.set(service.slug, existing)
+      report.services.existing++
+      continue
+    }
+    const created = await payload.create({
+      ...common,
+      collection: 'services',
+      draft: false,
+      data: {
+        _status: 'published',
+        name: service.name,
+        slug: service.slug,
+        generateSlug: false,
+        category: service.category,
+        summary: service.summary,
+        description: toLexical(service.description),
+        options: service.options.map((option) => ({ ...option })),
+        insuranceDocumentation: service.insuranceDocumentation,
+        conditions: idsOf(service.conditions, conditionIds),
+      },
+    })
+    serviceIds.set(service.slug, created.id)
+    report.services.created++
+  }
+
+  // Conditions and services point at each other: link the conditions created above now
+  // that their services exist.
+  for (const slug of newConditions) {
+    const condition = conditions.find((item) => item.slug === slug)!
+    await payload.update({
+      ...common,
+      collection: 'conditions',
+      id: conditionIds.get(slug)!,
+      draft: false,
+      data: { relatedServices: idsOf(condition.relatedServices, serviceIds) },
+    })
+  }
+
+  log(`${articles.length} articles with hero images`)
+  const now = Date.now()
+  for (const [index, article] of articles.entries()) {
+    const existing = await findIdBy('articles', 'slug', article.slug)
+    if (existing) {
+      report.articles.existing++
+      continue
+    }
+    const heroImage = await findOrCreateHeroImage(payload, common, article.slug, article.heroLabel, index, report)
+    const published = article.status === 'published'
+    await payload.create({
+      ...common,
+      collection: 'articles',
+      draft: !published,
+      data: {
+        _status: article.status,
+        title: article.title,
+        slug: article.slug,
+        generateSlug: false,
+        excerpt: article.excerpt,
+        content: toLexical(article.content),
+        heroImage,
+        conditions: idsOf(article.conditions, conditionIds),
+        services: idsOf(article.services, serviceIds),
+        authorName: 'Stevenson Clinic team',
+        seo: { title: article.seo?.title, description: article.seo?.description },
+        publishedAt: published ? new Date(now - (article.publishedDaysAgo ?? 1) * DAY).toISOString() : undefined,
+      },
+    })
+    report.articles.created++
+  }
+
+  log(`${faqs.length} FAQs`)
+  for (const faq of faqs) {
+    const existing = await findIdBy('faqs', 'question', faq.question)
+    if (existing) {
+      report.faqs.existing++
+      continue
+    }
+    await payload.create({
+      ...common,
+      collection: 'faqs',
+      draft: false,
+      data: {
+        _status: 'published',
+        question: faq.question,
+        answer: toLexical(faq.answer),
+        category: faq.category,
+        order: faq.order,
+        relatedConditions: idsOf(faq.conditions, conditionIds),
+        relatedServices: idsOf(faq.services, serviceIds),
+      },
+    })
+    report.faqs.created++
+  }
+
+  log(`done: ${JSON.stringify(report)}`)
+  return report
+}
+
+const findOrCreateHeroImage = async (
+  payload: Payload,
+  common: { overrideAccess: true; depth: 0; req?: Partial<PayloadRequest> },
+  slug: string,
+  label: string,
+  index: number,
+  report: SeedReport,
+) => {
+  const name = `seed-${slug}`
+  const { docs } = await payload.find({
+    ...common,
+    collection: 'media',
+    where: { filename: { like: name } },
+    limit: 1,
+    pagination: false,
+  })
+  if (docs[0]) {
+    report.media.existing++
+    return docs[0].id
+  }
+  const data = await drawHeroImage(label, index)
+  const media = await payload.create({
+    ...common,
+    collection: 'media',
+    data: { alt: `Illustration for the article about ${label.toLowerCase()}` },
+    file: { data, mimetype: 'image/jpeg', name: `${name}.jpg`, size: data.length },
+  })
+  report.media.created++
+  return media.id
+}

@@ -1,0 +1,64 @@
+import { GRAPHQL_POST, REST_DELETE, REST_GET, REST_PATCH, REST_POST } from '@payloadcms/next/routes'
+
+import config from '../../payload.config'
+
+const BASE = 'http://localhost:3000'
+
+const rest = { GET: REST_GET(config), POST: REST_POST(config), PATCH: REST_PATCH(config), DELETE: REST_DELETE(config) }
+const graphql = GRAPHQL_POST(config)
+
+export type Credentials = { token?: string; apiKey?: string }
+
+const authHeaders = (credentials?: Credentials): Record<string, string> => {
+  if (credentials?.token) return { Authorization: `JWT ${credentials.token}` }
+  if (credentials?.apiKey) return { Authorization: `users API-Key ${credentials.apiKey}` }
+  return {}
+}
+
+/**
+ * Calls the same route handlers Next.js mounts at /api/[...slug], with a standard
+ * Request: the full REST stack (auth, access, validation, serialisation) without a server.
+ */
+export const api = async (
+  method: keyof typeof rest,
+  pathAndQuery: string,
+  options: { body?: unknown; credentials?: Credentials; headers?: Record<string, string> } = {},
+) => {
+  const url = new URL(`/api${pathAndQuery}`, BASE)
+  const slug = url.pathname.replace(/^\/api\//, '').split('/').map(decodeURIComponent)
+  const request = new Request(url, {
+    method,
+    headers: {
+      ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      ...authHeaders(options.credentials),
+      ...options.headers,
+    },
+    body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+  })
+  const response = await rest[method](request, { params: Promise.resolve({ slug }) })
+  const text = await response.text()
+  let json: any
+  try {
+    json = JSON.parse(text)
+  } catch {
+    json = undefined
+  }
+  return { status: response.status, json, text, headers: response.headers }
+}
+
+export const gql = async (query: string, variables?: Record<string, unknown>, credentials?: Credentials) => {
+  const request = new Request(`${BASE}/api/graphql`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...authHeaders(credentials) },
+    body: JSON.stringify({ query, variables }),
+  })
+  const response = await graphql(request)
+  const json: any = await response.json()
+  return { status: response.status, json }
+}
+
+export const login = async (email: string, password: string): Promise<string> => {
+  const { status, json } = await api('POST', '/users/login', { body: { email, password } })
+  if (status !== 200) throw new Error(`login failed for ${email}: ${status} ${JSON.stringify(json)}`)
+  return json.token
+}
