@@ -1,14 +1,58 @@
-import type { Field, FieldHook } from 'payload'
+import { createDataloaderCacheKey, type CollectionSlug, type Field, type FieldHook, type PayloadRequest } from 'payload'
 
-export type JsonLdBuilder = (doc: Record<string, any>) => Record<string, unknown>
+/** Returns the related documents the reader may see, whether the value arrived populated or as IDs. */
+export type RelatedDocs = <T extends Record<string, any>>(
+  collection: CollectionSlug,
+  value: unknown,
+  select: Record<string, true>,
+) => Promise<T[]>
+
+export type JsonLdBuilder = (doc: Record<string, any>, related: RelatedDocs) => Promise<Record<string, unknown>>
+
+/**
+ * Related documents come through Payload's per-request DataLoader: a list of ten articles
+ * costs one batched query per related collection, and access control applies, so a draft
+ * condition's name never leaks into a public article's JSON-LD.
+ *
+ * `select` is required, and must not include `jsonLd`: conditions and services point at
+ * each other, and a related document computing its own JSON-LD would wait on the very
+ * batch that is loading it (a DataLoader cycle that never settles).
+ */
+const relatedDocsFor =
+  (req: PayloadRequest): RelatedDocs =>
+  async (collection, value, select) => {
+    const values = Array.isArray(value) ? value : value ? [value] : []
+    const docs = await Promise.all(
+      values.map((item) => {
+        if (typeof item === 'object' && item !== null) return item
+        return req.payloadDataLoader.load(
+          createDataloaderCacheKey({
+            collectionSlug: collection,
+            currentDepth: 0,
+            depth: 0,
+            docID: item,
+            draft: false,
+            fallbackLocale: req.fallbackLocale,
+            locale: req.locale,
+            overrideAccess: false,
+            select,
+            showHiddenFields: false,
+            transactionID: req.transactionID,
+            // req carries undefined where the key's type says null; the key serialises both alike.
+          } as Parameters<typeof createDataloaderCacheKey>[0]),
+        )
+      }),
+    )
+    return docs.filter(Boolean)
+  }
 
 /**
  * A computed, read-only schema.org JSON-LD object. `virtual` means it has no column: it
- * is built on every read from the document itself (no extra queries), so it can never
- * go stale and costs nothing to store.
+ * is built on every read from the document itself, so it can never go stale.
  */
 export const jsonLdField = (build: JsonLdBuilder): Field => {
-  const computeJsonLd: FieldHook = ({ data, siblingData }) => build({ ...(data ?? {}), ...(siblingData ?? {}) })
+  const computeJsonLd: FieldHook = ({ data, siblingData, req }) =>
+    build({ ...(data ?? {}), ...(siblingData ?? {}) }, relatedDocsFor(req))
   return {
     name: 'jsonLd',
     type: 'json',

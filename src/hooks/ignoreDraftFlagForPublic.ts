@@ -6,7 +6,8 @@ import type { CollectionBeforeOperationHook } from 'payload'
  * hides, and the published document would vanish with it. Anonymous readers get the
  * published documents, as if they had not asked for drafts.
  */
-export const ignoreDraftFlagForPublic: CollectionBeforeOperationHook = ({ args, operation, req }) => {
+// Typed for any slug: the same rule is shared by every collection with drafts.
+export const ignoreDraftFlagForPublic: CollectionBeforeOperationHook<any> = ({ args, operation, req }) => {
   if (operation === 'read' && !req.user && args.draft) return { ...args, draft: false }
   return args
 }

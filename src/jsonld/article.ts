@@ -1,19 +1,24 @@
-import { absoluteUrl, clinicId, compact, mediaUrl, populated, SCHEMA_CONTEXT } from './shared'
+import type { JsonLdBuilder } from '../fields/jsonLd'
+import { absoluteUrl, clinicId, compact, MEDIA_URL, mediaUrl, NAME_ONLY, SCHEMA_CONTEXT } from './shared'
 
-export const articleJsonLd = (doc: Record<string, any>) =>
-  compact({
+export const articleJsonLd: JsonLdBuilder = async (doc, related) => {
+  const [heroImage] = await related<{ url?: string }>('media', doc.heroImage, MEDIA_URL)
+  const [seoImage] = heroImage ? [] : await related<{ url?: string }>('media', doc.seo?.image, MEDIA_URL)
+  const conditions = await related<{ name?: string }>('conditions', doc.conditions, NAME_ONLY)
+  return compact({
     '@context': SCHEMA_CONTEXT,
     '@type': 'BlogPosting',
     '@id': absoluteUrl(`/articles/${doc.slug ?? ''}#article`),
     url: absoluteUrl(`/articles/${doc.slug ?? ''}`),
     headline: doc.seo?.title || doc.title,
     description: doc.seo?.description || doc.excerpt,
-    image: mediaUrl(doc.heroImage) ?? mediaUrl(doc.seo?.image),
+    image: mediaUrl(heroImage ?? seoImage),
     datePublished: doc.publishedAt ?? undefined,
     dateModified: doc.updatedAt ?? undefined,
     author: doc.authorName ? { '@type': 'Person', name: doc.authorName } : { '@id': clinicId() },
     publisher: { '@id': clinicId() },
-    about: populated<{ name?: string }>(doc.conditions)
+    about: conditions
       .filter((condition) => condition.name)
       .map((condition) => ({ '@type': 'MedicalCondition', name: condition.name })),
   })
+}

@@ -1,3 +1,4 @@
+import type { JsonLdBuilder } from '../fields/jsonLd'
 import { getServerUrl } from '../utilities/serverUrl'
 import { clinicId, compact, SCHEMA_CONTEXT } from './shared'
 
@@ -11,7 +12,7 @@ const DAY_NAMES: Record<string, string> = {
   sunday: 'Sunday',
 }
 
-export const clinicJsonLd = (doc: Record<string, any>) => {
+export const clinicJsonLd: JsonLdBuilder = async (doc) => {
   const address = doc.address ?? {}
   return compact({
     '@context': SCHEMA_CONTEXT,

@@ -1,12 +1,13 @@
 import { TECHNIQUES } from '../fields/techniques'
-import { absoluteUrl, clinicId, compact, populated, SCHEMA_CONTEXT } from './shared'
+import type { JsonLdBuilder } from '../fields/jsonLd'
+import { absoluteUrl, clinicId, compact, NAME_ONLY, SCHEMA_CONTEXT } from './shared'
 
 const techniqueLabel = (value: string) => TECHNIQUES.find((technique) => technique.value === value)?.label ?? value
 
-export const conditionJsonLd = (doc: Record<string, any>) => {
+export const conditionJsonLd: JsonLdBuilder = async (doc, related) => {
   const url = absoluteUrl(`/conditions/${doc.slug ?? ''}`)
   const review = doc.medicalReview ?? {}
-  const services = populated<{ name?: string }>(doc.relatedServices).filter((service) => service.name)
+  const services = (await related<{ name?: string }>('services', doc.relatedServices, NAME_ONLY)).filter((service) => service.name)
   return compact({
     '@context': SCHEMA_CONTEXT,
     '@type': 'MedicalWebPage',

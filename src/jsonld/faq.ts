@@ -1,8 +1,9 @@
+import type { JsonLdBuilder } from '../fields/jsonLd'
 import { convertLexicalToPlaintext } from '@payloadcms/richtext-lexical/plaintext'
 
 import { absoluteUrl, compact, SCHEMA_CONTEXT } from './shared'
 
-export const faqJsonLd = (doc: Record<string, any>) =>
+export const faqJsonLd: JsonLdBuilder = async (doc) =>
   compact({
     '@context': SCHEMA_CONTEXT,
     '@type': 'FAQPage',

@@ -1,6 +1,8 @@
-import { absoluteUrl, clinicId, compact, populated, SCHEMA_CONTEXT } from './shared'
+import type { JsonLdBuilder } from '../fields/jsonLd'
+import { absoluteUrl, clinicId, compact, NAME_ONLY, SCHEMA_CONTEXT } from './shared'
 
-export const serviceJsonLd = (doc: Record<string, any>) => {
+export const serviceJsonLd: JsonLdBuilder = async (doc, related) => {
+  const conditions = await related<{ name?: string }>('conditions', doc.conditions, NAME_ONLY)
   const url = absoluteUrl(`/services/${doc.slug ?? ''}`)
   return compact({
     '@context': SCHEMA_CONTEXT,
@@ -12,7 +14,7 @@ export const serviceJsonLd = (doc: Record<string, any>) => {
     provider: { '@id': clinicId() },
     relevantSpecialty: doc.category === 'medical' || doc.category === 'pre-post-operative' ? 'PhysicalTherapy' : undefined,
     medicineSystem: 'WesternConventional',
-    indication: populated<{ name?: string }>(doc.conditions)
+    indication: conditions
       .filter((condition) => condition.name)
       .map((condition) => ({ '@type': 'MedicalCondition', name: condition.name })),
     offers: (doc.options ?? [])

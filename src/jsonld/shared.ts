@@ -7,16 +7,13 @@ export const clinicId = (): string => `${getServerUrl()}/#clinic`
 
 export const absoluteUrl = (path: string): string => `${getServerUrl()}${path.startsWith('/') ? '' : '/'}${path}`
 
-/** A relationship is an ID at depth 0 and a document above it; only documents carry names. */
-export const populated = <T extends Record<string, any>>(value: unknown): T[] =>
-  (Array.isArray(value) ? value : value ? [value] : []).filter(
-    (item): item is T => typeof item === 'object' && item !== null,
-  )
+/** What JSON-LD needs of related documents (never their own jsonLd: see src/fields/jsonLd.ts). */
+export const NAME_ONLY = { name: true } as const
+export const MEDIA_URL = { url: true, filename: true } as const
 
-export const mediaUrl = (media: unknown): string | undefined => {
-  const [doc] = populated<{ url?: string | null }>(media)
-  if (!doc?.url) return undefined
-  return doc.url.startsWith('http') ? doc.url : absoluteUrl(doc.url)
+export const mediaUrl = (media: { url?: string | null } | undefined): string | undefined => {
+  if (!media?.url) return undefined
+  return media.url.startsWith('http') ? media.url : absoluteUrl(media.url)
 }
 
 /** Drop undefined, null, empty strings and empty arrays so the output stays valid and tidy. */

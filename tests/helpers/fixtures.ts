@@ -28,7 +28,8 @@ export const PASSWORD = 'correct-horse-battery-staple'
 export const createStaff = async (payload: Payload) => {
   const admin = await payload.create({
     collection: 'users',
-    data: { email: 'owner@clinic.test', password: PASSWORD, name: 'Clinic Owner' },
+    // Asks for 'editor' on purpose: the first account is made admin whatever it asks for.
+    data: { email: 'owner@clinic.test', password: PASSWORD, name: 'Clinic Owner', roles: ['editor'] },
   })
   const editor = await payload.create({
     collection: 'users',

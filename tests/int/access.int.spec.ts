@@ -33,7 +33,7 @@ beforeAll(async () => {
   ids.draftService = draftService.id
   const condition = await payload.create({
     collection: 'conditions',
-    data: { _status: 'published', name: 'Frozen shoulder', summary: 'Stiff, painful shoulder.', relatedServices: [draftService.id] },
+    data: { _status: 'published', name: 'Frozen shoulder', slug: 'frozen-shoulder', summary: 'Stiff, painful shoulder.', relatedServices: [draftService.id] },
   })
   ids.condition = condition.id
   const draftCondition = await payload.create({
@@ -45,7 +45,7 @@ beforeAll(async () => {
 
   const published = await payload.create({
     collection: 'articles',
-    data: { _status: 'published', title: 'Published Article', content: richText('Public words.'), conditions: [condition.id] },
+    data: { _status: 'published', title: 'Published Article', slug: 'published-article', content: richText('Public words.'), conditions: [condition.id] },
   })
   ids.published = published.id
   // A newer, unpublished draft of a published article: the public must keep seeing the old title.

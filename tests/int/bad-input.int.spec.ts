@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import { chooseDatabase, DatabaseUriError } from '../../src/database'
+import { createStaff, PASSWORD, richText } from '../helpers/fixtures'
+import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
+
+let ctx: TestPayload
+let http: typeof import('../helpers/http')
+let token: string
+
+beforeAll(async () => {
+  ctx = await startTestPayload('bad-input')
+  http = await import('../helpers/http')
+  await createStaff(ctx.payload)
+  token = await http.login('editor@clinic.test', PASSWORD)
+})
+
+afterAll(async () => {
+  if (ctx) await stopTestPayload(ctx)
+})
+
+const fieldErrors = (json: any): Array<{ path: string; message: string }> => json?.errors?.[0]?.data?.errors ?? []
+
+describe('bad input gets a 400 with field errors, never a 500', () => {
+  it('missing title', async () => {
+    const response = await http.api('POST', '/articles', { body: { content: richText('x'), _status: 'published' }, credentials: { token } })
+    expect(response.status).toBe(400)
+    expect(fieldErrors(response.json).map((error) => error.path)).toContain('title')
+  })
+
+  it('duplicate slug', async () => {
+    const body = { title: 'Carpal tunnel relief', slug: 'carpal-tunnel-relief', content: richText('x'), _status: 'published' }
+    expect((await http.api('POST', '/articles', { body, credentials: { token } })).status).toBe(201)
+    const duplicate = await http.api('POST', '/articles', { body: { ...body, title: 'Another' }, credentials: { token } })
+    expect(duplicate.status).toBe(400)
+    expect(fieldErrors(duplicate.json).map((error) => error.path)).toContain('slug')
+    const count = await ctx.payload.count({ collection: 'articles', where: { slug: { equals: 'carpal-tunnel-relief' } } })
+    expect(count.totalDocs).toBe(1)
+  })
+
+  it('invalid URLs', async () => {
+    for (const bookingUrl of ['not a url', 'javascript:alert(1)', '/relative/path']) {
+      const response = await http.api('POST', '/services', {
+        body: { name: `Bad ${bookingUrl}`, category: 'medical', options: [{ durationMinutes: 60, price: 100 }], bookingUrl, _status: 'published' },
+        credentials: { token },
+      })
+      expect(response.status, bookingUrl).toBe(400)
+      const [error] = fieldErrors(response.json)
+      expect(error.path).toBe('bookingUrl')
+      expect(error.message).toMatch(/http/)
+    }
+  })
+
+  it('wrong types, unknown options and malformed JSON', async () => {
+    const wrongType = await http.api('POST', '/services', {
+      body: { name: 'Typed', category: 'medical', options: [{ durationMinutes: 'sixty', price: 100 }], _status: 'published' },
+      credentials: { token },
+    })
+    expect(wrongType.status).toBe(400)
+    const unknownCategory = await http.api('POST', '/services', {
+      body: { name: 'Category', category: 'tattoo', options: [{ durationMinutes: 60, price: 1 }], _status: 'published' },
+      credentials: { token },
+    })
+    expect(unknownCategory.status).toBe(400)
+    const malformed = await http.api('POST', '/articles', { body: '{"title": ', credentials: { token }, headers: { 'Content-Type': 'application/json' } })
+    expect(malformed.status).toBeGreaterThanOrEqual(400)
+    expect(malformed.status).toBeLessThan(500)
+  })
+
+  it('clinic settings validate times and timezones', async () => {
+    const adminToken = await http.login('owner@clinic.test', PASSWORD)
+    const response = await http.api('POST', '/globals/clinic', {
+      body: { name: 'Clinic', bookingUrl: 'https://example.com', timezone: 'Mars/Olympus', openingHours: [{ days: ['monday'], opens: '9am', closes: '17:00' }] },
+      credentials: { token: adminToken },
+    })
+    expect(response.status).toBe(400)
+    const paths = fieldErrors(response.json).map((error) => error.path)
+    expect(paths).toContain('timezone')
+    expect(paths).toContain('openingHours.0.opens')
+  })
+
+  it('unknown ids answer 404', async () => {
+    expect((await http.api('GET', '/articles/999999', { credentials: { token } })).status).toBe(404)
+    expect((await http.api('PATCH', '/articles/999999', { body: { title: 'x' }, credentials: { token } })).status).toBe(404)
+  })
+})
+
+describe('GraphQL limits', () => {
+  it('refuses queries above the complexity limit before running them', async () => {
+    const nested = 'docs { title conditions { name relatedServices { name conditions { name relatedServices { name } } } } }'
+    const query = `{ ${Array.from({ length: 60 }, (_, i) => `a${i}: Articles(limit: 100) { ${nested} }`).join(' ')} }`
+    const { status, json } = await http.gql(query)
+    // GraphQL over HTTP answers validation errors with 200 for application/json clients.
+    expect(status).toBeLessThan(500)
+    expect(json.data).toBeUndefined()
+    expect(json.errors[0].message).toMatch(/exceeds the maximum complexity of 1000/)
+  })
+})
+
+describe('DATABASE_URI', () => {
+  it('selects SQLite by default and for file:, MongoDB for mongodb:// and mongodb+srv://', () => {
+    expect(chooseDatabase(undefined)).toEqual({ kind: 'sqlite', url: 'file:./data/cms.db' })
+    expect(chooseDatabase('  ')).toEqual({ kind: 'sqlite', url: 'file:./data/cms.db' })
+    expect(chooseDatabase('file:/tmp/x.db').kind).toBe('sqlite')
+    expect(chooseDatabase('mongodb://mongo:27017/cms?replicaSet=rs0').kind).toBe('mongodb')
+    expect(chooseDatabase('mongodb+srv://cluster.example.net/cms').kind).toBe('mongodb')
+  })
+
+  it('refuses other schemes with one line naming the accepted forms', () => {
+    expect(() => chooseDatabase('postgres://user:secret@host/db')).toThrow(DatabaseUriError)
+    try {
+      chooseDatabase('postgres://user:secret@host/db')
+    } catch (error) {
+      const message = (error as Error).message
+      expect(message).not.toContain('\n')
+      expect(message).not.toContain('secret')
+      expect(message).toMatch(/file:.*mongodb:\/\/.*mongodb\+srv:\/\//)
+    }
+  })
+})
