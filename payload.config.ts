@@ -47,6 +47,8 @@ export default buildConfig({
     user: Users.slug,
     importMap: { baseDir: dirname },
     meta: { titleSuffix: ' · Stevenson Clinic CMS' },
+    // Gravatar is a third-party request per page view; the clinic's staff don't need it.
+    avatar: 'default',
   },
   collections: [Articles, Conditions, Services, Faqs, Media, Users],
   globals: [Clinic],

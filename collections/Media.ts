@@ -1,11 +1,9 @@
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+
 import type { CollectionConfig } from 'payload'
 
 import { anyone } from '../src/access/anyone'
 import { isStaff } from '../src/access/isStaff'
-
-const dirname = path.dirname(fileURLToPath(import.meta.url))
 
 export const Media: CollectionConfig<'media'> = {
   slug: 'media',
@@ -27,7 +25,9 @@ export const Media: CollectionConfig<'media'> = {
     { name: 'caption', type: 'text' },
   ],
   upload: {
-    staticDir: process.env.MEDIA_DIR || path.resolve(dirname, '../media'),
+    // Relative to where the app runs (the repo root, or /app in the container), not to this
+    // file: Next bundles it elsewhere. MEDIA_DIR moves uploads to a volume.
+    staticDir: process.env.MEDIA_DIR || path.resolve('media'),
     mimeTypes: ['image/*'],
     focalPoint: true,
     adminThumbnail: 'thumbnail',

@@ -1,0 +1,107 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+
+export const ROOT = path.resolve(import.meta.dirname, '../..')
+
+export const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = net.createServer()
+    server.unref()
+    server.on('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+
+export type RunningServer = {
+  url: string
+  port: number
+  dir: string
+  databaseUri: string
+  env: NodeJS.ProcessEnv
+  output: () => string
+  stop: () => Promise<void>
+}
+
+/**
+ * Starts the production build (`npm start`, i.e. `next start`) on a fresh SQLite file, the
+ * way a user runs it. Needs `npm run build` first.
+ */
+export const startProductionServer = async (name: string): Promise<RunningServer> => {
+  if (!fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) {
+    throw new Error('No production build: run `npm run build` before the e2e tests.')
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cms-e2e-${name}-`))
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const databaseUri = `file:${path.join(dir, 'cms.db')}`
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    PORT: String(port),
+    SERVER_URL: url,
+    DATABASE_URI: databaseUri,
+    MEDIA_DIR: path.join(dir, 'media'),
+    PAYLOAD_SECRET: 'e2e-secret-0123456789abcdef0123456789',
+  }
+  let log = ''
+  const child: ChildProcess = spawn('npx', ['next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  })
+  child.stdout!.on('data', (chunk) => (log += chunk))
+  child.stderr!.on('data', (chunk) => (log += chunk))
+
+  const stop = async () => {
+    if (child.exitCode === null) {
+      process.kill(-child.pid!, 'SIGTERM')
+      await new Promise((resolve) => child.once('exit', resolve))
+    }
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+
+  // Ready means Payload answered through the API (its first request also runs the migrations).
+  const deadline = Date.now() + 120_000
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${log}`)
+    try {
+      const response = await fetch(`${url}/api/articles?limit=1`)
+      if (response.status === 200) return { url, port, dir, databaseUri, env, output: () => log, stop }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+  await stop()
+  throw new Error(`next start did not become ready within 120 s:\n${log}`)
+}
+
+/** Runs `npm run seed` against the server's database, as a user would. */
+export const seedServerDatabase = (server: RunningServer) =>
+  new Promise<string>((resolve, reject) => {
+    const child = spawn('npm', ['run', 'seed'], {
+      cwd: ROOT,
+      // The seed runs as a plain Node script, like a user's `npm run seed`, not as the server.
+      env: { ...server.env, NODE_ENV: 'development' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let log = ''
+    child.stdout.on('data', (chunk) => (log += chunk))
+    child.stderr.on('data', (chunk) => (log += chunk))
+    child.on('exit', (code: number | null) => (code === 0 ? resolve(log) : reject(new Error(`npm run seed exited ${code}:\n${log}`))))
+  })
+
+export const graphql = async (url: string, query: string, variables?: Record<string, unknown>) => {
+  const response = await fetch(`${url}/api/graphql`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  })
+  return { status: response.status, json: (await response.json()) as any }
+}
