@@ -568,6 +568,8 @@ export interface PayloadKv {
     | null;
 }
 /**
+ * Publish and unpublish changes planned from the "Schedule" option of the publish button (or the REST API), and what happened to them.
+ *
  * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "payload-jobs".
  */
@@ -656,6 +658,16 @@ export interface PayloadJob {
   queue?: string | null;
   waitUntil?: string | null;
   processing?: boolean | null;
+  state?: ('queued' | 'running' | 'done' | 'failed') | null;
+  /**
+   * The time asked for (UTC); retries move waitUntil, not this.
+   */
+  scheduledFor?: string | null;
+  leaseOwner?: string | null;
+  leaseExpiresAt?: string | null;
+  appliedAt?: string | null;
+  latenessMs?: number | null;
+  lastError?: string | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -993,6 +1005,13 @@ export interface PayloadJobsSelect<T extends boolean = true> {
   queue?: T;
   waitUntil?: T;
   processing?: T;
+  state?: T;
+  scheduledFor?: T;
+  leaseOwner?: T;
+  leaseExpiresAt?: T;
+  appliedAt?: T;
+  latenessMs?: T;
+  lastError?: T;
   updatedAt?: T;
   createdAt?: T;
 }

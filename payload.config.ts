@@ -12,7 +12,9 @@ import { Faqs } from './collections/Faqs'
 import { Media } from './collections/Media'
 import { Services } from './collections/Services'
 import { Users } from './collections/Users'
+import { extendJobsCollection } from './jobs/scheduling/jobsCollection'
 import { chooseDatabase, databaseAdapter, DatabaseUriError, runMigrations } from './src/database'
+import { unknownCollectionScheduleEndpoints } from './src/endpoints/schedule'
 import { resolvePayloadSecret } from './src/secret'
 import { seedOnFirstRun } from './src/seed/seedOnFirstRun'
 import { getServerUrl } from './src/utilities/serverUrl'
@@ -52,6 +54,7 @@ export default buildConfig({
   },
   collections: [Articles, Conditions, Services, Faqs, Media, Users],
   globals: [Clinic],
+  endpoints: unknownCollectionScheduleEndpoints,
   editor: lexicalEditor(),
   db: databaseAdapter(database),
   sharp,
@@ -66,13 +69,18 @@ export default buildConfig({
   typescript: {
     outputFile: path.resolve(dirname, 'payload-types.ts'),
   },
+  jobs: {
+    // Scheduled publish/unpublish jobs are created by the admin's "Schedule" drawer and the
+    // REST endpoint, and run by `npm run worker` (jobs/), with leases and a precise timer,
+    // never by Payload's own runner: no autoRun here.
+    jobsCollectionOverrides: extendJobsCollection,
+    // So that the drawer's jobs get their state and the past-time check (jobs/scheduling).
+    runHooks: true,
+  },
   telemetry: false,
   onInit: async (payload) => {
-    // SQLite schema comes from committed migrations only (see src/database.ts). In
-    // production `prodMigrations` has already run them during connect.
-    if (database.kind === 'sqlite' && process.env.NODE_ENV !== 'production') {
-      await runMigrations(payload)
-    }
+    // The SQLite schema comes from the committed migrations only (see src/database.ts).
+    await runMigrations(payload, database)
     await seedOnFirstRun(payload)
   },
 })

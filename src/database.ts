@@ -3,6 +3,7 @@ import path from 'node:path'
 
 import { mongooseAdapter } from '@payloadcms/db-mongodb'
 import { sqliteAdapter } from '@payloadcms/db-sqlite'
+import lockfile from 'proper-lockfile'
 import type { DatabaseAdapterObj, Migration, Payload } from 'payload'
 
 import { migrations } from './migrations'
@@ -28,9 +29,11 @@ export const chooseDatabase = (uri: string | undefined): DatabaseChoice => {
   )
 }
 
+const sqliteFilePath = (url: string) => url.replace(/^file:(\/\/)?/, '').split('?')[0]
+
 /** libsql does not create folders, and a newcomer's first run has no ./data yet. */
 const ensureSqliteFolder = (url: string) => {
-  const filePath = url.replace(/^file:(\/\/)?/, '').split('?')[0]
+  const filePath = sqliteFilePath(url)
   if (filePath && filePath !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(filePath)), { recursive: true })
 }
 
@@ -41,11 +44,12 @@ export const databaseAdapter = (choice: DatabaseChoice): DatabaseAdapterObj => {
   ensureSqliteFolder(choice.url)
   return sqliteAdapter({
     client: { url: choice.url },
-    // One schema path everywhere: committed migrations, never `push`. `npm start` runs them
-    // through `prodMigrations`; dev, tests and the seed run them in `onInit` (see
-    // payload.config.ts). After changing a collection: `npm run payload migrate:create`.
+    // One schema path everywhere: committed migrations, never `push`, applied at start by
+    // `runMigrations` (payload.config.ts onInit) in every environment. Not `prodMigrations`:
+    // that runs inside connect, where two processes starting on a fresh file (app and
+    // worker) would both create the tables. After changing a collection:
+    // `npm run payload migrate:create <name>`.
     push: false,
-    prodMigrations: migrations,
     // The app and the worker are separate processes on one file: WAL lets readers run
     // while a writer commits, and the busy timeout makes writers queue instead of failing.
     wal: true,
@@ -53,8 +57,24 @@ export const databaseAdapter = (choice: DatabaseChoice): DatabaseAdapterObj => {
   })
 }
 
-/** Applies the committed migrations that have not run yet; a no-op on an up-to-date database. */
-export const runMigrations = async (payload: Payload) => {
-  // The generated index types each migration's arguments precisely; `migrate` takes the loose shape.
-  await payload.db.migrate({ migrations: migrations as unknown as Migration[] })
+/**
+ * Applies the committed migrations that have not run yet (a no-op on an up-to-date
+ * database), holding a lock beside the SQLite file so that processes starting together
+ * take turns instead of racing to create the same tables.
+ */
+export const runMigrations = async (payload: Payload, choice: DatabaseChoice) => {
+  if (choice.kind !== 'sqlite') return
+  const databaseFile = path.resolve(sqliteFilePath(choice.url))
+  const release = await lockfile.lock(databaseFile, {
+    lockfilePath: `${databaseFile}.migrating`,
+    realpath: false,
+    stale: 60_000,
+    retries: { retries: 600, minTimeout: 50, maxTimeout: 200 },
+  })
+  try {
+    // The generated index types each migration's arguments precisely; `migrate` takes the loose shape.
+    await payload.db.migrate({ migrations: migrations as unknown as Migration[] })
+  } finally {
+    await release()
+  }
 }

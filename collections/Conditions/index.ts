@@ -2,6 +2,7 @@ import { slugField, type CollectionConfig } from 'payload'
 
 import { authenticatedOrPublished } from '../../src/access/authenticatedOrPublished'
 import { isStaff } from '../../src/access/isStaff'
+import { scheduleEndpoints } from '../../src/endpoints/schedule'
 import { ignoreDraftFlagForPublic } from '../../src/hooks/ignoreDraftFlagForPublic'
 import { jsonLdField } from '../../src/fields/jsonLd'
 import { publishedAtField } from '../../src/fields/publishedAt'
@@ -29,6 +30,7 @@ export const Conditions: CollectionConfig<'conditions'> = {
     update: isStaff,
     delete: isStaff,
   },
+  endpoints: scheduleEndpoints,
   hooks: {
     beforeOperation: [ignoreDraftFlagForPublic],
   },

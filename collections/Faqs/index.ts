@@ -2,6 +2,7 @@ import type { CollectionConfig } from 'payload'
 
 import { authenticatedOrPublished } from '../../src/access/authenticatedOrPublished'
 import { isStaff } from '../../src/access/isStaff'
+import { scheduleEndpoints } from '../../src/endpoints/schedule'
 import { ignoreDraftFlagForPublic } from '../../src/hooks/ignoreDraftFlagForPublic'
 import { jsonLdField } from '../../src/fields/jsonLd'
 import { publishedAtField } from '../../src/fields/publishedAt'
@@ -32,6 +33,7 @@ export const Faqs: CollectionConfig<'faqs'> = {
     update: isStaff,
     delete: isStaff,
   },
+  endpoints: scheduleEndpoints,
   hooks: {
     beforeOperation: [ignoreDraftFlagForPublic],
   },

@@ -1,0 +1,43 @@
+/**
+ * Every knob of the scheduled-publishing pipeline, in one place (listmonk's `Config` idea).
+ * Environment variables exist for operators and for tests that need short leases.
+ */
+const numberFromEnv = (name: string, fallback: number) => {
+  const value = Number(process.env[name])
+  return Number.isFinite(value) && value > 0 ? value : fallback
+}
+
+export type SchedulerConfig = {
+  /** node-cron expression (with seconds) of the coarse clock that (re)discovers changes. */
+  tick: string
+  /** How far ahead the clock arms precise timers. */
+  horizonMs: number
+  /** How long a claim is held before another worker may take the change over. */
+  leaseMs: number
+  /** Attempts before a change is marked failed. */
+  maxAttempts: number
+  /** First retry delay; doubles each attempt, with jitter. */
+  retryBaseMs: number
+  /** Fault injection for crash tests only: sleep this long after claiming, before applying. */
+  holdClaimMs: number
+}
+
+export const loadSchedulerConfig = (overrides: Partial<SchedulerConfig> = {}): SchedulerConfig => ({
+  tick: process.env.SCHEDULER_TICK || '* * * * * *',
+  horizonMs: numberFromEnv('SCHEDULER_HORIZON_MS', 5 * 60_000),
+  leaseMs: numberFromEnv('SCHEDULER_LEASE_MS', 30_000),
+  maxAttempts: numberFromEnv('SCHEDULER_MAX_ATTEMPTS', 4),
+  retryBaseMs: numberFromEnv('SCHEDULER_RETRY_BASE_MS', 5_000),
+  holdClaimMs: numberFromEnv('SCHEDULER_TEST_HOLD_CLAIM_MS', 0),
+  ...overrides,
+})
+
+/** The collections whose documents can be published and unpublished on a schedule. */
+export const SCHEDULABLE_COLLECTIONS = ['articles', 'conditions', 'services', 'faqs'] as const
+export type SchedulableCollection = (typeof SCHEDULABLE_COLLECTIONS)[number]
+
+export const isSchedulableCollection = (slug: string): slug is SchedulableCollection =>
+  (SCHEDULABLE_COLLECTIONS as readonly string[]).includes(slug)
+
+/** Payload's own task name: the admin's "Schedule" drawer creates and lists these jobs. */
+export const SCHEDULE_TASK = 'schedulePublish'

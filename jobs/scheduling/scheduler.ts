@@ -1,0 +1,139 @@
+import os from 'node:os'
+import crypto from 'node:crypto'
+
+import cron, { type ScheduledTask } from 'node-cron'
+import type { Payload } from 'payload'
+
+import { applyChange } from './applyChange'
+import { loadSchedulerConfig, type SchedulerConfig } from './config'
+import { claimChange, findUpcomingChanges, releaseChange, type ScheduledChange } from './store'
+
+type Due = { id: ScheduledChange['id']; at: number }
+
+/**
+ * Two clocks. node-cron ticks every second: a cheap indexed query (re)discovers the
+ * changes due within the horizon, picks up claims whose owner died, and recovers anything
+ * missed. For each change it arms a precise timer for its exact instant, because a
+ * one-second tick alone would publish up to a second late. A fired timer never acts
+ * early (it re-arms if the wall clock is behind), and due changes run one at a time,
+ * oldest first.
+ */
+export class PublishingScheduler {
+  readonly workerId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`
+  private readonly config: SchedulerConfig
+  private readonly timers = new Map<string, { at: number; timer: NodeJS.Timeout }>()
+  private readonly ready: Due[] = []
+  private clock?: ScheduledTask
+  private draining?: Promise<void>
+  private discovering = false
+  private stopping = false
+  private holding?: ScheduledChange['id']
+
+  constructor(
+    private readonly payload: Payload,
+    config: Partial<SchedulerConfig> = {},
+  ) {
+    this.config = loadSchedulerConfig(config)
+  }
+
+  async start() {
+    // Catch-up first: whatever fell due while no worker ran is applied right away.
+    await this.discover()
+    this.clock = cron.schedule(this.config.tick, () => void this.discover(), { noOverlap: true })
+    this.payload.logger.info({ event: 'scheduler.started', worker: this.workerId, tick: this.config.tick, leaseMs: this.config.leaseMs })
+  }
+
+  /** Stops the clock and timers, lets the change in hand finish, and returns. */
+  async stop() {
+    this.stopping = true
+    await this.clock?.stop()
+    for (const { timer } of this.timers.values()) clearTimeout(timer)
+    this.timers.clear()
+    this.ready.length = 0
+    await this.draining
+    this.payload.logger.info({ event: 'scheduler.stopped', worker: this.workerId })
+  }
+
+  async discover() {
+    if (this.discovering || this.stopping) return
+    this.discovering = true
+    try {
+      const now = Date.now()
+      for (const change of await findUpcomingChanges(this.payload, now + this.config.horizonMs)) {
+        // A running change is somebody's claim: look again when its lease runs out.
+        const at =
+          change.state === 'running' && change.leaseExpiresAt ? Date.parse(change.leaseExpiresAt) + 1 : Date.parse(change.waitUntil)
+        this.arm({ id: change.id, at })
+      }
+    } catch (error) {
+      this.payload.logger.error({ event: 'scheduler.discover-failed', err: error })
+    } finally {
+      this.discovering = false
+    }
+  }
+
+  private arm(due: Due) {
+    const key = String(due.id)
+    const existing = this.timers.get(key)
+    if (existing?.at === due.at || this.ready.some((item) => String(item.id) === key) || this.holding === due.id) return
+    if (existing) clearTimeout(existing.timer)
+    const timer = setTimeout(() => this.fire(due), Math.max(0, due.at - Date.now()))
+    this.timers.set(key, { at: due.at, timer })
+  }
+
+  private fire(due: Due) {
+    this.timers.delete(String(due.id))
+    if (this.stopping) return
+    // setTimeout runs on a monotonic clock; the schedule is wall-clock time. Never early.
+    if (Date.now() < due.at) return this.arm(due)
+    this.ready.push(due)
+    this.ready.sort((a, b) => a.at - b.at)
+    this.draining ??= this.drain().finally(() => (this.draining = undefined))
+  }
+
+  private async drain() {
+    for (let due = this.ready.shift(); due && !this.stopping; due = this.ready.shift()) {
+      await this.run(due)
+    }
+  }
+
+  private async run(due: Due) {
+    const { payload, config, workerId } = this
+    let change: ScheduledChange | null
+    try {
+      change = await claimChange(payload, due.id, workerId, config.leaseMs)
+    } catch (error) {
+      payload.logger.error({ event: 'scheduler.claim-failed', job: due.id, err: error })
+      return
+    }
+    if (!change) return // another worker has it, or it was cancelled or rescheduled
+    this.holding = change.id
+    try {
+      if (config.holdClaimMs) await new Promise((resolve) => setTimeout(resolve, config.holdClaimMs))
+      if (this.stopping) {
+        await releaseChange(payload, change.id, workerId)
+        return
+      }
+      const result = await applyChange(payload, change, workerId, config)
+      const scheduledFor = Date.parse(change.scheduledFor ?? change.waitUntil)
+      const finishedAt = Date.now()
+      payload.logger[result.outcome === 'applied' ? 'info' : 'warn']({
+        event: `scheduled-${change.input?.type ?? 'publish'}`,
+        outcome: result.outcome,
+        collection: change.input?.doc?.relationTo,
+        id: change.input?.doc?.value,
+        job: change.id,
+        scheduledFor: new Date(scheduledFor).toISOString(),
+        appliedAt: new Date(result.appliedAt).toISOString(),
+        latenessMs: finishedAt - scheduledFor,
+        attempt: (change.totalTried ?? 0) + 1,
+        worker: workerId,
+        ...(result.error ? { error: result.error } : {}),
+      })
+      // A retry is queued for later: arm it now rather than at the next tick.
+      if (result.outcome === 'retrying') void this.discover()
+    } finally {
+      this.holding = undefined
+    }
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * `npm run worker`: the process that keeps time. It runs the scheduled-publishing clock
+ * (and, as they land, the newsletter sends). Run one or several: every change happens
+ * exactly once. SIGTERM or SIGINT stops it gracefully: the change in hand finishes, a
+ * claim not yet started is released, then it exits 0.
+ */
+import fs from 'node:fs'
+
+if (fs.existsSync('.env')) process.loadEnvFile('.env')
+// The worker never seeds; `npm run dev`'s app process does that.
+process.env.SEED_DEMO_CONTENT = 'false'
+
+const { getPayload } = await import('payload')
+const { default: config } = await import('../payload.config')
+const { PublishingScheduler } = await import('./scheduling/scheduler')
+
+const payload = await getPayload({ config })
+const scheduler = new PublishingScheduler(payload)
+
+let stopping = false
+const shutdown = async (signal: string) => {
+  if (stopping) return
+  stopping = true
+  payload.logger.info({ event: 'worker.stopping', signal })
+  await scheduler.stop()
+  await payload.destroy()
+  process.exit(0)
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'))
+process.on('SIGINT', () => void shutdown('SIGINT'))
+
+await scheduler.start()
