@@ -28,6 +28,9 @@ export class PublishingScheduler {
   private discovering = false
   private stopping = false
   private holding?: ScheduledChange['id']
+  private readonly startedAt = Date.now()
+  /** Database round trips by kind, reported on stop: the cost of keeping time. */
+  readonly stats = { discoveryQueries: 0, claimAttempts: 0, applied: 0, failedAttempts: 0 }
 
   constructor(
     private readonly payload: Payload,
@@ -51,7 +54,15 @@ export class PublishingScheduler {
     this.timers.clear()
     this.ready.length = 0
     await this.draining
-    this.payload.logger.info({ event: 'scheduler.stopped', worker: this.workerId })
+    const uptimeS = (Date.now() - this.startedAt) / 1000
+    const queries = this.stats.discoveryQueries + this.stats.claimAttempts
+    this.payload.logger.info({
+      event: 'scheduler.stopped',
+      worker: this.workerId,
+      uptimeS,
+      ...this.stats,
+      queriesPerSecond: Number((queries / uptimeS).toFixed(3)),
+    })
   }
 
   async discover() {
@@ -59,6 +70,7 @@ export class PublishingScheduler {
     this.discovering = true
     try {
       const now = Date.now()
+      this.stats.discoveryQueries++
       for (const change of await findUpcomingChanges(this.payload, now + this.config.horizonMs)) {
         // A running change is somebody's claim: look again when its lease runs out.
         const at =
@@ -100,6 +112,7 @@ export class PublishingScheduler {
   private async run(due: Due) {
     const { payload, config, workerId } = this
     let change: ScheduledChange | null
+    this.stats.claimAttempts++
     try {
       change = await claimChange(payload, due.id, workerId, config.leaseMs)
     } catch (error) {
@@ -115,6 +128,8 @@ export class PublishingScheduler {
         return
       }
       const result = await applyChange(payload, change, workerId, config)
+      if (result.outcome === 'applied') this.stats.applied++
+      else this.stats.failedAttempts++
       const scheduledFor = Date.parse(change.scheduledFor ?? change.waitUntil)
       const finishedAt = Date.now()
       payload.logger[result.outcome === 'applied' ? 'info' : 'warn']({
