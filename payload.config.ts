@@ -51,6 +51,16 @@ export default buildConfig({
     meta: { titleSuffix: ' · Stevenson Clinic CMS' },
     // Gravatar is a third-party request per page view; the clinic's staff don't need it.
     avatar: 'default',
+    components: {
+      afterDashboard: ['/src/components/admin/UpcomingSchedule#UpcomingSchedule'],
+    },
+    // The Schedule drawer offers these; the clinic's own timezone comes first.
+    timezones: {
+      defaultTimezone: 'America/Chicago',
+      supportedTimezones: ['America/Chicago', 'America/New_York', 'America/Denver', 'America/Los_Angeles', 'UTC'].map(
+        (value) => ({ label: value, value }),
+      ),
+    },
   },
   collections: [Articles, Conditions, Services, Faqs, Media, Users],
   globals: [Clinic],
