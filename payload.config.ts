@@ -86,6 +86,9 @@ export default buildConfig({
     jobsCollectionOverrides: extendJobsCollection,
     // So that the drawer's jobs get their state and the past-time check (jobs/scheduling).
     runHooks: true,
+    // Payload's /api/payload-jobs/run would run scheduled changes outside the worker's
+    // leases and state: closed to everyone.
+    access: { run: () => false },
   },
   telemetry: false,
   onInit: async (payload) => {
