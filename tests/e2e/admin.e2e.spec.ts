@@ -80,4 +80,26 @@ describe('the owner in the admin panel (headless Chromium)', () => {
     expect(found.publishedAt).toBeTruthy()
     expect(JSON.stringify(found.content)).toContain('Slow, supported movement')
   })
+
+  it('the dashboard lists a scheduled change in the clinic timezone', async () => {
+    const login = await fetch(`${server.url}/api/users/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
+    })
+    const { token } = (await login.json()) as { token: string }
+    const { json } = await graphql(server.url, 'query($title: String) { Articles(where: { title: { equals: $title } }) { docs { id } } }', { title: TITLE })
+    const id = json.data.Articles.docs[0].id
+    const scheduled = await fetch(`${server.url}/api/articles/${id}/schedule`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `JWT ${token}` },
+      body: JSON.stringify({ action: 'unpublish', at: new Date(Date.now() + 86_400_000).toISOString() }),
+    })
+    expect(scheduled.status).toBe(201)
+    await page.goto(`${server.url}/admin`)
+    const panel = page.locator('section[aria-labelledby="upcoming-schedule-heading"]')
+    await panel.getByText(TITLE).waitFor()
+    await expect(panel.getByText('Unpublish').count()).resolves.toBe(1)
+    await panel.screenshot({ path: path.join(SCREENSHOTS, 'admin-dashboard-schedule.png') })
+  })
 })
