@@ -603,7 +603,7 @@ const main = async () => {
   console.log('where the time goes (ms):')
   console.log(
     table([
-      ['round', 'worker log lateness (commit - instant)', 'job appliedAt - instant', 'commit -> reader', 'poll duration', 'polls', 'resolution max'],
+      ['round', 'worker log lateness', 'job appliedAt - instant', 'reader - worker log', 'poll duration', 'polls', 'resolution max'],
       ...rounds.map((round) => [
         round.name,
         `${ms(round.workerLatenessMs.min)} / ${ms(round.workerLatenessMs.p50)} / ${ms(round.workerLatenessMs.p99)} / ${ms(round.workerLatenessMs.max)}`,
@@ -616,6 +616,24 @@ const main = async () => {
     ]),
   )
   console.log('  (worker log: min / p50 / p99 / max; the others: min / p50 / max; poll: p50 / max)')
+  console.log('  worker log lateness: the worker\'s latenessMs, taken after its transaction committed; job appliedAt: when it began applying')
+  console.log('  resolution: first response that showed the article, end, minus the last request that did not, start')
+  for (const round of rounds) {
+    const slowest = [...round.records]
+      .filter((record) => record.latenessMs !== null)
+      .sort((a, b) => b.latenessMs! - a.latenessMs!)
+      .slice(0, 3)
+    console.log(
+      `${round.name}, slowest: ` +
+        slowest
+          .map(
+            (record) =>
+              `#${record.id} reader ${ms(record.latenessMs!)} (poll ${ms(record.seenEnd! - record.seenStart!)}), ` +
+              `worker log ${ms(record.workerLatenessMs ?? NaN)}, appliedAt ${ms(record.job?.dbLatenessMs ?? NaN)}`,
+          )
+          .join('; '),
+    )
+  }
   for (const round of rounds) {
     const perWorker = Object.values(round.appliedPerWorker).join(' + ')
     const stats = round.workerStats
@@ -638,7 +656,9 @@ const main = async () => {
   }
 
   const timestamp = new Date().toISOString()
-  const report = { benchmark: 'schedule-latency', timestamp, machine, settings: SETTINGS, rounds, idle: idle ?? null }
+  const loadAverageAfter = os.loadavg().map((value) => Number(value.toFixed(2)))
+  console.log(`load average before ${machine.loadAverage.join(' ')}, after ${loadAverageAfter.join(' ')}`)
+  const report = { benchmark: 'schedule-latency', timestamp, machine: { ...machine, loadAverageAfter }, settings: SETTINGS, rounds, idle: idle ?? null }
   const resultsDir = path.join(ROOT, 'bench', 'results')
   fs.mkdirSync(resultsDir, { recursive: true })
   const file = path.join(resultsDir, `schedule-latency-${timestamp.replace(/[:.]/g, '-')}.json`)

@@ -121,9 +121,19 @@ export const scheduleEndpoints: Endpoint[] = [
   { path: '/:id/schedule/:jobId', method: 'delete', handler: cancelSchedule },
 ]
 
-/** Registered at the root so that an unknown collection gets a 400 that says what exists. */
-export const unknownCollectionScheduleEndpoints: Endpoint[] = ['post', 'get', 'delete'].map((method) => ({
-  path: '/:collection/:id/schedule',
-  method: method as Endpoint['method'],
-  handler: async (req) => resolveTarget(req) as Promise<Response>,
+/**
+ * Registered at the root: Payload routes `/api/{slug}/…` to a collection's own endpoints
+ * when the slug exists, so these only ever see slugs that are not collections.
+ */
+export const unknownCollectionScheduleEndpoints: Endpoint[] = (
+  [
+    ['post', '/:collection/:id/schedule'],
+    ['get', '/:collection/:id/schedule'],
+    ['delete', '/:collection/:id/schedule/:jobId'],
+  ] as const
+).map(([method, path]) => ({
+  path,
+  method,
+  handler: (req: PayloadRequest) =>
+    problem(400, `"${req.routeParams?.collection}" cannot be scheduled. Schedulable collections: ${SCHEDULABLE_COLLECTIONS.join(', ')}.`),
 }))
