@@ -273,6 +273,11 @@ type RoundResult = {
   /** First showing response end minus last non-showing request start: the measurement's resolution. */
   uncertaintyMs: Summary
   pollMs: Summary & { polls: number; errors: number; lastError?: string }
+  /** Worker log lateness minus job appliedAt lateness: how long one apply took, per worker in apply order. */
+  applyMsByWorker: Record<string, number[]>
+  /** The first apply of each worker process, and all the others. */
+  firstApplyMs: number[]
+  laterApplyMs: Summary
   minScheduledAheadMs: number
   appliedPerWorker: Record<string, number>
   workerApplyFailures: number
@@ -414,6 +419,11 @@ const runRound = async (ctx: Context, name: string, workerCount: number) => {
   const early = records.filter((record) => record.early).length
   const missed = records.filter((record) => record.missed).length
   const duplicated = records.filter((record) => record.duplicated).length
+  const applyMsByWorker: Record<string, number[]> = {}
+  for (const record of [...records].sort((a, b) => (a.job?.appliedAt ?? 0) - (b.job?.appliedAt ?? 0))) {
+    if (record.appliedBy === null || record.workerLatenessMs === null || record.job?.dbLatenessMs == null) continue
+    ;(applyMsByWorker[record.appliedBy] ??= []).push(record.workerLatenessMs - record.job.dbLatenessMs)
+  }
   const appliedPerWorker: Record<string, number> = {}
   for (const event of applies.filter((entry) => entry.outcome === 'applied')) {
     appliedPerWorker[event.worker] = (appliedPerWorker[event.worker] ?? 0) + 1
@@ -441,6 +451,9 @@ const runRound = async (ctx: Context, name: string, workerCount: number) => {
       ),
     ),
     pollMs: { ...summarise(poller.durations), polls: poller.polls, errors: poller.errors, ...(poller.lastError ? { lastError: poller.lastError } : {}) },
+    applyMsByWorker,
+    firstApplyMs: Object.values(applyMsByWorker).map((durations) => durations[0]),
+    laterApplyMs: summarise(Object.values(applyMsByWorker).flatMap((durations) => durations.slice(1))),
     minScheduledAheadMs: minAhead,
     appliedPerWorker,
     workerApplyFailures: applies.filter((event) => event.outcome !== 'applied').length,
@@ -632,6 +645,10 @@ const main = async () => {
               `worker log ${ms(record.workerLatenessMs ?? NaN)}, appliedAt ${ms(record.job?.dbLatenessMs ?? NaN)}`,
           )
           .join('; '),
+    )
+    console.log(
+      `${round.name}, apply duration (worker log - appliedAt): first apply of each worker ${round.firstApplyMs.map(ms).join(', ')} ms; ` +
+        `later applies ${fmtSummary(round.laterApplyMs)}`,
     )
   }
   for (const round of rounds) {
