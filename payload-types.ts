@@ -26,6 +26,7 @@ export interface Config {
     services: Service;
     faqs: Faq;
     media: Media;
+    subscribers: Subscriber;
     users: User;
     'payload-kv': PayloadKv;
     'payload-jobs': PayloadJob;
@@ -44,6 +45,7 @@ export interface Config {
     services: ServicesSelect<false> | ServicesSelect<true>;
     faqs: FaqsSelect<false> | FaqsSelect<true>;
     media: MediaSelect<false> | MediaSelect<true>;
+    subscribers: SubscribersSelect<false> | SubscribersSelect<true>;
     users: UsersSelect<false> | UsersSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-jobs': PayloadJobsSelect<false> | PayloadJobsSelect<true>;
@@ -152,6 +154,7 @@ export interface Article {
    * Set automatically the first time this is published.
    */
   publishedAt?: string | null;
+  appliedScheduleId?: string | null;
   /**
    * Computed from this document on every read; front ends place it in a <script type="application/ld+json"> tag.
    */
@@ -325,6 +328,7 @@ export interface Condition {
    * Set automatically the first time this is published.
    */
   publishedAt?: string | null;
+  appliedScheduleId?: string | null;
   /**
    * Computed from this document on every read; front ends place it in a <script type="application/ld+json"> tag.
    */
@@ -404,6 +408,7 @@ export interface Service {
    * Set automatically the first time this is published.
    */
   publishedAt?: string | null;
+  appliedScheduleId?: string | null;
   /**
    * Computed from this document on every read; front ends place it in a <script type="application/ld+json"> tag.
    */
@@ -488,6 +493,7 @@ export interface Faq {
    * Set automatically the first time this is published.
    */
   publishedAt?: string | null;
+  appliedScheduleId?: string | null;
   /**
    * Computed from this document on every read; front ends place it in a <script type="application/ld+json"> tag.
    */
@@ -503,6 +509,43 @@ export interface Faq {
   updatedAt: string;
   createdAt: string;
   _status?: ('draft' | 'published') | null;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "subscribers".
+ */
+export interface Subscriber {
+  id: number;
+  email: string;
+  name?: string | null;
+  status: 'pending' | 'confirmed' | 'unsubscribed' | 'bounced' | 'complained';
+  /**
+   * Conditions they want news about. Empty means everything.
+   */
+  topics?: (number | Condition)[] | null;
+  /**
+   * What they agreed to, when and where: kept as proof of consent.
+   */
+  consent?: {
+    at?: string | null;
+    ip?: string | null;
+    userAgent?: string | null;
+    /**
+     * Where they signed up: a form, an import…
+     */
+    source?: string | null;
+    /**
+     * The consent wording they saw.
+     */
+    text?: string | null;
+    version?: string | null;
+  };
+  confirmedAt?: string | null;
+  unsubscribedAt?: string | null;
+  bounceCount?: number | null;
+  confirmationNonce?: string | null;
+  updatedAt: string;
+  createdAt: string;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
@@ -653,6 +696,10 @@ export interface PayloadLockedDocument {
         value: number | Media;
       } | null)
     | ({
+        relationTo: 'subscribers';
+        value: number | Subscriber;
+      } | null)
+    | ({
         relationTo: 'users';
         value: number | User;
       } | null);
@@ -721,6 +768,7 @@ export interface ArticlesSelect<T extends boolean = true> {
   author?: T;
   authorName?: T;
   publishedAt?: T;
+  appliedScheduleId?: T;
   jsonLd?: T;
   updatedAt?: T;
   createdAt?: T;
@@ -775,6 +823,7 @@ export interface ConditionsSelect<T extends boolean = true> {
         image?: T;
       };
   publishedAt?: T;
+  appliedScheduleId?: T;
   jsonLd?: T;
   updatedAt?: T;
   createdAt?: T;
@@ -809,6 +858,7 @@ export interface ServicesSelect<T extends boolean = true> {
         image?: T;
       };
   publishedAt?: T;
+  appliedScheduleId?: T;
   jsonLd?: T;
   updatedAt?: T;
   createdAt?: T;
@@ -826,6 +876,7 @@ export interface FaqsSelect<T extends boolean = true> {
   relatedConditions?: T;
   relatedServices?: T;
   publishedAt?: T;
+  appliedScheduleId?: T;
   jsonLd?: T;
   updatedAt?: T;
   createdAt?: T;
@@ -893,6 +944,32 @@ export interface MediaSelect<T extends boolean = true> {
               filename?: T;
             };
       };
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "subscribers_select".
+ */
+export interface SubscribersSelect<T extends boolean = true> {
+  email?: T;
+  name?: T;
+  status?: T;
+  topics?: T;
+  consent?:
+    | T
+    | {
+        at?: T;
+        ip?: T;
+        userAgent?: T;
+        source?: T;
+        text?: T;
+        version?: T;
+      };
+  confirmedAt?: T;
+  unsubscribedAt?: T;
+  bounceCount?: T;
+  confirmationNonce?: T;
+  updatedAt?: T;
+  createdAt?: T;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema

@@ -11,10 +11,12 @@ import { Conditions } from './collections/Conditions'
 import { Faqs } from './collections/Faqs'
 import { Media } from './collections/Media'
 import { Services } from './collections/Services'
+import { Subscribers } from './collections/Subscribers'
 import { Users } from './collections/Users'
 import { extendJobsCollection } from './jobs/scheduling/jobsCollection'
 import { chooseDatabase, databaseAdapter, DatabaseUriError, runMigrations } from './src/database'
 import { unknownCollectionScheduleEndpoints } from './src/endpoints/schedule'
+import { subscribeEndpoints } from './src/endpoints/subscribe'
 import { resolvePayloadSecret } from './src/secret'
 import { seedOnFirstRun } from './src/seed/seedOnFirstRun'
 import { getServerUrl } from './src/utilities/serverUrl'
@@ -62,9 +64,9 @@ export default buildConfig({
       ),
     },
   },
-  collections: [Articles, Conditions, Services, Faqs, Media, Users],
+  collections: [Articles, Conditions, Services, Faqs, Media, Subscribers, Users],
   globals: [Clinic],
-  endpoints: unknownCollectionScheduleEndpoints,
+  endpoints: [...subscribeEndpoints, ...unknownCollectionScheduleEndpoints],
   editor: lexicalEditor(),
   db: databaseAdapter(database),
   sharp,

@@ -9,6 +9,7 @@ import type { DatabaseAdapterObj, Migration, Payload } from 'payload'
 import { migrations } from './migrations'
 
 export const DEFAULT_SQLITE_URL = 'file:./data/cms.db'
+const SQLITE_BUSY_TIMEOUT_MS = 5000
 
 export type DatabaseChoice = { kind: 'sqlite'; url: string } | { kind: 'mongodb'; url: string }
 
@@ -53,7 +54,11 @@ export const databaseAdapter = (choice: DatabaseChoice): DatabaseAdapterObj => {
     // The app and the worker are separate processes on one file: WAL lets readers run
     // while a writer commits, and the busy timeout makes writers queue instead of failing.
     wal: true,
-    busyTimeout: 5000,
+    busyTimeout: SQLITE_BUSY_TIMEOUT_MS,
+    // No `transactionOptions`: libsql runs statements synchronously, so two transactions
+    // in one process wait on each other with the event loop blocked (SQLITE_BUSY after
+    // the timeout). Without them every statement commits alone; the worker does not rely
+    // on transactions (see jobs/scheduling/applyChange.ts).
   })
 }
 
@@ -78,3 +83,4 @@ export const runMigrations = async (payload: Payload, choice: DatabaseChoice) =>
     await release()
   }
 }
+

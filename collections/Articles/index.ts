@@ -6,6 +6,7 @@ import { scheduleEndpoints } from '../../src/endpoints/schedule'
 import { ignoreDraftFlagForPublic } from '../../src/hooks/ignoreDraftFlagForPublic'
 import { jsonLdField } from '../../src/fields/jsonLd'
 import { publishedAtField } from '../../src/fields/publishedAt'
+import { scheduledChangeMarkerField } from '../../src/fields/scheduledChangeMarker'
 import { seoFields } from '../../src/fields/seo'
 import { articleJsonLd } from '../../src/jsonld/article'
 import { copyAuthorName } from './hooks/copyAuthorName'
@@ -66,6 +67,7 @@ export const Articles: CollectionConfig<'articles'> = {
       admin: { position: 'sidebar', readOnly: true, description: 'Copied from the author on save.' },
     },
     publishedAtField(),
+    scheduledChangeMarkerField(),
     jsonLdField(articleJsonLd),
   ],
   versions: {

@@ -6,6 +6,7 @@ import { scheduleEndpoints } from '../../src/endpoints/schedule'
 import { ignoreDraftFlagForPublic } from '../../src/hooks/ignoreDraftFlagForPublic'
 import { jsonLdField } from '../../src/fields/jsonLd'
 import { publishedAtField } from '../../src/fields/publishedAt'
+import { scheduledChangeMarkerField } from '../../src/fields/scheduledChangeMarker'
 import { seoFields } from '../../src/fields/seo'
 import { TECHNIQUES } from '../../src/fields/techniques'
 import { urlField } from '../../src/fields/url'
@@ -104,6 +105,7 @@ export const Conditions: CollectionConfig<'conditions'> = {
     },
     seoFields(),
     publishedAtField(),
+    scheduledChangeMarkerField(),
     jsonLdField(conditionJsonLd),
   ],
   versions: {

@@ -6,6 +6,7 @@ import { scheduleEndpoints } from '../../src/endpoints/schedule'
 import { ignoreDraftFlagForPublic } from '../../src/hooks/ignoreDraftFlagForPublic'
 import { jsonLdField } from '../../src/fields/jsonLd'
 import { publishedAtField } from '../../src/fields/publishedAt'
+import { scheduledChangeMarkerField } from '../../src/fields/scheduledChangeMarker'
 import { faqJsonLd } from '../../src/jsonld/faq'
 
 export const FAQ_CATEGORIES = [
@@ -55,6 +56,7 @@ export const Faqs: CollectionConfig<'faqs'> = {
       ],
     },
     publishedAtField(),
+    scheduledChangeMarkerField(),
     jsonLdField(faqJsonLd),
   ],
   versions: {

@@ -6,6 +6,7 @@ import { scheduleEndpoints } from '../../src/endpoints/schedule'
 import { ignoreDraftFlagForPublic } from '../../src/hooks/ignoreDraftFlagForPublic'
 import { jsonLdField } from '../../src/fields/jsonLd'
 import { publishedAtField } from '../../src/fields/publishedAt'
+import { scheduledChangeMarkerField } from '../../src/fields/scheduledChangeMarker'
 import { seoFields } from '../../src/fields/seo'
 import { urlField } from '../../src/fields/url'
 import { serviceJsonLd } from '../../src/jsonld/service'
@@ -76,6 +77,7 @@ export const Services: CollectionConfig<'services'> = {
     },
     seoFields(),
     publishedAtField(),
+    scheduledChangeMarkerField(),
     jsonLdField(serviceJsonLd),
   ],
   versions: {

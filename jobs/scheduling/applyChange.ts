@@ -1,16 +1,9 @@
-import {
-  commitTransaction,
-  createLocalReq,
-  initTransaction,
-  killTransaction,
-  NotFound,
-  type Payload,
-} from 'payload'
+import { NotFound, type Payload } from 'payload'
 
 import { isSchedulableCollection, type SchedulerConfig } from './config'
-import { completeChange, recordFailure, type ScheduledChange } from './store'
+import { completeChange, recordFailure, renewLease, type ScheduledChange } from './store'
 
-export type ApplyOutcome = 'applied' | 'lost-lease' | 'retrying' | 'failed'
+export type ApplyOutcome = 'applied' | 'already-applied' | 'lost-lease' | 'retrying' | 'failed'
 
 /** Errors that another attempt cannot fix. */
 class PermanentFailure extends Error {}
@@ -18,9 +11,15 @@ class PermanentFailure extends Error {}
 /**
  * Applies one claimed change exactly as if its author had pressed Publish (or Unpublish)
  * at that moment: a normal `update` with `_status`, so hooks run, `publishedAt` is
- * stamped and one new version is written. The document change and the job's `done`
- * mark commit in one transaction, so a crash can never leave one without the other,
- * and a worker whose lease was taken over rolls back instead of publishing twice.
+ * stamped and one new version is written.
+ *
+ * Exactly once without relying on transactions (SQLite here runs without them):
+ * 1. the document may already carry this change's id (`appliedScheduleId`): a previous
+ *    holder applied it and died before marking the job done, so only the mark is left;
+ * 2. the lease is re-checked just before the update, so a worker that stalled past its
+ *    lease does not publish behind the worker that took over;
+ * 3. the update writes the change's id together with `_status`;
+ * 4. the job is marked done only by its current lease holder.
  */
 export const applyChange = async (
   payload: Payload,
@@ -28,8 +27,6 @@ export const applyChange = async (
   workerId: string,
   config: SchedulerConfig,
 ): Promise<{ outcome: ApplyOutcome; appliedAt: number; error?: string }> => {
-  const req = await createLocalReq({ context: { scheduledChangeId: change.id } }, payload)
-  await initTransaction(req)
   const appliedAt = Date.now()
   try {
     const target = change.input?.doc
@@ -37,23 +34,27 @@ export const applyChange = async (
     if (!target || !isSchedulableCollection(target.relationTo)) {
       throw new PermanentFailure(`Job ${change.id} does not name a schedulable document.`)
     }
-    if (!(await completeChange(payload, change, workerId, appliedAt, req))) {
-      await killTransaction(req)
-      return { outcome: 'lost-lease', appliedAt }
-    }
     const id = payload.db.defaultIDType === 'number' ? Number(target.value) : target.value
-    await payload.update({
+    const current = await payload.db.findOne<{ id: number | string; appliedScheduleId?: string | null }>({
       collection: target.relationTo,
-      id,
-      data: { _status: action === 'unpublish' ? 'draft' : 'published' },
-      depth: 0,
-      overrideAccess: true,
-      req,
+      where: { id: { equals: id } },
     })
-    await commitTransaction(req)
-    return { outcome: 'applied', appliedAt }
+    if (!current) throw new NotFound()
+    const alreadyApplied = current.appliedScheduleId === String(change.id)
+    if (!alreadyApplied) {
+      if (!(await renewLease(payload, change, workerId, config.leaseMs))) return { outcome: 'lost-lease', appliedAt }
+      await payload.update({
+        collection: target.relationTo,
+        id,
+        data: { _status: action === 'unpublish' ? 'draft' : 'published', appliedScheduleId: String(change.id) },
+        depth: 0,
+        overrideAccess: true,
+        context: { scheduledChangeId: change.id },
+      })
+    }
+    if (!(await completeChange(payload, change, workerId, appliedAt))) return { outcome: 'lost-lease', appliedAt }
+    return { outcome: alreadyApplied ? 'already-applied' : 'applied', appliedAt }
   } catch (error) {
-    await killTransaction(req)
     const permanent = error instanceof PermanentFailure || error instanceof NotFound
     const attempts = (change.totalTried ?? 0) + 1
     const message = describeError(error)
@@ -62,7 +63,7 @@ export const applyChange = async (
         ? null
         : Date.now() + config.retryBaseMs * 2 ** (attempts - 1) * (0.5 + Math.random())
     await recordFailure(payload, change, workerId, {
-      message: permanent && error instanceof NotFound ? `The document no longer exists (${message}).` : message,
+      message: error instanceof NotFound ? 'The document no longer exists.' : message,
       attempts,
       retryAt,
     })

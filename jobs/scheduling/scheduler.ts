@@ -128,11 +128,11 @@ export class PublishingScheduler {
         return
       }
       const result = await applyChange(payload, change, workerId, config)
-      if (result.outcome === 'applied') this.stats.applied++
+      if (result.outcome === 'applied' || result.outcome === 'already-applied') this.stats.applied++
       else this.stats.failedAttempts++
       const scheduledFor = Date.parse(change.scheduledFor ?? change.waitUntil)
       const finishedAt = Date.now()
-      payload.logger[result.outcome === 'applied' ? 'info' : 'warn']({
+      payload.logger[result.outcome === 'applied' || result.outcome === 'already-applied' ? 'info' : 'warn']({
         event: `scheduled-${change.input?.type ?? 'publish'}`,
         outcome: result.outcome,
         collection: change.input?.doc?.relationTo,

@@ -1,4 +1,4 @@
-import type { Payload, PayloadRequest, Where } from 'payload'
+import type { Payload, Where } from 'payload'
 
 import { SCHEDULE_TASK } from './config'
 import type { ScheduleState } from './jobsCollection'
@@ -75,16 +75,23 @@ export const claimChange = async (
   return (claimed as unknown as ScheduledChange) ?? null
 }
 
-/**
- * Marks the change done, inside the caller's transaction, only if `workerId` still holds
- * it. Returns false when the lease was lost: the caller must roll back.
- */
+/** Extends the claim if `workerId` still holds it; false when another worker took over. */
+export const renewLease = async (payload: Payload, change: ScheduledChange, workerId: string, leaseMs: number) => {
+  const renewed = await payload.db.updateOne({
+    collection: JOBS,
+    where: { and: [{ id: { equals: change.id } }, { leaseOwner: { equals: workerId } }, { state: { equals: 'running' } }] },
+    data: { leaseExpiresAt: iso(Date.now() + leaseMs) },
+    options: { atomic: true },
+  })
+  return Boolean(renewed)
+}
+
+/** Marks the change done, only if `workerId` still holds it. */
 export const completeChange = async (
   payload: Payload,
   change: ScheduledChange,
   workerId: string,
   appliedAt: number,
-  req: PayloadRequest,
 ): Promise<boolean> => {
   const scheduledFor = Date.parse(change.scheduledFor ?? change.waitUntil)
   const done = await payload.db.updateOne({
@@ -101,7 +108,6 @@ export const completeChange = async (
       lastError: null,
     },
     options: { atomic: true },
-    req,
   })
   return Boolean(done)
 }

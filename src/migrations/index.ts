@@ -1,5 +1,6 @@
 import * as migration_20261127_185950_initial from './20261127_185950_initial';
 import * as migration_20261127_192712_scheduled_changes from './20261127_192712_scheduled_changes';
+import * as migration_20261127_203331_subscribers_and_schedule_marker from './20261127_203331_subscribers_and_schedule_marker';
 
 export const migrations = [
   {
@@ -10,6 +11,11 @@ export const migrations = [
   {
     up: migration_20261127_192712_scheduled_changes.up,
     down: migration_20261127_192712_scheduled_changes.down,
-    name: '20261127_192712_scheduled_changes'
+    name: '20261127_192712_scheduled_changes',
+  },
+  {
+    up: migration_20261127_203331_subscribers_and_schedule_marker.up,
+    down: migration_20261127_203331_subscribers_and_schedule_marker.down,
+    name: '20261127_203331_subscribers_and_schedule_marker'
   },
 ];

@@ -1,0 +1,52 @@
+import config from '@payload-config'
+import { getPayload } from 'payload'
+
+import { html, renderPage } from '../../../../subscribers/pages'
+import { preferencesUrl } from '../../../../subscribers/links'
+import { findByManageToken, unsubscribe } from '../../../../subscribers/service'
+
+export const dynamic = 'force-dynamic'
+
+const invalidLink = (clinic: any) =>
+  renderPage({ clinic, status: 400, title: 'This link does not work', body: html`<p>The link is incomplete or was changed. Use the unsubscribe link in any of our emails exactly as it arrived.</p>` })
+
+/** The page behind the unsubscribe link: one button, no login. */
+export const GET = async (request: Request) => {
+  const payload = await getPayload({ config })
+  const clinic = await payload.findGlobal({ slug: 'clinic', depth: 0 })
+  const token = new URL(request.url).searchParams.get('token')
+  const found = await findByManageToken(payload, token)
+  if (found.kind !== 'ok') return invalidLink(clinic)
+  if (found.subscriber.status === 'unsubscribed') {
+    return renderPage({ clinic, title: 'You are unsubscribed', body: html`<p><strong>${found.subscriber.email}</strong> will not receive our emails.</p>` })
+  }
+  return renderPage({
+    clinic,
+    title: 'Unsubscribe',
+    body: html`<p>Stop all emails to <strong>${found.subscriber.email}</strong>?</p>
+<form method="post" action="/email/unsubscribe?token=${token ?? ''}">
+<input type="hidden" name="List-Unsubscribe" value="One-Click">
+<button type="submit">Unsubscribe</button>
+</form>
+<p>Or <a href="${preferencesUrl(found.subscriber)}">choose fewer topics</a> instead.</p>`,
+  })
+}
+
+/**
+ * RFC 8058 one-click: mail providers POST `List-Unsubscribe=One-Click` to this URL, with
+ * no cookies and no follow-up step. It unsubscribes at once, idempotently, and answers 200.
+ * The page's own button posts the same body.
+ */
+export const POST = async (request: Request) => {
+  const payload = await getPayload({ config })
+  const clinic = await payload.findGlobal({ slug: 'clinic', depth: 0 })
+  const found = await findByManageToken(payload, new URL(request.url).searchParams.get('token'))
+  if (found.kind !== 'ok') return invalidLink(clinic)
+  const subscriber = await unsubscribe(payload, found.subscriber)
+  payload.logger.info({ event: 'subscriber.unsubscribed', subscriber: subscriber.id })
+  return renderPage({
+    clinic,
+    title: 'You are unsubscribed',
+    body: html`<p><strong>${subscriber.email}</strong> will not receive any more emails from us. Sorry to see you go.</p>`,
+  })
+}

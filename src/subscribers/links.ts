@@ -1,0 +1,29 @@
+import { getServerUrl } from '../utilities/serverUrl'
+import { CONFIRM_TOKEN_TTL_MS, signToken } from './tokens'
+
+type SubscriberRef = { id: number | string }
+
+export const confirmUrl = (subscriber: SubscriberRef, nonce: string, now = Date.now()) =>
+  `${getServerUrl()}/email/confirm?token=${signToken({ p: 'confirm', s: String(subscriber.id), n: nonce, e: now + CONFIRM_TOKEN_TTL_MS })}`
+
+const manageToken = (subscriber: SubscriberRef) => signToken({ p: 'manage', s: String(subscriber.id) })
+
+export const preferencesUrl = (subscriber: SubscriberRef) => `${getServerUrl()}/email/preferences?token=${manageToken(subscriber)}`
+
+export const unsubscribeUrl = (subscriber: SubscriberRef) => `${getServerUrl()}/email/unsubscribe?token=${manageToken(subscriber)}`
+
+/** The mailbox that receives `mailto:` unsubscribes, on the sender's domain. */
+const unsubscribeMailbox = () => {
+  const from = process.env.EMAIL_FROM || ''
+  const domain = /@([^>\s]+)/.exec(from)?.[1] || new URL(getServerUrl()).hostname
+  return process.env.EMAIL_UNSUBSCRIBE_MAILBOX || `unsubscribe@${domain}`
+}
+
+/**
+ * RFC 2369 and RFC 8058 headers for a subscriber: an https URL that unsubscribes on a
+ * single POST (what Gmail and Yahoo require of bulk senders), and a mailto: fallback.
+ */
+export const listUnsubscribeHeaders = (subscriber: SubscriberRef): Record<string, string> => ({
+  'List-Unsubscribe': `<${unsubscribeUrl(subscriber)}>, <mailto:${unsubscribeMailbox()}?subject=unsubscribe%20${encodeURIComponent(manageToken(subscriber))}>`,
+  'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+})
