@@ -33,3 +33,41 @@ export const ioCounters = (pid: number): Record<string, number> | undefined => {
     return undefined
   }
 }
+
+/** Jiffies the whole machine has spent busy and in total, from the `cpu` line of /proc/stat. */
+export const machineCpu = () => {
+  const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]
+  const values = line.trim().split(/\s+/).slice(1).map(Number)
+  // user nice system idle iowait irq softirq steal (guest time is already in user)
+  const [user, nice, system, idle, iowait = 0, irq = 0, softirq = 0, steal = 0] = values
+  const idleAll = idle + iowait
+  const total = user + nice + system + idleAll + irq + softirq + steal
+  return { busy: total - idleAll, total }
+}
+
+/** Pids of the processes whose environment has `name=value` (e.g. the Next server's SERVER_URL). */
+export const pidsWithEnv = (name: string, value: string) => {
+  const needle = `${name}=${value}`
+  const pids: number[] = []
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const environ = fs.readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0')
+      if (environ.includes(needle)) pids.push(Number(entry))
+    } catch {
+      // gone, or not ours
+    }
+  }
+  return pids
+}
+
+/** Sum of the CPU time of `pids` in ms; processes that have exited count as 0. */
+export const totalCpuMs = (pids: number[]) =>
+  pids.reduce((sum, pid) => {
+    try {
+      const { utimeMs, stimeMs } = cpuTimeMs(pid)
+      return sum + utimeMs + stimeMs
+    } catch {
+      return sum
+    }
+  }, 0)

@@ -10,7 +10,7 @@ import path from 'node:path'
 import { richText } from '../../tests/helpers/fixtures'
 import { ROOT, startProductionServer, type RunningServer } from '../../tests/helpers/server'
 import { startWorker, type WorkerProcess } from '../../tests/helpers/worker'
-import { clockTicksPerSecond, cpuTimeMs, ioCounters } from './proc'
+import { clockTicksPerSecond, cpuTimeMs, ioCounters, machineCpu, pidsWithEnv, totalCpuMs } from './proc'
 import { applyEvents, parseWorkerLog, stoppedStats, type ApplyEvent, type StoppedStats } from './worker-log'
 
 // ---- settings ----
@@ -36,8 +36,16 @@ const SETTINGS = {
   idleSeconds: positiveInt('BENCH_IDLE_SECONDS', 20),
   /** The goal. */
   maxLatenessGoalMs: 250,
-  /** Pause between two polls (0: back to back). */
-  pollPauseMs: 0,
+  /** Pause between two polls (0: back to back; at most 5). */
+  pollPauseMs: (() => {
+    const raw = process.env.BENCH_POLL_PAUSE_MS ?? ''
+    const value = raw === '' ? 0 : Number(raw)
+    if (!Number.isInteger(value) || value < 0 || value > 5) {
+      console.error(`BENCH_POLL_PAUSE_MS must be a whole number from 0 to 5 (got "${raw}").`)
+      process.exit(1)
+    }
+    return value
+  })(),
   rounds: [1, 3],
 }
 
@@ -47,6 +55,10 @@ const PASSWORD = 'bench-correct-horse-battery-staple'
 // ---- cleanup, also on Ctrl+C (the Next server runs in its own process group) ----
 
 const runningWorkers = new Set<WorkerProcess>()
+/** Workers the bench itself is stopping; any other exit was done to them from outside. */
+const stoppedByBench = new WeakSet<WorkerProcess>()
+type UnexpectedExit = { pid: number; code: number | null; signal: string | null; at: string }
+const unexpectedExits = new Map<WorkerProcess, UnexpectedExit>()
 const cleanups: Array<() => Promise<void>> = []
 let cleaning: Promise<void> | undefined
 
@@ -58,6 +70,7 @@ const stopWorker = async (worker: WorkerProcess): Promise<'exited' | 'killed'> =
     runningWorkers.delete(worker)
     return 'exited'
   }
+  stoppedByBench.add(worker)
   worker.kill('SIGTERM')
   const ended = await Promise.race([worker.exited.then(() => true), sleep(5_000).then(() => false)])
   if (!ended) {
@@ -279,14 +292,18 @@ type RoundResult = {
   firstApplyMs: number[]
   laterApplyMs: Summary
   minScheduledAheadMs: number
+  /** Cores in use from the first schedule request to the end of polling (CPU time / wall time). */
+  cpu: { wallS: number; machineCores: number; machineBusy: number; server: number; workers: number; reader: number; other: number }
   appliedPerWorker: Record<string, number>
   workerApplyFailures: number
   jobsNotDone: number
+  /** Workers that exited during the round without the bench stopping them (killed from outside). */
+  unexpectedExits: UnexpectedExit[]
   workerStats: StoppedStats[]
   records: ArticleRecord[]
 }
 
-type Context = { server: RunningServer; api: Api; workerEnv: Record<string, string> }
+type Context = { server: RunningServer; api: Api; workerEnv: Record<string, string>; serverPids: number[] }
 
 let articleCounter = 0
 
@@ -295,6 +312,12 @@ const launchWorkers = async (ctx: Context, count: number) => {
   for (const worker of workers) {
     runningWorkers.add(worker)
     worker.ready.catch(() => undefined)
+    worker.child.once('exit', (code, signal) => {
+      if (stoppedByBench.has(worker)) return
+      const exit = { pid: worker.child.pid!, code, signal, at: new Date().toISOString() }
+      unexpectedExits.set(worker, exit)
+      log(`WARNING: worker ${exit.pid} exited (code ${code}, signal ${signal}) without the bench stopping it: this round is invalid`)
+    })
   }
   const timeout = sleep(120_000).then(() => {
     throw new Error(`workers not ready within 120 s:\n${workers.map((worker) => worker.output().slice(-3000)).join('\n---\n')}`)
@@ -334,6 +357,15 @@ const runRound = async (ctx: Context, name: string, workerCount: number) => {
   const versionsBefore = await mapLimit(drafts, 4, (draft) => countVersions(api, draft.id))
 
   // The reader starts before anything is scheduled: a draft that shows up is early.
+  const workerPids = workers.map((worker) => worker.child.pid!)
+  const cpuAt = () => ({
+    at: Date.now(),
+    machine: machineCpu(),
+    server: totalCpuMs(ctx.serverPids),
+    workers: totalCpuMs(workerPids),
+    reader: (({ user, system }) => (user + system) / 1000)(process.cpuUsage()),
+  })
+  const cpuStart = cpuAt()
   const poller = new Poller(server.url, drafts.map((draft) => draft.id))
   const t0 = Date.now()
   const plan = drafts
@@ -362,6 +394,7 @@ const runRound = async (ctx: Context, name: string, workerCount: number) => {
   const lastDeadline = Math.max(...plan.map((item) => item.instant)) + SETTINGS.missedAfterMs
   await Promise.race([poller.done, sleep(Math.max(0, lastDeadline - Date.now()))])
   await poller.stop()
+  const cpuEnd = cpuAt()
   log(`${name}: ${poller.seen.size}/${plan.length} seen after ${poller.polls} polls; waiting out the window before counting versions...`)
   // Leave every change at least missedAfterMs after its instant for a second apply to show up.
   await sleep(Math.max(0, lastDeadline - Date.now()))
@@ -437,7 +470,12 @@ const runRound = async (ctx: Context, name: string, workerCount: number) => {
     early,
     missed,
     duplicated,
-    goalMet: early === 0 && missed === 0 && duplicated === 0 && latenessMs.max <= SETTINGS.maxLatenessGoalMs,
+    goalMet:
+      early === 0 &&
+      missed === 0 &&
+      duplicated === 0 &&
+      latenessMs.max <= SETTINGS.maxLatenessGoalMs &&
+      !workers.some((worker) => unexpectedExits.has(worker)),
     workerLatenessMs: summarise(records.flatMap((record) => (record.workerLatenessMs === null ? [] : [record.workerLatenessMs]))),
     dbAppliedLatenessMs: summarise(records.flatMap((record) => (record.job?.dbLatenessMs == null ? [] : [record.job.dbLatenessMs]))),
     commitToReaderMs: summarise(
@@ -455,9 +493,23 @@ const runRound = async (ctx: Context, name: string, workerCount: number) => {
     firstApplyMs: Object.values(applyMsByWorker).map((durations) => durations[0]),
     laterApplyMs: summarise(Object.values(applyMsByWorker).flatMap((durations) => durations.slice(1))),
     minScheduledAheadMs: minAhead,
+    cpu: (() => {
+      const wallMs = cpuEnd.at - cpuStart.at
+      const cores = (cpuMs: number) => Number((cpuMs / wallMs).toFixed(3))
+      const machineCores = os.availableParallelism()
+      const machineBusy = Number(
+        (((cpuEnd.machine.busy - cpuStart.machine.busy) / (cpuEnd.machine.total - cpuStart.machine.total)) * machineCores).toFixed(3),
+      )
+      const server = cores(cpuEnd.server - cpuStart.server)
+      const workersCores = cores(cpuEnd.workers - cpuStart.workers)
+      const reader = cores(cpuEnd.reader - cpuStart.reader)
+      const other = Number(Math.max(0, machineBusy - server - workersCores - reader).toFixed(3))
+      return { wallS: wallMs / 1000, machineCores, machineBusy, server, workers: workersCores, reader, other }
+    })(),
     appliedPerWorker,
     workerApplyFailures: applies.filter((event) => event.outcome !== 'applied').length,
     jobsNotDone: records.filter((record) => record.job?.state !== 'done').length,
+    unexpectedExits: workers.flatMap((worker) => (unexpectedExits.has(worker) ? [unexpectedExits.get(worker)!] : [])),
     workerStats: [],
     records,
   }
@@ -494,14 +546,22 @@ type IdleCost = {
   estimatedQueriesInWindow: number | null
 }
 
-const measureIdle = async (api: Api, worker: WorkerProcess): Promise<IdleCost> => {
+const measureIdle = async (api: Api, worker: WorkerProcess): Promise<IdleCost | undefined> => {
   const pid = worker.child.pid!
+  if (unexpectedExits.has(worker) || worker.child.exitCode !== null || worker.child.signalCode !== null) {
+    log(`idle: worker ${pid} is no longer running: no idle figures`)
+    return undefined
+  }
   const pending = (await fetchJobs(api)).filter((job) => job.state === 'queued' || job.state === 'running').length
   log(`idle: worker ${pid} idle for ${SETTINGS.idleSeconds} s with ${pending} pending changes...`)
   const cpuBefore = cpuTimeMs(pid)
   const ioBefore = ioCounters(pid)
   const start = Date.now()
   await sleep(SETTINGS.idleSeconds * 1000)
+  if (unexpectedExits.has(worker)) {
+    log(`idle: worker ${pid} exited during the idle window: no idle figures`)
+    return undefined
+  }
   const cpuAfter = cpuTimeMs(pid)
   const ioAfter = ioCounters(pid)
   const windowS = (Date.now() - start) / 1000
@@ -569,7 +629,10 @@ const main = async () => {
     // As deployed. Payload's logger pretty-prints either way.
     NODE_ENV: 'production',
   }
-  const ctx: Context = { server, api, workerEnv }
+  // The Next server's processes (npx and next-server): only they have its SERVER_URL.
+  const serverPids = pidsWithEnv('SERVER_URL', server.url)
+  log(`server pids: ${serverPids.join(', ')}`)
+  const ctx: Context = { server, api, workerEnv, serverPids }
 
   const rounds: RoundResult[] = []
   let idle: IdleCost | undefined
@@ -590,7 +653,8 @@ const main = async () => {
   console.log('')
   console.log(
     `schedule-latency: ${SETTINGS.articlesPerRound} publishes per round at uniform random instants in ` +
-      `[+${SETTINGS.earliestMs / 1000} s, +${SETTINGS.latestMs / 1000} s], read back by anonymous GraphQL (one request at a time)`,
+      `[+${SETTINGS.earliestMs / 1000} s, +${SETTINGS.latestMs / 1000} s], read back by anonymous GraphQL ` +
+      `(one request at a time, ${SETTINGS.pollPauseMs} ms pause)`,
   )
   console.log(`machine: nproc ${machine.nproc} (${machine.cpuModel}), node ${machine.node}`)
   console.log(`goal: max lateness <= ${goal} ms, 0 early, 0 missed (> ${SETTINGS.missedAfterMs / 1000} s), 0 duplicated`)
@@ -629,7 +693,7 @@ const main = async () => {
     ]),
   )
   console.log('  (worker log: min / p50 / p99 / max; the others: min / p50 / max; poll: p50 / max)')
-  console.log('  worker log lateness: the worker\'s latenessMs, taken after its transaction committed; job appliedAt: when it began applying')
+  console.log('  worker log lateness: the latenessMs the worker logs, taken when its apply returned; job appliedAt: when it began applying')
   console.log('  resolution: first response that showed the article, end, minus the last request that did not, start')
   for (const round of rounds) {
     const slowest = [...round.records]
@@ -656,9 +720,18 @@ const main = async () => {
     const stats = round.workerStats
       .map((stats) => `${stats.applied} applied, ${stats.claimAttempts} claims, ${stats.discoveryQueries} discoveries in ${stats.uptimeS.toFixed(1)} s`)
       .join('; ')
+    for (const exit of round.unexpectedExits) {
+      console.log(`${round.name}: INVALID: worker ${exit.pid} exited at ${exit.at} (code ${exit.code}, signal ${exit.signal}) without the bench stopping it`)
+    }
     console.log(
       `${round.name}: applied per worker ${perWorker || '-'}; apply failures ${round.workerApplyFailures}; ` +
         `jobs not done ${round.jobsNotDone}; closest schedule ${round.minScheduledAheadMs} ms ahead; stop stats: ${stats || '-'}`,
+    )
+    const cpu = round.cpu
+    console.log(
+      `${round.name}: CPU while scheduling and polling (${cpu.wallS.toFixed(1)} s), in cores of ${cpu.machineCores}: ` +
+        `machine ${cpu.machineBusy.toFixed(2)} = server ${cpu.server.toFixed(2)} + worker(s) ${cpu.workers.toFixed(2)} + ` +
+        `bench/reader ${cpu.reader.toFixed(2)} + other processes ${cpu.other.toFixed(2)}`,
     )
   }
   if (idle) {
