@@ -1,0 +1,35 @@
+import { theme } from './theme'
+
+/**
+ * Small MJML building blocks shared by the templates. Every argument is trusted markup
+ * written in a template: escape CMS values (`escapeHtml`) where a template interpolates
+ * them, and leave `{{tokens}}` as they are, since `personalise` escapes what it fills in.
+ */
+
+/** A white card holding one column: MJML stacks columns on narrow screens. */
+export const section = (content: string) =>
+  `<mj-section background-color="${theme.card}" padding="8px 24px"><mj-column>${content}</mj-column></mj-section>`
+
+export const heading = (html: string) =>
+  `<mj-text padding="24px 0 8px"><h1 style="margin:0;font-size:26px;line-height:1.3;font-weight:700;color:${theme.primary};">${html}</h1></mj-text>`
+
+/** A real `<p>` (margins reset) so the text/plain part keeps blank lines between paragraphs. */
+export const paragraph = (html: string, style = '') => `<mj-text padding="8px 0"><p style="margin:0;${style}">${html}</p></mj-text>`
+
+export const link = (href: string, html: string) =>
+  `<a href="${href}" style="color:${theme.primary};text-decoration:underline;">${html}</a>`
+
+export const button = (href: string, html: string) => `<mj-button href="${href}" padding="20px 0">${html}</mj-button>`
+
+/**
+ * The raw link under a button, for clients that block buttons or readers who copy links.
+ * `break-all` keeps a long signed URL from widening the email on phones.
+ */
+export const fallbackLink = (href: string) =>
+  paragraph(
+    `If the button does not work, copy this link into your browser:<br /><a href="${href}" style="color:${theme.primary};word-break:break-all;">${href}</a>`,
+    `font-size:14px;color:${theme.mutedText};`,
+  )
+
+/** Collapses line breaks and runs of spaces: subjects are header values and must be one line. */
+export const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim()

@@ -1,0 +1,229 @@
+import { randomUUID } from 'node:crypto'
+import { mkdir, writeFile } from 'node:fs/promises'
+import net from 'node:net'
+import path from 'node:path'
+
+import { createTransport } from 'nodemailer'
+import SMTPPool from 'nodemailer/lib/smtp-pool/index.js'
+
+/**
+ * The one way out for every email: `createMailer()` sends through SMTP when `SMTP_URL` is
+ * set, and otherwise writes each message as an `.eml` file to the outbox directory, so
+ * development and tests never need a mail server. Either way the MIME message is built
+ * by nodemailer, so the outbox shows byte for byte what SMTP would have carried.
+ */
+
+export type OutgoingEmail = {
+  to: string
+  subject: string
+  html: string
+  text: string
+  /** Extra headers such as List-Unsubscribe. */
+  headers?: Record<string, string>
+  /** A fixed Message-ID (e.g. `<newsletter-12.member-34@clinic>`); nodemailer makes one otherwise. */
+  messageId?: string
+}
+
+/**
+ * `response` is the SMTP server's reply: the message was *submitted*, not delivered.
+ * `path` is set instead when the message went to the outbox.
+ */
+export type SentInfo = { messageId: string; response?: string; path?: string }
+
+export type MailerLogger = { info: (message: string) => void }
+
+export type MailerOptions = {
+  logger?: MailerLogger
+  /** Overrides `SMTP_URL`; an empty string forces the outbox. */
+  smtpUrl?: string
+  /** Overrides `EMAIL_FROM`. */
+  from?: string
+  /** Overrides `EMAIL_OUTBOX_DIR`. */
+  outboxDir?: string
+  /** Overrides `SMTP_POOL_SIZE`: connections kept open to the SMTP server. */
+  poolSize?: number
+  /** Overrides `SMTP_RATE_PER_SECOND`: messages per second across all connections. */
+  ratePerSecond?: number
+}
+
+export type Mailer = {
+  send: (message: OutgoingEmail) => Promise<SentInfo>
+  /** Closes pooled SMTP connections; a message still in flight finishes first. */
+  close: () => void
+}
+
+export const DEFAULT_FROM = 'Stevenson Clinic <no-reply@localhost>'
+const DEFAULT_OUTBOX_DIR = './data/outbox'
+
+const positiveNumber = (value: string | undefined): number | undefined => {
+  const parsed = Number(value)
+  return Number.isFinite(parsed) && parsed > 0 ? parsed : undefined
+}
+
+/** Headers nodemailer writes from the message fields; a custom copy would contradict them. */
+const RESERVED_HEADERS = new Set([
+  'from',
+  'to',
+  'cc',
+  'bcc',
+  'subject',
+  'message-id',
+  'date',
+  'mime-version',
+  'content-type',
+  'content-transfer-encoding',
+])
+/** RFC 5322 field name: printable ASCII except the colon. */
+const HEADER_NAME = /^[!-9;-~]+$/
+
+/**
+ * A line break in a header value ends that header and starts one the sender never wrote
+ * (`Bcc:` to a stranger, a second body). Values reach here from sign-up forms and the CMS,
+ * so refuse them outright rather than trust every layer above to have stripped them.
+ */
+const assertSafeHeaders = (message: OutgoingEmail) => {
+  const check = (field: string, value: unknown) => {
+    if (typeof value !== 'string') throw new Error(`Email ${field} must be a string.`)
+    if (/[\r\n]/.test(value)) throw new Error(`Email ${field} contains a line break (possible header injection); not sent.`)
+  }
+  check('recipient (to)', message.to)
+  if (!message.to.trim()) throw new Error('Email has no recipient (to); not sent.')
+  check('subject', message.subject)
+  if (message.messageId !== undefined) check('Message-ID', message.messageId)
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    if (!HEADER_NAME.test(name)) throw new Error(`Email header name ${JSON.stringify(name)} is not a valid header name; not sent.`)
+    if (RESERVED_HEADERS.has(name.toLowerCase())) throw new Error(`Email header ${name} is set from the message fields, not from headers; not sent.`)
+    check(`header ${name}`, value)
+  }
+}
+
+/** Only the fields we mean to send: a caller's stray `bcc` or `attachments` never rides along. */
+const toNodemailer = (message: OutgoingEmail, from: string) => ({
+  from,
+  to: message.to,
+  subject: message.subject,
+  html: message.html,
+  text: message.text,
+  headers: message.headers,
+  messageId: message.messageId,
+})
+
+type SocketCallback = (error: Error | null, socketOptions?: { connection: net.Socket }) => void
+
+/**
+ * Opens each pooled SMTP connection ourselves so Nagle's algorithm is off (TCP_NODELAY).
+ * SMTP is request/response: a short command written right after another waits, with Nagle
+ * on, for the ACK of the first, which the server may delay ~40 ms; pipelined envelope
+ * commands and the end of DATA stall like that on every message.
+ *
+ * nodemailer's `getSocket` hook (meant for proxies) is the supported way in: the pool takes
+ * only a `connection` from it, an already connected socket (see pool-resource.js `connect`
+ * and SMTPConnection#connect in node_modules/nodemailer/lib/smtp-connection/index.js), then
+ * does the greeting, TLS (smtps:// upgrades this socket with SNI; smtp:// may STARTTLS),
+ * AUTH and sending itself. So this only connects. Trade-off: nodemailer's own connector
+ * would retry other resolved addresses; Node's happy-eyeballs (`autoSelectFamily`) covers
+ * IPv4/IPv6 here.
+ */
+const connectWithNoDelay = (
+  options: { host?: string; port?: number; secure?: boolean; connectionTimeout?: number },
+  callback: SocketCallback,
+) => {
+  // The same defaults SMTPConnection applies when the URL names no port.
+  const host = options.host || 'localhost'
+  const port = Number(options.port) || (options.secure ? 465 : 587)
+  const socket = net.connect({ host, port, keepAlive: true })
+  const fail = (error: Error) => {
+    socket.removeListener('connect', ready)
+    socket.destroy()
+    callback(error)
+  }
+  const onTimeout = () => fail(new Error(`Timed out connecting to SMTP server ${host}:${port}.`))
+  const ready = () => {
+    socket.removeListener('error', fail)
+    socket.removeListener('timeout', onTimeout)
+    socket.setTimeout(0)
+    // Before nodemailer reads the greeting or writes EHLO: the whole session runs without Nagle.
+    socket.setNoDelay(true)
+    callback(null, { connection: socket })
+  }
+  socket.setTimeout(options.connectionTimeout ?? 2 * 60_000)
+  socket.once('timeout', onTimeout)
+  socket.once('error', fail)
+  socket.once('connect', ready)
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Spaces sends evenly at `perSecond` across every connection of this mailer. Not
+ * nodemailer's `rateLimit`: that pauses a connection once it hits the limit, and the pool
+ * then opens another connection and keeps sending, so a burst goes out faster than the
+ * limit (seen with nodemailer 9.1: 3 messages in 0.3 s at rateLimit 2 per second).
+ * The limit is per process; several workers each get the full rate.
+ */
+const pacer = (perSecond: number) => {
+  const interval = 1000 / perSecond
+  let nextSlot = 0
+  return async () => {
+    const now = Date.now()
+    const slot = Math.max(now, nextSlot)
+    nextSlot = slot + interval
+    if (slot > now) await sleep(slot - now)
+  }
+}
+
+const smtpMailer = (smtpUrl: string, from: string, options: MailerOptions): Mailer => {
+  const poolSize = options.poolSize ?? positiveNumber(process.env.SMTP_POOL_SIZE) ?? 5
+  const ratePerSecond = options.ratePerSecond ?? positiveNumber(process.env.SMTP_RATE_PER_SECOND)
+  // Built as an SMTPPool rather than `createTransport({ url, pool: true })`: given an
+  // object with `url`, createTransport keeps only what the URL says and silently drops
+  // `pool`, `maxConnections` and `getSocket`. SMTPPool merges the URL over these options.
+  const pool = new SMTPPool({
+    pool: true,
+    url: smtpUrl,
+    maxConnections: poolSize,
+    getSocket: connectWithNoDelay,
+  })
+  const transporter = createTransport(pool)
+  const waitForSlot = ratePerSecond ? pacer(ratePerSecond) : undefined
+  return {
+    send: async (message) => {
+      assertSafeHeaders(message)
+      await waitForSlot?.()
+      const info = await transporter.sendMail(toNodemailer(message, from))
+      return { messageId: info.messageId, response: info.response }
+    },
+    close: () => transporter.close(),
+  }
+}
+
+const outboxMailer = (outboxDir: string, from: string, logger: MailerLogger): Mailer => {
+  // RFC 5322 lines end in CRLF; .eml readers and parsers expect the wire format.
+  const transporter = createTransport({ streamTransport: true, buffer: true, newline: 'windows' })
+  return {
+    send: async (message) => {
+      assertSafeHeaders(message)
+      const info = await transporter.sendMail(toNodemailer(message, from))
+      await mkdir(outboxDir, { recursive: true })
+      // Sortable by time; the random part keeps two messages in one millisecond apart.
+      const file = path.resolve(outboxDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`)
+      await writeFile(file, info.message as Buffer, { flag: 'wx' })
+      logger.info(`Email "${message.subject}" written to ${file} (SMTP_URL is not set).`)
+      return { messageId: info.messageId, path: file }
+    },
+    close: () => transporter.close(),
+  }
+}
+
+/**
+ * Reads the environment when called, not on import, so a process (or a test) can set
+ * SMTP_URL before creating its mailer. Create one per process and reuse it: the SMTP
+ * pool keeps its connections open between messages.
+ */
+export const createMailer = (options: MailerOptions = {}): Mailer => {
+  const logger = options.logger ?? console
+  const smtpUrl = (options.smtpUrl ?? process.env.SMTP_URL ?? '').trim()
+  const from = options.from || process.env.EMAIL_FROM?.trim() || DEFAULT_FROM
+  if (smtpUrl) return smtpMailer(smtpUrl, from, options)
+  return outboxMailer(options.outboxDir || process.env.EMAIL_OUTBOX_DIR?.trim() || DEFAULT_OUTBOX_DIR, from, logger)
+}
