@@ -1,7 +1,7 @@
 import type { Payload } from 'payload'
 
 import type { Subscriber } from '../../payload-types'
-import { confirmUrl, listUnsubscribeHeaders, preferencesUrl, unsubscribeUrl } from './links'
+import { confirmUrl, preferencesUrl } from './links'
 import { newNonce, verifyToken } from './tokens'
 
 export const CONSENT_TEXT_DEFAULT =
@@ -114,4 +114,3 @@ const sendSubscriberEmail: typeof import('./mail').sendSubscriberEmail = async (
 const findSubscriber = async (payload: Payload, id: string) =>
   (await payload.findByID({ collection: 'subscribers', id, overrideAccess: true, depth: 0, disableErrors: true })) as Subscriber | null
 
-export { listUnsubscribeHeaders, unsubscribeUrl }
