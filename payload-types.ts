@@ -59,9 +59,11 @@ export interface Config {
   fallbackLocale: null;
   globals: {
     clinic: Clinic;
+    'audience-stats': AudienceStat;
   };
   globalsSelect: {
     clinic: ClinicSelect<false> | ClinicSelect<true>;
+    'audience-stats': AudienceStatsSelect<false> | AudienceStatsSelect<true>;
   };
   locale: null;
   widgets: {
@@ -1142,6 +1144,17 @@ export interface Clinic {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "audience-stats".
+ */
+export interface AudienceStat {
+  id: number;
+  erasedSubscribers?: number | null;
+  erasedWhileConfirmed?: number | null;
+  updatedAt?: string | null;
+  createdAt?: string | null;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "clinic_select".
  */
 export interface ClinicSelect<T extends boolean = true> {
@@ -1177,6 +1190,17 @@ export interface ClinicSelect<T extends boolean = true> {
   medicalDisclaimer?: T;
   mailingAddress?: T;
   jsonLd?: T;
+  updatedAt?: T;
+  createdAt?: T;
+  globalType?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "audience-stats_select".
+ */
+export interface AudienceStatsSelect<T extends boolean = true> {
+  erasedSubscribers?: T;
+  erasedWhileConfirmed?: T;
   updatedAt?: T;
   createdAt?: T;
   globalType?: T;

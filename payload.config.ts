@@ -6,6 +6,7 @@ import { buildConfig } from 'payload'
 import sharp from 'sharp'
 
 import { Articles } from './collections/Articles'
+import { AudienceStats } from './collections/AudienceStats'
 import { Clinic } from './collections/Clinic'
 import { Conditions } from './collections/Conditions'
 import { Faqs } from './collections/Faqs'
@@ -65,7 +66,7 @@ export default buildConfig({
     },
   },
   collections: [Articles, Conditions, Services, Faqs, Media, Subscribers, Users],
-  globals: [Clinic],
+  globals: [Clinic, AudienceStats],
   endpoints: [...subscribeEndpoints, ...unknownCollectionScheduleEndpoints],
   editor: lexicalEditor(),
   db: databaseAdapter(database),

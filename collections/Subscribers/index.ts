@@ -2,8 +2,10 @@ import type { CollectionConfig, TextFieldSingleValidation } from 'payload'
 
 import { isAdmin } from '../../src/access/isAdmin'
 import { isStaff } from '../../src/access/isStaff'
+import { subscriberCsvEndpoints } from '../../src/endpoints/subscriberCsv'
 import { checkEmailAddress } from '../../src/subscribers/emailAddress'
 import { normaliseEmail } from './hooks/normaliseEmail'
+import { recordErasure } from './hooks/recordErasure'
 
 export const SUBSCRIBER_STATUSES = ['pending', 'confirmed', 'unsubscribed', 'bounced', 'complained'] as const
 
@@ -28,7 +30,12 @@ export const Subscribers: CollectionConfig<'subscribers'> = {
     useAsTitle: 'email',
     defaultColumns: ['email', 'name', 'status', 'confirmedAt', 'topics'],
     group: 'Newsletter',
+    components: {
+      beforeListTable: ['/src/components/admin/SubscriberCsvTools#SubscriberCsvTools'],
+    },
   },
+  endpoints: subscriberCsvEndpoints,
+  hooks: { afterDelete: [recordErasure] },
   access: {
     read: isStaff,
     create: isAdmin,

@@ -1,6 +1,7 @@
 import * as migration_20261127_185950_initial from './20261127_185950_initial';
 import * as migration_20261127_192712_scheduled_changes from './20261127_192712_scheduled_changes';
 import * as migration_20261127_203331_subscribers_and_schedule_marker from './20261127_203331_subscribers_and_schedule_marker';
+import * as migration_20261127_205500_audience_stats from './20261127_205500_audience_stats';
 
 export const migrations = [
   {
@@ -16,6 +17,11 @@ export const migrations = [
   {
     up: migration_20261127_203331_subscribers_and_schedule_marker.up,
     down: migration_20261127_203331_subscribers_and_schedule_marker.down,
-    name: '20261127_203331_subscribers_and_schedule_marker'
+    name: '20261127_203331_subscribers_and_schedule_marker',
+  },
+  {
+    up: migration_20261127_205500_audience_stats.up,
+    down: migration_20261127_205500_audience_stats.down,
+    name: '20261127_205500_audience_stats'
   },
 ];
