@@ -45,6 +45,7 @@ export const renderPage = ({ clinic, title, body, status = 200 }: { clinic: Part
   button { font: inherit; padding: .7rem 1.2rem; border-radius: 8px; border: 0; background: #0f4c5c; color: #fff; cursor: pointer; margin-top: 1rem; }
   button.secondary { background: #fff; color: #8a1c1c; border: 1px solid #8a1c1c; }
   :focus-visible { outline: 3px solid #e9c46a; outline-offset: 2px; }
+  @media (max-width: 40rem) { main { margin: 1rem; } }
   footer { max-width: 36rem; margin: 0 auto 2rem; padding: 0 1rem; font-size: .85rem; color: #4a5a5e; }
 </style>
 </head>

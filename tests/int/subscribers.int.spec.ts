@@ -97,7 +97,7 @@ describe('double opt-in', () => {
 
     const again = await confirmRoute.GET(new Request(linkIn(mail.raw, '/email/confirm')))
     expect(again.status).toBe(200)
-    expect(await again.text()).toMatch(/already subscribed/)
+    expect(await again.text()).toMatch(/You are subscribed/)
   })
 
   it('answers identically for new, pending, confirmed and unsubscribed addresses', async () => {

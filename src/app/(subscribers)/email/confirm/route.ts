@@ -17,7 +17,10 @@ export const GET = async (request: Request) => {
     case 'already-confirmed':
       return renderPage({
         clinic,
-        title: outcome.kind === 'confirmed' ? 'You are subscribed' : 'You were already subscribed',
+        // The same page either way: browsers replay the GET (Chromium does, for client
+        // hints) and mail scanners open links first, so the person's own click is often
+        // the second one.
+        title: 'You are subscribed',
         body: html`<p>Thank you${outcome.subscriber.name ? `, ${outcome.subscriber.name}` : ''}. You will receive our articles and news at <strong>${outcome.subscriber.email}</strong>.</p>
 <p><a href="${preferencesUrl(outcome.subscriber)}">Choose the topics you care about</a> or change your details at any time.</p>`,
       })

@@ -1,0 +1,280 @@
+import fs from 'node:fs'
+import path from 'node:path'
+
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import { launchBrowser } from '../helpers/browser'
+import { ROOT, startProductionServer, type RunningServer } from '../helpers/server'
+import { startSmtpSink } from '../helpers/smtpSink'
+
+/**
+ * The subscriber journey over real HTTP against `next start`, with a real SMTP sink and
+ * headless Chromium with JavaScript off: the pages must work as plain HTML forms.
+ */
+
+let server: RunningServer
+let sink: Awaited<ReturnType<typeof startSmtpSink>>
+let browser: Browser
+let context: BrowserContext
+let page: Page
+let token: string
+
+const ADMIN_EMAIL = 'owner@stevenson-clinic.test'
+const ADMIN_PASSWORD = 'a-long-and-memorable-passphrase'
+const SUBSCRIBER = `reader.${Date.now()}@example.com`
+const SCREENSHOTS = path.join(ROOT, 'test-results')
+const conditions: Record<string, number | string> = {}
+
+/** Quoted-printable soft breaks and =3D undone, headers unfolded, so links can be read out of the raw message. */
+const decoded = (raw: string) => raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=').replace(/\r?\n[ \t]+/g, ' ')
+
+const linkIn = (raw: string, route: string) => {
+  const match = new RegExp(`https?://[^"\\s<>]+${route}\\?token=[A-Za-z0-9_.-]+`).exec(decoded(raw))
+  if (!match) throw new Error(`no ${route} link in:\n${raw.slice(0, 2000)}`)
+  return match[0].replace(/&amp;/g, '&')
+}
+
+const waitForMailMatching = async (address: string, pattern: RegExp) => {
+  const deadline = Date.now() + 15_000
+  for (;;) {
+    const found = sink.messages.find((mail) => mail.to.includes(address) && pattern.test(decoded(mail.raw)))
+    if (found) return found
+    if (Date.now() > deadline) throw new Error(`no email matching ${pattern} for ${address}; server log:\n${server.output().slice(-3000)}`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+const api = async (method: string, route: string, body?: unknown, headers: Record<string, string> = {}) => {
+  const response = await fetch(`${server.url}/api${route}`, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...(token ? { Authorization: `JWT ${token}` } : {}),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const text = await response.text()
+  let json: any
+  try {
+    json = JSON.parse(text)
+  } catch {
+    json = undefined
+  }
+  return { status: response.status, json, text }
+}
+
+const subscriberRecord = async () => {
+  const { status, json } = await api('GET', `/subscribers?depth=0&where[email][equals]=${encodeURIComponent(SUBSCRIBER)}`)
+  expect(status).toBe(200)
+  expect(json.docs).toHaveLength(1)
+  return json.docs[0]
+}
+
+/** Nothing that looks like a stack trace or a server-side error leaks into a page. */
+const expectNoStackTrace = (text: string) => {
+  expect(text).not.toMatch(/\bat [\w.<>]+ \(|\bat \/|node_modules|\.tsx?:\d+|\.js:\d+:\d+|TypeError|ReferenceError|Internal Server Error/)
+}
+
+beforeAll(async () => {
+  sink = await startSmtpSink()
+  // startProductionServer spreads process.env into the child's environment.
+  process.env.SMTP_URL = sink.url
+  process.env.EMAIL_FROM = 'Stevenson Clinic <news@stevenson-clinic.test>'
+  server = await startProductionServer('subscribers')
+  browser = await launchBrowser()
+  context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } })
+  page = await context.newPage()
+  page.setDefaultTimeout(30_000)
+  fs.mkdirSync(SCREENSHOTS, { recursive: true })
+})
+
+afterAll(async () => {
+  if (page && !page.isClosed()) await page.screenshot({ path: path.join(SCREENSHOTS, 'subscriber-last.png') }).catch(() => {})
+  await browser?.close()
+  await server?.stop()
+  await sink?.close()
+})
+
+describe('a subscriber in headless Chromium with JavaScript off', () => {
+  let mailRaw = ''
+  let preferencesUrl = ''
+
+  it('seeds an admin, two published conditions and the clinic settings through REST', async () => {
+    const registered = await api('POST', '/users/first-register', { email: ADMIN_EMAIL, password: ADMIN_PASSWORD, 'confirm-password': ADMIN_PASSWORD })
+    expect(registered.status, registered.text).toBe(200)
+    token = registered.json.token ?? (await api('POST', '/users/login', { email: ADMIN_EMAIL, password: ADMIN_PASSWORD })).json.token
+    expect(token).toBeTruthy()
+
+    for (const [name, slug] of [
+      ['Low back pain', 'low-back-pain'],
+      ['Sciatica', 'sciatica'],
+    ]) {
+      const created = await api('POST', '/conditions', { _status: 'published', name, slug, summary: `${name}: how massage can help.` })
+      expect(created.status, created.text).toBe(201)
+      expect(created.json.doc._status).toBe('published')
+      conditions[slug] = created.json.doc.id
+    }
+
+    const clinic = await api('POST', '/globals/clinic', {
+      name: 'Stevenson Clinic',
+      bookingUrl: 'https://example.com/book',
+      timezone: 'America/Chicago',
+      mailingAddress: '123 Example St\nSpringfield, IL 62701',
+      medicalDisclaimer: 'Massage therapy does not replace medical advice.',
+    })
+    expect(clinic.status, clinic.text).toBe(200)
+    expect(clinic.json.result?.name ?? clinic.json.name).toBe('Stevenson Clinic')
+  })
+
+  it('the browser context really runs no JavaScript', async () => {
+    await page.setContent('<p id="probe">off</p><script>document.getElementById("probe").textContent = "on"</script>')
+    expect(await page.locator('#probe').textContent()).toBe('off')
+  })
+
+  it('POST /api/subscribe answers 202 and the confirmation email arrives over SMTP', async () => {
+    const response = await fetch(`${server.url}/api/subscribe`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': '203.0.113.7' },
+      body: JSON.stringify({ email: SUBSCRIBER, name: 'Reader', topics: ['low-back-pain'] }),
+    })
+    expect(response.status).toBe(202)
+    const mail = await waitForMailMatching(SUBSCRIBER, /\/email\/confirm\?token=/)
+    mailRaw = mail.raw
+    expect(decoded(mailRaw)).toMatch(/List-Unsubscribe: <https?:\/\/[^>]+\/email\/unsubscribe\?token=[^>]+>, <mailto:/)
+    expect(decoded(mailRaw)).toMatch(/List-Unsubscribe-Post: List-Unsubscribe=One-Click/)
+    expect(linkIn(mailRaw, '/email/confirm').startsWith(`${server.url}/email/confirm?token=`)).toBe(true)
+    const stored = await subscriberRecord()
+    expect(stored.status).toBe('pending')
+    expect(stored.consent?.ip).toBe('203.0.113.7')
+  })
+
+  it('the confirm link opens a plain, script-free "You are subscribed" page', async () => {
+    // Count what reaches the server for one click: a browser may send a navigation twice
+    // (a Critical-CH restart, for one), and confirming twice must still read as a success.
+    const confirmRequests: string[] = []
+    const onRequest = (request: { url: () => string; method: () => string }) => {
+      if (new URL(request.url()).pathname === '/email/confirm') confirmRequests.push(request.method())
+    }
+    page.on('request', onRequest)
+    const response = await page.goto(linkIn(mailRaw, '/email/confirm'))
+    page.off('request', onRequest)
+    expect(response?.status()).toBe(200)
+    expect(response?.headers()['content-type']).toMatch(/^text\/html/)
+    const heading = await page.getByRole('heading', { level: 1 }).textContent()
+    expect(
+      heading,
+      `a first click on the confirm link should say "You are subscribed"; Chromium sent ${confirmRequests.length} request(s) to /email/confirm (${confirmRequests.join(', ')})`,
+    ).toBe('You are subscribed')
+    expect(await page.locator('script').count()).toBe(0)
+    expect(await response!.text()).not.toMatch(/<script/i)
+    expect(await page.locator('html').getAttribute('lang')).toBe('en')
+    expect(await page.locator('meta[name="viewport"]').getAttribute('content')).toMatch(/width=device-width/)
+    expect(await page.locator('main').textContent()).toContain(SUBSCRIBER)
+    expect((await subscriberRecord()).status).toBe('confirmed')
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'subscriber-confirm.png'), fullPage: true })
+  })
+
+  it('"Choose the topics" leads to the preferences form, which saves name and topics without JavaScript', async () => {
+    await page.getByRole('link', { name: /Choose the topics/ }).click()
+    await page.waitForURL(/\/email\/preferences\?token=/)
+    preferencesUrl = page.url()
+    await page.getByRole('heading', { level: 1, name: 'Your email preferences' }).waitFor()
+    expect(await page.locator('script').count()).toBe(0)
+    // The topic chosen at signup is ticked; switch to the other one.
+    await expect(page.getByRole('checkbox', { name: 'Low back pain' }).isChecked()).resolves.toBe(true)
+    await page.getByLabel('Your name (optional)').fill('Rae Reader')
+    await page.getByRole('checkbox', { name: 'Low back pain' }).uncheck()
+    await page.getByRole('checkbox', { name: 'Sciatica' }).check()
+    const [saved] = await Promise.all([
+      page.waitForResponse((response) => response.url().includes('/email/preferences') && response.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Save my preferences' }).click(),
+    ])
+    expect(saved.status()).toBe(200)
+    await page.getByRole('status').getByText('Saved.').waitFor()
+    await expect(page.getByLabel('Your name (optional)').inputValue()).resolves.toBe('Rae Reader')
+    await expect(page.getByRole('checkbox', { name: 'Sciatica' }).isChecked()).resolves.toBe(true)
+    await expect(page.getByRole('checkbox', { name: 'Low back pain' }).isChecked()).resolves.toBe(false)
+
+    const stored = await subscriberRecord()
+    expect(stored.name).toBe('Rae Reader')
+    expect((stored.topics as any[]).map((topic) => (typeof topic === 'object' ? topic.id : topic))).toEqual([conditions.sciatica])
+    expect(stored.status).toBe('confirmed')
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'subscriber-preferences.png'), fullPage: true })
+  })
+
+  it('the preferences page fits a 375 px phone screen', async () => {
+    const mobile = await browser.newContext({
+      javaScriptEnabled: false,
+      viewport: { width: 375, height: 812 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+    })
+    try {
+      const phone = await mobile.newPage()
+      const response = await phone.goto(preferencesUrl)
+      expect(response?.status()).toBe(200)
+      await phone.getByRole('heading', { level: 1, name: 'Your email preferences' }).waitFor()
+      for (const selector of ['main', 'input[type="text"]', 'fieldset', 'button[type="submit"] >> nth=0', 'button.secondary']) {
+        const box = await phone.locator(selector).first().boundingBox()
+        expect(box, selector).not.toBeNull()
+        expect(box!.x, selector).toBeGreaterThanOrEqual(0)
+        expect(box!.x + box!.width, selector).toBeLessThanOrEqual(375)
+      }
+      await phone.screenshot({ path: path.join(SCREENSHOTS, 'subscriber-preferences-mobile.png'), fullPage: true })
+    } finally {
+      await mobile.close()
+    }
+  })
+
+  it('"Unsubscribe from all emails" unsubscribes at once', async () => {
+    await page.goto(preferencesUrl)
+    await page.getByRole('button', { name: 'Unsubscribe from all emails' }).click()
+    await page.waitForURL(/\/email\/unsubscribe\?token=/)
+    await page.getByRole('heading', { level: 1, name: 'You are unsubscribed' }).waitFor()
+    expect(await page.locator('script').count()).toBe(0)
+    const stored = await subscriberRecord()
+    expect(stored.status).toBe('unsubscribed')
+    expect(stored.unsubscribedAt).toBeTruthy()
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'subscriber-unsubscribed.png'), fullPage: true })
+  })
+
+  it('the List-Unsubscribe link still works: page, then RFC 8058 one-click POST (idempotent, no cookies)', async () => {
+    const url = /List-Unsubscribe: <([^>]+)>/.exec(decoded(mailRaw))![1]
+    expect(url.startsWith(`${server.url}/email/unsubscribe?token=`)).toBe(true)
+    const response = await page.goto(url)
+    expect(response?.status()).toBe(200)
+    await page.getByRole('heading', { level: 1, name: 'You are unsubscribed' }).waitFor()
+
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const oneClick = await fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'List-Unsubscribe=One-Click',
+        redirect: 'manual',
+      })
+      expect(oneClick.status).toBe(200)
+      expect(await oneClick.text()).toMatch(/You are unsubscribed/)
+    }
+    expect((await subscriberRecord()).status).toBe('unsubscribed')
+  })
+
+  it('a tampered confirm link gets a friendly 400 page without a stack trace', async () => {
+    const link = linkIn(mailRaw, '/email/confirm')
+    // The last character of a 32-byte base64url signature carries padding bits; change the ones before it.
+    const flip = (char: string) => (char === 'Q' ? 'g' : 'Q')
+    const tampered = link.slice(0, -4) + [...link.slice(-4, -1)].map(flip).join('') + link.slice(-1)
+    expect(tampered).not.toBe(link)
+    const response = await page.goto(tampered)
+    expect(response?.status()).toBe(400)
+    await page.getByRole('heading', { level: 1, name: 'This link does not work' }).waitFor()
+    const text = (await page.locator('body').textContent()) ?? ''
+    expect(text).toMatch(/sign up again/)
+    expectNoStackTrace(text)
+    expectNoStackTrace(await response!.text())
+    expect(await page.locator('script').count()).toBe(0)
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'subscriber-tampered-link.png'), fullPage: true })
+  })
+})
