@@ -12,6 +12,7 @@ import { ROOT, seedServerDatabase, startProductionServer, type RunningServer } f
 import { rawRequest } from '../lib/raw-request'
 import { startStaticServer } from '../lib/static-server'
 import { requireWrk, runningWrks, runWrk, type BenchRequest, type WrkOptions, type WrkResult } from '../lib/wrk'
+import { createCleanup } from '../lib/cleanup'
 
 const FRONT_PAGE_QUERY = `query FrontPage { Articles(limit: 10, sort: "-publishedAt") { docs { title slug excerpt heroImage { url } conditions { name slug } } } }`
 
@@ -63,27 +64,9 @@ const WARMUP_SECONDS = seconds('BENCH_WARMUP', 3)
 
 // ---- cleanup, also on Ctrl+C (the Next server runs in its own process group) ----
 
-const cleanups: Array<() => Promise<void>> = []
-let cleaning: Promise<void> | undefined
-const cleanup = () =>
-  (cleaning ??= (async () => {
-    for (const child of runningWrks) child.kill('SIGTERM')
-    for (const step of cleanups.reverse()) {
-      try {
-        await step()
-      } catch (error) {
-        console.error('cleanup failed:', error)
-      }
-    }
-  })())
-let interrupted = false
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    interrupted = true
-    console.error(`\n${signal}: stopping the servers...`)
-    void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
-  })
-}
+const cleanup = createCleanup('the servers', () => {
+  for (const child of runningWrks) child.kill('SIGTERM')
+})
 
 const log = (message: string) => console.log(`[bench] ${message}`)
 const fixed = (value: number, digits: number) => value.toFixed(digits)
@@ -114,7 +97,7 @@ const main = async () => {
   } catch (error) {
     throw new Error(`The production server did not start: ${(error as Error).message}`)
   }
-  cleanups.push(() => server.stop())
+  cleanup.add(() => server.stop())
   log(`server up at ${server.url}; seeding the demo content (npm run seed)...`)
   await seedServerDatabase(server)
 
@@ -145,7 +128,7 @@ const main = async () => {
   log(`front-page response: 200, ${response.bytes} bytes, ${contentType}, ${docs.length} articles`)
 
   const bare = await startStaticServer(reference.body, contentType)
-  cleanups.push(() => bare.close())
+  cleanup.add(() => bare.close())
   log(`bare node:http server at ${bare.url}`)
 
   const list = targets({ payloadUrl: server.url, bareUrl: bare.url })
@@ -258,8 +241,8 @@ const main = async () => {
 try {
   await main()
 } catch (error) {
-  if (!interrupted) console.error('\nbench:content-api failed:', error instanceof Error ? error.message : error)
+  if (!cleanup.interrupted()) console.error('\nbench:content-api failed:', error instanceof Error ? error.message : error)
   process.exitCode = 1
 } finally {
-  await cleanup()
+  await cleanup.run()
 }

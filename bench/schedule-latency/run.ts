@@ -12,6 +12,7 @@ import { ROOT, startProductionServer, type RunningServer } from '../../tests/hel
 import { startWorker, type WorkerProcess } from '../../tests/helpers/worker'
 import { clockTicksPerSecond, cpuTimeMs, ioCounters, machineCpu, pidsWithEnv, totalCpuMs } from './proc'
 import { applyEvents, parseWorkerLog, stoppedStats, type ApplyEvent, type StoppedStats } from './worker-log'
+import { createCleanup } from '../lib/cleanup'
 
 // ---- settings ----
 
@@ -59,8 +60,6 @@ const runningWorkers = new Set<WorkerProcess>()
 const stoppedByBench = new WeakSet<WorkerProcess>()
 type UnexpectedExit = { pid: number; code: number | null; signal: string | null; at: string }
 const unexpectedExits = new Map<WorkerProcess, UnexpectedExit>()
-const cleanups: Array<() => Promise<void>> = []
-let cleaning: Promise<void> | undefined
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -81,26 +80,9 @@ const stopWorker = async (worker: WorkerProcess): Promise<'exited' | 'killed'> =
   return ended ? 'exited' : 'killed'
 }
 
-const cleanup = () =>
-  (cleaning ??= (async () => {
-    await Promise.all([...runningWorkers].map((worker) => stopWorker(worker).catch(() => undefined)))
-    for (const step of cleanups.reverse()) {
-      try {
-        await step()
-      } catch (error) {
-        console.error('cleanup failed:', error)
-      }
-    }
-  })())
-
-let interrupted = false
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    interrupted = true
-    console.error(`\n${signal}: stopping the workers and the server...`)
-    void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
-  })
-}
+const cleanup = createCleanup('the workers and the server', () =>
+  Promise.all([...runningWorkers].map((worker) => stopWorker(worker).catch(() => undefined))),
+)
 
 const log = (message: string) => console.log(`[bench] ${message}`)
 
@@ -612,7 +594,7 @@ const main = async () => {
 
   log('starting the production build (next start) on a fresh SQLite file...')
   const server = await startProductionServer('schedule-latency')
-  cleanups.push(() => server.stop())
+  cleanup.add(() => server.stop())
   log(`server up at ${server.url}`)
 
   const api = makeApi(server.url)
@@ -767,12 +749,12 @@ const main = async () => {
 try {
   await main()
 } catch (error) {
-  if (!interrupted) {
+  if (!cleanup.interrupted()) {
     console.error('\nbench:schedule-latency failed:', error instanceof Error ? error.message : error)
     for (const worker of runningWorkers) console.error(`--- worker ${worker.child.pid} output (tail) ---\n${worker.output().slice(-3000)}`)
   }
   process.exitCode = 1
 } finally {
-  await cleanup()
+  await cleanup.run()
 }
 process.exit(process.exitCode ?? 0)

@@ -10,6 +10,9 @@ import type { Technique } from '../fields/techniques'
  */
 export type RichText = string
 
+/** Joins Markdown blocks with the blank line that `RichText` uses as a separator. */
+export const md = (...blocks: string[]): RichText => blocks.join('\n\n')
+
 export type ServiceCategory = 'medical' | 'spa' | 'facial' | 'pre-post-operative'
 export type FaqCategory = 'insurance' | 'booking' | 'treatment' | 'general'
 

@@ -1,7 +1,4 @@
-import type { SeedArticle } from '../types'
-
-/** Joins Markdown blocks with the blank line that `RichText` uses as a separator. */
-const md = (...blocks: string[]): string => blocks.join('\n\n')
+import { md, type SeedArticle } from '../types'
 
 export const articles: SeedArticle[] = [
   {

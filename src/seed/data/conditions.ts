@@ -1,7 +1,4 @@
-import type { SeedCondition } from '../types'
-
-/** Joins Markdown blocks with the blank line that `RichText` uses as a separator. */
-const md = (...blocks: string[]): string => blocks.join('\n\n')
+import { md, type SeedCondition } from '../types'
 
 export const conditions: SeedCondition[] = [
   {
