@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 
 import { ROOT, seedServerDatabase, startProductionServer, type RunningServer } from '../../tests/helpers/server'
@@ -13,6 +12,7 @@ import { rawRequest } from '../lib/raw-request'
 import { startStaticServer } from '../lib/static-server'
 import { requireWrk, runningWrks, runWrk, type BenchRequest, type WrkOptions, type WrkResult } from '../lib/wrk'
 import { createCleanup } from '../lib/cleanup'
+import { machineInfo } from '../lib/machine'
 
 const FRONT_PAGE_QUERY = `query FrontPage { Articles(limit: 10, sort: "-publishedAt") { docs { title slug excerpt heroImage { url } conditions { name slug } } } }`
 
@@ -78,15 +78,7 @@ const main = async () => {
   }
   const wrkVersion = requireWrk()
 
-  const machine = {
-    nproc: os.availableParallelism(),
-    cpuModel: os.cpus()[0]?.model ?? 'unknown',
-    totalMemoryGiB: Number((os.totalmem() / 1024 ** 3).toFixed(1)),
-    loadAverage: os.loadavg().map((value) => Number(value.toFixed(2))),
-    platform: `${os.type()} ${os.release()} ${os.arch()}`,
-    node: process.version,
-    wrk: wrkVersion,
-  }
+  const machine = { ...machineInfo(), wrk: wrkVersion }
   log(`machine: nproc ${machine.nproc}, ${machine.cpuModel}, node ${machine.node}, ${machine.platform}`)
   log(`load average before the run: ${machine.loadAverage.join(' ')}`)
 

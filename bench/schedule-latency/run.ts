@@ -8,11 +8,12 @@ import os from 'node:os'
 import path from 'node:path'
 
 import { richText } from '../../tests/helpers/fixtures'
-import { ROOT, startProductionServer, type RunningServer } from '../../tests/helpers/server'
+import { httpApi, ROOT, startProductionServer, type RunningServer } from '../../tests/helpers/server'
 import { startWorker, type WorkerProcess } from '../../tests/helpers/worker'
 import { clockTicksPerSecond, cpuTimeMs, ioCounters, machineCpu, pidsWithEnv, totalCpuMs } from './proc'
 import { applyEvents, parseWorkerLog, stoppedStats, type ApplyEvent, type StoppedStats } from './worker-log'
 import { createCleanup } from '../lib/cleanup'
+import { machineInfo } from '../lib/machine'
 
 // ---- settings ----
 
@@ -115,28 +116,9 @@ const mapLimit = async <T, R>(items: T[], concurrency: number, task: (item: T) =
 
 // ---- the API, over HTTP, as a client would use it ----
 
-type ApiResponse = { status: number; json: any; text: string }
-
 const makeApi = (baseUrl: string) => {
   let token: string | undefined
-  const call = async (method: 'GET' | 'POST', pathAndQuery: string, body?: unknown): Promise<ApiResponse> => {
-    const response = await fetch(`${baseUrl}/api${pathAndQuery}`, {
-      method,
-      headers: {
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        ...(token ? { Authorization: `JWT ${token}` } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    const text = await response.text()
-    let json: any
-    try {
-      json = JSON.parse(text)
-    } catch {
-      json = undefined
-    }
-    return { status: response.status, json, text }
-  }
+  const call = (method: 'GET' | 'POST', pathAndQuery: string, body?: unknown) => httpApi(baseUrl, method, pathAndQuery, { body, token })
   const expect = async (method: 'GET' | 'POST', pathAndQuery: string, status: number, body?: unknown) => {
     const response = await call(method, pathAndQuery, body)
     if (response.status !== status) {
@@ -581,14 +563,7 @@ const main = async () => {
     console.error('No production build (.next/BUILD_ID is missing): run `npm run build` first.')
     process.exit(1)
   }
-  const machine = {
-    nproc: os.availableParallelism(),
-    cpuModel: os.cpus()[0]?.model ?? 'unknown',
-    totalMemoryGiB: Number((os.totalmem() / 1024 ** 3).toFixed(1)),
-    loadAverage: os.loadavg().map((value) => Number(value.toFixed(2))),
-    platform: `${os.type()} ${os.release()} ${os.arch()}`,
-    node: process.version,
-  }
+  const machine = machineInfo()
   log(`machine: nproc ${machine.nproc}, ${machine.cpuModel}, node ${machine.node}, ${machine.platform}`)
   log(`load average before the run: ${machine.loadAverage.join(' ')}`)
 

@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { launchBrowser } from '../helpers/browser'
-import { ROOT, startProductionServer, type RunningServer } from '../helpers/server'
+import { httpApi, ROOT, startProductionServer, type RunningServer } from '../helpers/server'
 import { startSmtpSink } from '../helpers/smtpSink'
 
 /**
@@ -45,25 +45,8 @@ const waitForMailMatching = async (address: string, pattern: RegExp) => {
   }
 }
 
-const api = async (method: string, route: string, body?: unknown, headers: Record<string, string> = {}) => {
-  const response = await fetch(`${server.url}/api${route}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      ...(token ? { Authorization: `JWT ${token}` } : {}),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const text = await response.text()
-  let json: any
-  try {
-    json = JSON.parse(text)
-  } catch {
-    json = undefined
-  }
-  return { status: response.status, json, text }
-}
+const api = (method: string, route: string, body?: unknown, headers: Record<string, string> = {}) =>
+  httpApi(server.url, method, route, { body, token, headers })
 
 const subscriberRecord = async () => {
   const { status, json } = await api('GET', `/subscribers?depth=0&where[email][equals]=${encodeURIComponent(SUBSCRIBER)}`)

@@ -105,3 +105,31 @@ export const graphql = async (url: string, query: string, variables?: Record<str
   })
   return { status: response.status, json: (await response.json()) as any }
 }
+
+export type HttpApiResponse = { status: number; json: any; text: string; headers: Headers }
+
+/** JSON calls to `/api` of a running server, the way an external client makes them. */
+export const httpApi = async (
+  baseUrl: string,
+  method: string,
+  pathAndQuery: string,
+  options: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
+): Promise<HttpApiResponse> => {
+  const response = await fetch(`${baseUrl}/api${pathAndQuery}`, {
+    method,
+    headers: {
+      ...(options.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...(options.token ? { Authorization: `JWT ${options.token}` } : {}),
+      ...options.headers,
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  })
+  const text = await response.text()
+  let json: any
+  try {
+    json = JSON.parse(text)
+  } catch {
+    json = undefined
+  }
+  return { status: response.status, json, text, headers: response.headers }
+}

@@ -40,26 +40,29 @@ ${options.map((option) => safe(html`<label><input type="checkbox" name="topics" 
 </form>`
 }
 
-/** Reached from a signed link in every email: change name and topics, or leave. */
-export const GET = async (request: Request) => {
+/** The page's context: the clinic, and the subscriber the signed link names (or the error page). */
+const open = async (request: Request) => {
   const payload = await getPayload({ config })
   const clinic = await payload.findGlobal({ slug: 'clinic', depth: 0 })
   const token = new URL(request.url).searchParams.get('token') ?? ''
   const found = await findByManageToken(payload, token)
-  if (found.kind !== 'ok') {
-    return renderPage({ clinic, status: 400, title: 'This link does not work', body: html`<p>Use the preferences link in any of our emails exactly as it arrived.</p>` })
-  }
+  const invalid =
+    found.kind === 'ok'
+      ? null
+      : renderPage({ clinic, status: 400, title: 'This link does not work', body: html`<p>Use the preferences link in any of our emails exactly as it arrived.</p>` })
+  return { payload, clinic, token, found, invalid }
+}
+
+/** Reached from a signed link in every email: change name and topics, or leave. */
+export const GET = async (request: Request) => {
+  const { payload, clinic, token, found, invalid } = await open(request)
+  if (found.kind !== 'ok') return invalid!
   return renderPage({ clinic, title: 'Your email preferences', body: await form(payload, found.subscriber, token) })
 }
 
 export const POST = async (request: Request) => {
-  const payload = await getPayload({ config })
-  const clinic = await payload.findGlobal({ slug: 'clinic', depth: 0 })
-  const token = new URL(request.url).searchParams.get('token') ?? ''
-  const found = await findByManageToken(payload, token)
-  if (found.kind !== 'ok') {
-    return renderPage({ clinic, status: 400, title: 'This link does not work', body: html`<p>Use the preferences link in any of our emails exactly as it arrived.</p>` })
-  }
+  const { payload, clinic, token, found, invalid } = await open(request)
+  if (found.kind !== 'ok') return invalid!
   const fields = await request.formData().catch(() => null)
   if (!fields) return renderPage({ clinic, status: 400, title: 'Nothing was saved', body: html`<p>The form could not be read. Please try again.</p>` })
   const name = String(fields.get('name') ?? '').trim()
