@@ -9,7 +9,11 @@ const DEV_SECRET_FILE = path.resolve('data/.dev-payload-secret')
  * start without it. Development generates one and keeps it in ./data so logins survive
  * restarts, and says so, loudly, once.
  */
-export const resolvePayloadSecret = (): string => {
+let resolved: string | undefined
+
+export const resolvePayloadSecret = (): string => (resolved ??= readOrCreateSecret())
+
+const readOrCreateSecret = (): string => {
   const fromEnv = process.env.PAYLOAD_SECRET?.trim()
   if (fromEnv) return fromEnv
 

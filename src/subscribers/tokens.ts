@@ -1,5 +1,7 @@
 import crypto from 'node:crypto'
 
+import { resolvePayloadSecret } from '../secret'
+
 /**
  * Signed links for subscribers: HMAC-SHA256 over the payload with a key derived from
  * PAYLOAD_SECRET for this purpose only, compared in constant time. `confirm` links expire
@@ -11,11 +13,8 @@ export type TokenClaims = { p: TokenPurpose; s: string; n?: string; e?: number }
 
 export const CONFIRM_TOKEN_TTL_MS = 7 * 24 * 60 * 60 * 1000
 
-const key = () => {
-  const secret = process.env.PAYLOAD_SECRET
-  if (!secret) throw new Error('PAYLOAD_SECRET is required to sign subscriber links.')
-  return crypto.createHmac('sha256', secret).update('subscriber-links/v1').digest()
-}
+// The same secret Payload signs sessions with, including development's generated one.
+const key = () => crypto.createHmac('sha256', resolvePayloadSecret()).update('subscriber-links/v1').digest()
 
 const mac = (body: string) => crypto.createHmac('sha256', key()).update(body).digest()
 
