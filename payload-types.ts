@@ -26,8 +26,12 @@ export interface Config {
     services: Service;
     faqs: Faq;
     media: Media;
+    newsletters: Newsletter;
+    deliveries: Delivery;
     subscribers: Subscriber;
     users: User;
+    webhooks: Webhook;
+    'webhook-deliveries': WebhookDelivery;
     'payload-kv': PayloadKv;
     'payload-jobs': PayloadJob;
     'payload-locked-documents': PayloadLockedDocument;
@@ -45,8 +49,12 @@ export interface Config {
     services: ServicesSelect<false> | ServicesSelect<true>;
     faqs: FaqsSelect<false> | FaqsSelect<true>;
     media: MediaSelect<false> | MediaSelect<true>;
+    newsletters: NewslettersSelect<false> | NewslettersSelect<true>;
+    deliveries: DeliveriesSelect<false> | DeliveriesSelect<true>;
     subscribers: SubscribersSelect<false> | SubscribersSelect<true>;
     users: UsersSelect<false> | UsersSelect<true>;
+    webhooks: WebhooksSelect<false> | WebhooksSelect<true>;
+    'webhook-deliveries': WebhookDeliveriesSelect<false> | WebhookDeliveriesSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-jobs': PayloadJobsSelect<false> | PayloadJobsSelect<true>;
     'payload-locked-documents': PayloadLockedDocumentsSelect<false> | PayloadLockedDocumentsSelect<true>;
@@ -60,10 +68,12 @@ export interface Config {
   globals: {
     clinic: Clinic;
     'audience-stats': AudienceStat;
+    'content-revision': ContentRevision;
   };
   globalsSelect: {
     clinic: ClinicSelect<false> | ClinicSelect<true>;
     'audience-stats': AudienceStatsSelect<false> | AudienceStatsSelect<true>;
+    'content-revision': ContentRevisionSelect<false> | ContentRevisionSelect<true>;
   };
   locale: null;
   widgets: {
@@ -156,6 +166,14 @@ export interface Article {
    * Set automatically the first time this is published.
    */
   publishedAt?: string | null;
+  /**
+   * Sent once, the moment the article first goes live (now or at its scheduled time), to subscribers of its conditions.
+   */
+  emailSubscribers?: boolean | null;
+  /**
+   * The announcement sent for this article.
+   */
+  announcement?: (number | null) | Newsletter;
   appliedScheduleId?: string | null;
   /**
    * Computed from this document on every read; front ends place it in a <script type="application/ld+json"> tag.
@@ -464,6 +482,70 @@ export interface User {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "newsletters".
+ */
+export interface Newsletter {
+  id: number;
+  subject: string;
+  /**
+   * The grey line inboxes show after the subject.
+   */
+  preheader?: string | null;
+  intro?: {
+    root: {
+      type: string;
+      children: {
+        type: any;
+        version: number;
+        [k: string]: unknown;
+      }[];
+      direction: ('ltr' | 'rtl') | null;
+      format: 'left' | 'start' | 'center' | 'right' | 'end' | 'justify' | '';
+      indent: number;
+      version: number;
+    };
+    [k: string]: unknown;
+  } | null;
+  /**
+   * Shown in this order, each with its image, excerpt and a link.
+   */
+  featuredArticles?: (number | Article)[] | null;
+  audience: 'all' | 'topics';
+  /**
+   * Subscribers with no topics chosen want everything, so they are included too.
+   */
+  audienceTopics?: (number | Condition)[] | null;
+  template: 'newsletter' | 'article' | 'digest';
+  status: 'draft' | 'scheduled' | 'sending' | 'paused' | 'sent' | 'cancelled' | 'failed';
+  sendAt?: string | null;
+  /**
+   * The article this announcement was made for.
+   */
+  sourceArticle?: (number | null) | Article;
+  digestSince?: string | null;
+  counts?: {
+    recipients?: number | null;
+    sent?: number | null;
+    failed?: number | null;
+    bounced?: number | null;
+    unknown?: number | null;
+    skipped?: number | null;
+  };
+  startedAt?: string | null;
+  finishedAt?: string | null;
+  /**
+   * What the sender wants you to know (why it paused, why it failed).
+   */
+  note?: string | null;
+  snapshotDone?: boolean | null;
+  snapshotCursor?: string | null;
+  leaseOwner?: string | null;
+  leaseExpiresAt?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "faqs".
  */
 export interface Faq {
@@ -514,6 +596,29 @@ export interface Faq {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "deliveries".
+ */
+export interface Delivery {
+  id: number;
+  newsletter: number | Newsletter;
+  subscriber?: (number | null) | Subscriber;
+  /**
+   * The address used for this send.
+   */
+  email: string;
+  status: 'queued' | 'sending' | 'sent' | 'failed' | 'bounced' | 'unknown' | 'skipped' | 'cancelled';
+  attempts?: number | null;
+  nextAttemptAt?: string | null;
+  lastError?: string | null;
+  smtpResponse?: string | null;
+  messageId?: string | null;
+  sentAt?: string | null;
+  leaseOwner?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "subscribers".
  */
 export interface Subscriber {
@@ -546,6 +651,48 @@ export interface Subscriber {
   unsubscribedAt?: string | null;
   bounceCount?: number | null;
   confirmationNonce?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "webhooks".
+ */
+export interface Webhook {
+  id: number;
+  name: string;
+  url: string;
+  events: ('publish' | 'unpublish' | 'update' | 'delete')[];
+  collections: ('articles' | 'conditions' | 'services' | 'faqs')[];
+  /**
+   * Signs every delivery (X-Webhook-Signature). Generated when left empty.
+   */
+  secret?: string | null;
+  enabled?: boolean | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "webhook-deliveries".
+ */
+export interface WebhookDelivery {
+  id: number;
+  webhook: number | Webhook;
+  event: string;
+  collectionSlug: string;
+  documentId: string;
+  body: string;
+  status: 'queued' | 'sending' | 'delivered' | 'failed';
+  attempts?: number | null;
+  nextAttemptAt?: string | null;
+  responseStatus?: number | null;
+  responseExcerpt?: string | null;
+  durationMs?: number | null;
+  lastError?: string | null;
+  deliveredAt?: string | null;
+  leaseOwner?: string | null;
+  leaseExpiresAt?: string | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -698,12 +845,28 @@ export interface PayloadLockedDocument {
         value: number | Media;
       } | null)
     | ({
+        relationTo: 'newsletters';
+        value: number | Newsletter;
+      } | null)
+    | ({
+        relationTo: 'deliveries';
+        value: number | Delivery;
+      } | null)
+    | ({
         relationTo: 'subscribers';
         value: number | Subscriber;
       } | null)
     | ({
         relationTo: 'users';
         value: number | User;
+      } | null)
+    | ({
+        relationTo: 'webhooks';
+        value: number | Webhook;
+      } | null)
+    | ({
+        relationTo: 'webhook-deliveries';
+        value: number | WebhookDelivery;
       } | null);
   globalSlug?: string | null;
   user: {
@@ -770,6 +933,8 @@ export interface ArticlesSelect<T extends boolean = true> {
   author?: T;
   authorName?: T;
   publishedAt?: T;
+  emailSubscribers?: T;
+  announcement?: T;
   appliedScheduleId?: T;
   jsonLd?: T;
   updatedAt?: T;
@@ -949,6 +1114,61 @@ export interface MediaSelect<T extends boolean = true> {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "newsletters_select".
+ */
+export interface NewslettersSelect<T extends boolean = true> {
+  subject?: T;
+  preheader?: T;
+  intro?: T;
+  featuredArticles?: T;
+  audience?: T;
+  audienceTopics?: T;
+  template?: T;
+  status?: T;
+  sendAt?: T;
+  sourceArticle?: T;
+  digestSince?: T;
+  counts?:
+    | T
+    | {
+        recipients?: T;
+        sent?: T;
+        failed?: T;
+        bounced?: T;
+        unknown?: T;
+        skipped?: T;
+      };
+  startedAt?: T;
+  finishedAt?: T;
+  note?: T;
+  snapshotDone?: T;
+  snapshotCursor?: T;
+  leaseOwner?: T;
+  leaseExpiresAt?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "deliveries_select".
+ */
+export interface DeliveriesSelect<T extends boolean = true> {
+  newsletter?: T;
+  subscriber?: T;
+  email?: T;
+  status?: T;
+  attempts?: T;
+  nextAttemptAt?: T;
+  lastError?: T;
+  smtpResponse?: T;
+  messageId?: T;
+  sentAt?: T;
+  leaseOwner?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "subscribers_select".
  */
 export interface SubscribersSelect<T extends boolean = true> {
@@ -1001,6 +1221,43 @@ export interface UsersSelect<T extends boolean = true> {
         createdAt?: T;
         expiresAt?: T;
       };
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "webhooks_select".
+ */
+export interface WebhooksSelect<T extends boolean = true> {
+  name?: T;
+  url?: T;
+  events?: T;
+  collections?: T;
+  secret?: T;
+  enabled?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "webhook-deliveries_select".
+ */
+export interface WebhookDeliveriesSelect<T extends boolean = true> {
+  webhook?: T;
+  event?: T;
+  collectionSlug?: T;
+  documentId?: T;
+  body?: T;
+  status?: T;
+  attempts?: T;
+  nextAttemptAt?: T;
+  responseStatus?: T;
+  responseExcerpt?: T;
+  durationMs?: T;
+  lastError?: T;
+  deliveredAt?: T;
+  leaseOwner?: T;
+  leaseExpiresAt?: T;
+  updatedAt?: T;
+  createdAt?: T;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
@@ -1128,6 +1385,18 @@ export interface Clinic {
    */
   mailingAddress?: string | null;
   /**
+   * A newsletter of the articles published since the last digest; skipped when there are none.
+   */
+  newsletterDigest?: {
+    enabled?: boolean | null;
+    day?: ('monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday') | null;
+    /**
+     * Clinic time, 24-hour HH:MM.
+     */
+    time?: string | null;
+    lastDigestAt?: string | null;
+  };
+  /**
    * Computed from this document on every read; front ends place it in a <script type="application/ld+json"> tag.
    */
   jsonLd?:
@@ -1150,6 +1419,17 @@ export interface AudienceStat {
   id: number;
   erasedSubscribers?: number | null;
   erasedWhileConfirmed?: number | null;
+  updatedAt?: string | null;
+  createdAt?: string | null;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "content-revision".
+ */
+export interface ContentRevision {
+  id: number;
+  revision?: string | null;
+  changedAt?: string | null;
   updatedAt?: string | null;
   createdAt?: string | null;
 }
@@ -1189,6 +1469,14 @@ export interface ClinicSelect<T extends boolean = true> {
       };
   medicalDisclaimer?: T;
   mailingAddress?: T;
+  newsletterDigest?:
+    | T
+    | {
+        enabled?: T;
+        day?: T;
+        time?: T;
+        lastDigestAt?: T;
+      };
   jsonLd?: T;
   updatedAt?: T;
   createdAt?: T;
@@ -1201,6 +1489,17 @@ export interface ClinicSelect<T extends boolean = true> {
 export interface AudienceStatsSelect<T extends boolean = true> {
   erasedSubscribers?: T;
   erasedWhileConfirmed?: T;
+  updatedAt?: T;
+  createdAt?: T;
+  globalType?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "content-revision_select".
+ */
+export interface ContentRevisionSelect<T extends boolean = true> {
+  revision?: T;
+  changedAt?: T;
   updatedAt?: T;
   createdAt?: T;
   globalType?: T;

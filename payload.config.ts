@@ -9,11 +9,16 @@ import { Articles } from './collections/Articles'
 import { AudienceStats } from './collections/AudienceStats'
 import { Clinic } from './collections/Clinic'
 import { Conditions } from './collections/Conditions'
+import { ContentRevision } from './collections/ContentRevision'
+import { Deliveries } from './collections/Deliveries'
 import { Faqs } from './collections/Faqs'
 import { Media } from './collections/Media'
+import { Newsletters } from './collections/Newsletters'
 import { Services } from './collections/Services'
 import { Subscribers } from './collections/Subscribers'
 import { Users } from './collections/Users'
+import { WebhookDeliveries } from './collections/WebhookDeliveries'
+import { Webhooks } from './collections/Webhooks'
 import { extendJobsCollection } from './jobs/scheduling/jobsCollection'
 import { chooseDatabase, databaseAdapter, DatabaseUriError, runMigrations } from './src/database'
 import { unknownCollectionScheduleEndpoints } from './src/endpoints/schedule'
@@ -65,8 +70,20 @@ export default buildConfig({
       ),
     },
   },
-  collections: [Articles, Conditions, Services, Faqs, Media, Subscribers, Users],
-  globals: [Clinic, AudienceStats],
+  collections: [
+    Articles,
+    Conditions,
+    Services,
+    Faqs,
+    Media,
+    Newsletters,
+    Deliveries,
+    Subscribers,
+    Users,
+    Webhooks,
+    WebhookDeliveries,
+  ],
+  globals: [Clinic, AudienceStats, ContentRevision],
   endpoints: [...subscribeEndpoints, ...unknownCollectionScheduleEndpoints],
   editor: lexicalEditor(),
   db: databaseAdapter(database),

@@ -1,7 +1,7 @@
 import { slugField, type CollectionConfig } from 'payload'
 
 import { authenticatedOrPublished } from '../../src/access/authenticatedOrPublished'
-import { isStaff } from '../../src/access/isStaff'
+import { isStaff, isStaffField } from '../../src/access/isStaff'
 import { scheduleEndpoints } from '../../src/endpoints/schedule'
 import { ignoreDraftFlagForPublic } from '../../src/hooks/ignoreDraftFlagForPublic'
 import { jsonLdField } from '../../src/fields/jsonLd'
@@ -67,6 +67,25 @@ export const Articles: CollectionConfig<'articles'> = {
       admin: { position: 'sidebar', readOnly: true, description: 'Copied from the author on save.' },
     },
     publishedAtField(),
+    {
+      name: 'emailSubscribers',
+      type: 'checkbox',
+      label: 'Email to subscribers when published',
+      defaultValue: false,
+      access: { read: isStaffField },
+      admin: {
+        position: 'sidebar',
+        description:
+          'Sent once, the moment the article first goes live (now or at its scheduled time), to subscribers of its conditions.',
+      },
+    },
+    {
+      name: 'announcement',
+      type: 'relationship',
+      relationTo: 'newsletters',
+      access: { read: isStaffField, create: () => false, update: () => false },
+      admin: { position: 'sidebar', readOnly: true, description: 'The announcement sent for this article.' },
+    },
     scheduledChangeMarkerField(),
     jsonLdField(articleJsonLd),
   ],

@@ -2,6 +2,7 @@ import type { GlobalConfig, TextFieldSingleValidation } from 'payload'
 
 import { anyone } from '../../src/access/anyone'
 import { isAdmin } from '../../src/access/isAdmin'
+import { isStaffField } from '../../src/access/isStaff'
 import { jsonLdField } from '../../src/fields/jsonLd'
 import { urlField } from '../../src/fields/url'
 import { clinicJsonLd } from '../../src/jsonld/clinic'
@@ -99,6 +100,30 @@ export const Clinic: GlobalConfig<'clinic'> = {
       name: 'mailingAddress',
       type: 'textarea',
       admin: { description: 'Physical mailing address printed in newsletter footers (required by anti-spam law).' },
+    },
+    {
+      name: 'newsletterDigest',
+      type: 'group',
+      label: 'Weekly digest',
+      access: { read: isStaffField },
+      admin: { description: 'A newsletter of the articles published since the last digest; skipped when there are none.' },
+      fields: [
+        { name: 'enabled', type: 'checkbox', defaultValue: false },
+        {
+          type: 'row',
+          fields: [
+            { name: 'day', type: 'select', defaultValue: 'thursday', options: DAYS },
+            {
+              name: 'time',
+              type: 'text',
+              defaultValue: '08:00',
+              validate: validateTimeOfDay,
+              admin: { description: 'Clinic time, 24-hour HH:MM.' },
+            },
+          ],
+        },
+        { name: 'lastDigestAt', type: 'date', admin: { readOnly: true } },
+      ],
     },
     jsonLdField(clinicJsonLd),
   ],

@@ -2,6 +2,7 @@ import * as migration_20261127_185950_initial from './20261127_185950_initial';
 import * as migration_20261127_192712_scheduled_changes from './20261127_192712_scheduled_changes';
 import * as migration_20261127_203331_subscribers_and_schedule_marker from './20261127_203331_subscribers_and_schedule_marker';
 import * as migration_20261127_205500_audience_stats from './20261127_205500_audience_stats';
+import * as migration_20261127_220032_newsletters_webhooks_cache from './20261127_220032_newsletters_webhooks_cache';
 
 export const migrations = [
   {
@@ -22,6 +23,11 @@ export const migrations = [
   {
     up: migration_20261127_205500_audience_stats.up,
     down: migration_20261127_205500_audience_stats.down,
-    name: '20261127_205500_audience_stats'
+    name: '20261127_205500_audience_stats',
+  },
+  {
+    up: migration_20261127_220032_newsletters_webhooks_cache.up,
+    down: migration_20261127_220032_newsletters_webhooks_cache.down,
+    name: '20261127_220032_newsletters_webhooks_cache'
   },
 ];

@@ -1,0 +1,48 @@
+import type { CollectionConfig } from 'payload'
+
+import { isAdmin } from '../../src/access/isAdmin'
+
+export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'failed', 'bounced', 'unknown', 'skipped', 'cancelled'] as const
+
+/**
+ * One newsletter to one subscriber: the unit of exactly-once. The database refuses a second
+ * row for the same pair, so a snapshot retried after a crash cannot queue anyone twice.
+ * Written by the worker only; admins can read it (it holds addresses).
+ */
+export const Deliveries: CollectionConfig<'deliveries'> = {
+  slug: 'deliveries',
+  labels: { singular: 'Delivery', plural: 'Deliveries' },
+  graphQL: { singularName: 'Delivery', pluralName: 'Deliveries' },
+  admin: {
+    useAsTitle: 'email',
+    defaultColumns: ['email', 'newsletter', 'status', 'attempts', 'smtpResponse', 'sentAt'],
+    group: 'Newsletter',
+  },
+  defaultSort: '-updatedAt',
+  access: { read: isAdmin, create: () => false, update: () => false, delete: isAdmin },
+  indexes: [
+    { fields: ['newsletter', 'subscriber'], unique: true },
+    { fields: ['newsletter', 'status'] },
+  ],
+  fields: [
+    { name: 'newsletter', type: 'relationship', relationTo: 'newsletters', required: true, index: true },
+    { name: 'subscriber', type: 'relationship', relationTo: 'subscribers', index: true },
+    { name: 'email', type: 'text', required: true, admin: { description: 'The address used for this send.' } },
+    {
+      name: 'status',
+      type: 'select',
+      required: true,
+      defaultValue: 'queued',
+      index: true,
+      options: DELIVERY_STATUSES.map((value) => ({ label: value[0].toUpperCase() + value.slice(1), value })),
+    },
+    { name: 'attempts', type: 'number', defaultValue: 0 },
+    { name: 'nextAttemptAt', type: 'date', index: true },
+    { name: 'lastError', type: 'text' },
+    { name: 'smtpResponse', type: 'text' },
+    { name: 'messageId', type: 'text' },
+    { name: 'sentAt', type: 'date' },
+    { name: 'leaseOwner', type: 'text', admin: { hidden: true } },
+  ],
+  timestamps: true,
+}

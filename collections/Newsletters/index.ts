@@ -1,0 +1,139 @@
+import type { CollectionConfig } from 'payload'
+
+import { isStaff } from '../../src/access/isStaff'
+
+export const NEWSLETTER_STATUSES = ['draft', 'scheduled', 'sending', 'paused', 'sent', 'cancelled', 'failed'] as const
+export const NEWSLETTER_TEMPLATES = ['newsletter', 'article', 'digest'] as const
+
+const titleCase = (value: string) => value[0].toUpperCase() + value.slice(1)
+
+/**
+ * A newsletter records intent (what to send, to whom, when) and the outcome of its send.
+ * The worker (jobs/newsletters) owns every transition after `scheduled`; the admin and
+ * REST only move it to `scheduled` (or pause/resume/cancel/retry through its endpoints).
+ * See jobs/CONTEXT.md for the state machine.
+ */
+export const Newsletters: CollectionConfig<'newsletters'> = {
+  slug: 'newsletters',
+  labels: { singular: 'Newsletter', plural: 'Newsletters' },
+  graphQL: { singularName: 'Newsletter', pluralName: 'Newsletters' },
+  admin: {
+    useAsTitle: 'subject',
+    defaultColumns: ['subject', 'status', 'sendAt', 'counts.sent', 'updatedAt'],
+    group: 'Newsletter',
+  },
+  defaultSort: '-updatedAt',
+  access: { read: isStaff, create: isStaff, update: isStaff, delete: isStaff },
+  fields: [
+    { name: 'subject', type: 'text', required: true, maxLength: 200 },
+    {
+      name: 'preheader',
+      type: 'text',
+      maxLength: 200,
+      admin: { description: 'The grey line inboxes show after the subject.' },
+    },
+    { name: 'intro', type: 'richText' },
+    {
+      name: 'featuredArticles',
+      type: 'relationship',
+      relationTo: 'articles',
+      hasMany: true,
+      admin: { description: 'Shown in this order, each with its image, excerpt and a link.' },
+    },
+    {
+      type: 'row',
+      fields: [
+        {
+          name: 'audience',
+          type: 'select',
+          required: true,
+          defaultValue: 'all',
+          options: [
+            { label: 'All confirmed subscribers', value: 'all' },
+            { label: 'Subscribers interested in these conditions', value: 'topics' },
+          ],
+        },
+        {
+          name: 'audienceTopics',
+          type: 'relationship',
+          relationTo: 'conditions',
+          hasMany: true,
+          admin: {
+            condition: (_, siblingData) => siblingData?.audience === 'topics',
+            description: 'Subscribers with no topics chosen want everything, so they are included too.',
+          },
+        },
+      ],
+    },
+    {
+      name: 'template',
+      type: 'select',
+      required: true,
+      defaultValue: 'newsletter',
+      options: NEWSLETTER_TEMPLATES.map((value) => ({ label: titleCase(value), value })),
+      admin: { position: 'sidebar' },
+    },
+    {
+      name: 'status',
+      type: 'select',
+      required: true,
+      defaultValue: 'draft',
+      index: true,
+      options: NEWSLETTER_STATUSES.map((value) => ({ label: titleCase(value), value })),
+      admin: { position: 'sidebar' },
+    },
+    {
+      name: 'sendAt',
+      type: 'date',
+      index: true,
+      admin: { position: 'sidebar', date: { pickerAppearance: 'dayAndTime' } },
+    },
+    {
+      name: 'sourceArticle',
+      type: 'relationship',
+      relationTo: 'articles',
+      admin: { position: 'sidebar', readOnly: true, description: 'The article this announcement was made for.' },
+    },
+    {
+      name: 'digestSince',
+      type: 'date',
+      admin: { position: 'sidebar', readOnly: true, condition: (data) => data?.template === 'digest' },
+    },
+    {
+      name: 'counts',
+      type: 'group',
+      admin: { readOnly: true },
+      fields: [
+        {
+          type: 'row',
+          fields: [
+            { name: 'recipients', type: 'number', defaultValue: 0 },
+            { name: 'sent', type: 'number', defaultValue: 0 },
+            { name: 'failed', type: 'number', defaultValue: 0 },
+            { name: 'bounced', type: 'number', defaultValue: 0 },
+            { name: 'unknown', type: 'number', defaultValue: 0 },
+            { name: 'skipped', type: 'number', defaultValue: 0 },
+          ],
+        },
+      ],
+    },
+    { name: 'startedAt', type: 'date', admin: { position: 'sidebar', readOnly: true } },
+    { name: 'finishedAt', type: 'date', admin: { position: 'sidebar', readOnly: true } },
+    {
+      name: 'note',
+      type: 'text',
+      admin: { readOnly: true, description: 'What the sender wants you to know (why it paused, why it failed).' },
+    },
+    // Pipeline bookkeeping: written by the worker only.
+    {
+      name: 'snapshotDone',
+      type: 'checkbox',
+      defaultValue: false,
+      admin: { hidden: true },
+    },
+    { name: 'snapshotCursor', type: 'text', admin: { hidden: true } },
+    { name: 'leaseOwner', type: 'text', index: true, admin: { hidden: true } },
+    { name: 'leaseExpiresAt', type: 'date', index: true, admin: { hidden: true } },
+  ],
+  timestamps: true,
+}

@@ -1,0 +1,48 @@
+import type { CollectionConfig } from 'payload'
+
+import { isAdmin } from '../../src/access/isAdmin'
+
+export const WEBHOOK_DELIVERY_STATUSES = ['queued', 'sending', 'delivered', 'failed'] as const
+
+/**
+ * One event for one webhook: recorded with the content change, posted by the worker.
+ * `body` is the exact JSON posted, so a retry sends the same bytes.
+ */
+export const WebhookDeliveries: CollectionConfig<'webhook-deliveries'> = {
+  slug: 'webhook-deliveries',
+  labels: { singular: 'Webhook delivery', plural: 'Webhook deliveries' },
+  graphQL: { singularName: 'WebhookDelivery', pluralName: 'WebhookDeliveries' },
+  admin: {
+    useAsTitle: 'event',
+    defaultColumns: ['event', 'collectionSlug', 'documentId', 'status', 'attempts', 'responseStatus', 'createdAt'],
+    group: 'Settings',
+  },
+  defaultSort: '-createdAt',
+  access: { read: isAdmin, create: () => false, update: () => false, delete: isAdmin },
+  indexes: [{ fields: ['status', 'nextAttemptAt'] }, { fields: ['webhook', 'collectionSlug', 'documentId'] }],
+  fields: [
+    { name: 'webhook', type: 'relationship', relationTo: 'webhooks', required: true, index: true },
+    { name: 'event', type: 'text', required: true },
+    { name: 'collectionSlug', type: 'text', required: true },
+    { name: 'documentId', type: 'text', required: true },
+    { name: 'body', type: 'textarea', required: true },
+    {
+      name: 'status',
+      type: 'select',
+      required: true,
+      defaultValue: 'queued',
+      index: true,
+      options: WEBHOOK_DELIVERY_STATUSES.map((value) => ({ label: value[0].toUpperCase() + value.slice(1), value })),
+    },
+    { name: 'attempts', type: 'number', defaultValue: 0 },
+    { name: 'nextAttemptAt', type: 'date' },
+    { name: 'responseStatus', type: 'number' },
+    { name: 'responseExcerpt', type: 'text' },
+    { name: 'durationMs', type: 'number' },
+    { name: 'lastError', type: 'text' },
+    { name: 'deliveredAt', type: 'date' },
+    { name: 'leaseOwner', type: 'text', admin: { hidden: true } },
+    { name: 'leaseExpiresAt', type: 'date', admin: { hidden: true } },
+  ],
+  timestamps: true,
+}
