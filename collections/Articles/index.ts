@@ -4,6 +4,7 @@ import { authenticatedOrPublished } from '../../src/access/authenticatedOrPublis
 import { isStaff, isStaffField } from '../../src/access/isStaff'
 import { scheduleEndpoints } from '../../src/endpoints/schedule'
 import { ignoreDraftFlagForPublic } from '../../src/hooks/ignoreDraftFlagForPublic'
+import { recordContentChange, recordContentDelete, rememberPublicState } from '../../src/webhooks/recordContentEvent'
 import { jsonLdField } from '../../src/fields/jsonLd'
 import { publishedAtField } from '../../src/fields/publishedAt'
 import { scheduledChangeMarkerField } from '../../src/fields/scheduledChangeMarker'
@@ -34,7 +35,9 @@ export const Articles: CollectionConfig<'articles'> = {
   endpoints: scheduleEndpoints,
   hooks: {
     beforeOperation: [ignoreDraftFlagForPublic],
-    beforeChange: [copyAuthorName],
+    beforeChange: [copyAuthorName, rememberPublicState],
+    afterChange: [recordContentChange],
+    afterDelete: [recordContentDelete],
   },
   fields: [
     { name: 'title', type: 'text', required: true, maxLength: 200 },

@@ -4,6 +4,7 @@ import { authenticatedOrPublished } from '../../src/access/authenticatedOrPublis
 import { isStaff } from '../../src/access/isStaff'
 import { scheduleEndpoints } from '../../src/endpoints/schedule'
 import { ignoreDraftFlagForPublic } from '../../src/hooks/ignoreDraftFlagForPublic'
+import { recordContentChange, recordContentDelete, rememberPublicState } from '../../src/webhooks/recordContentEvent'
 import { jsonLdField } from '../../src/fields/jsonLd'
 import { publishedAtField } from '../../src/fields/publishedAt'
 import { scheduledChangeMarkerField } from '../../src/fields/scheduledChangeMarker'
@@ -37,6 +38,9 @@ export const Faqs: CollectionConfig<'faqs'> = {
   endpoints: scheduleEndpoints,
   hooks: {
     beforeOperation: [ignoreDraftFlagForPublic],
+    beforeChange: [rememberPublicState],
+    afterChange: [recordContentChange],
+    afterDelete: [recordContentDelete],
   },
   fields: [
     { name: 'question', type: 'text', required: true, maxLength: 300 },

@@ -4,6 +4,7 @@ import { authenticatedOrPublished } from '../../src/access/authenticatedOrPublis
 import { isStaff } from '../../src/access/isStaff'
 import { scheduleEndpoints } from '../../src/endpoints/schedule'
 import { ignoreDraftFlagForPublic } from '../../src/hooks/ignoreDraftFlagForPublic'
+import { recordContentChange, recordContentDelete, rememberPublicState } from '../../src/webhooks/recordContentEvent'
 import { jsonLdField } from '../../src/fields/jsonLd'
 import { publishedAtField } from '../../src/fields/publishedAt'
 import { scheduledChangeMarkerField } from '../../src/fields/scheduledChangeMarker'
@@ -40,6 +41,9 @@ export const Services: CollectionConfig<'services'> = {
   endpoints: scheduleEndpoints,
   hooks: {
     beforeOperation: [ignoreDraftFlagForPublic],
+    beforeChange: [rememberPublicState],
+    afterChange: [recordContentChange],
+    afterDelete: [recordContentDelete],
   },
   fields: [
     { name: 'name', type: 'text', required: true, maxLength: 120 },
