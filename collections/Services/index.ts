@@ -3,6 +3,7 @@ import { slugField, type CollectionConfig } from 'payload'
 import { authenticatedOrPublished } from '../../src/access/authenticatedOrPublished'
 import { isStaff } from '../../src/access/isStaff'
 import { scheduleEndpoints } from '../../src/endpoints/schedule'
+import { bumpContentRevisionAfterChange, bumpContentRevisionAfterDelete } from '../../src/hooks/bumpContentRevision'
 import { ignoreDraftFlagForPublic } from '../../src/hooks/ignoreDraftFlagForPublic'
 import { recordContentChange, recordContentDelete, rememberPublicState } from '../../src/webhooks/recordContentEvent'
 import { jsonLdField } from '../../src/fields/jsonLd'
@@ -42,8 +43,9 @@ export const Services: CollectionConfig<'services'> = {
   hooks: {
     beforeOperation: [ignoreDraftFlagForPublic],
     beforeChange: [rememberPublicState],
-    afterChange: [recordContentChange],
-    afterDelete: [recordContentDelete],
+    // bumpContentRevision*: public content changed, clear every app process's response cache (src/cache).
+    afterChange: [bumpContentRevisionAfterChange, recordContentChange],
+    afterDelete: [bumpContentRevisionAfterDelete, recordContentDelete],
   },
   fields: [
     { name: 'name', type: 'text', required: true, maxLength: 120 },
