@@ -4,6 +4,7 @@ import { isAdmin } from '../../src/access/isAdmin'
 import { webhookEndpoints } from '../../src/endpoints/webhooks'
 import { generateWebhookSecret, MIN_SECRET_LENGTH } from '../../src/webhooks/signature'
 import { MAX_WEBHOOK_URL_LENGTH, webhookUrlProblem } from '../../src/webhooks/targetUrl'
+import { deleteDeliveryLog } from './hooks/deleteDeliveryLog'
 
 export const WEBHOOK_EVENTS = ['publish', 'unpublish', 'update', 'delete'] as const
 export const WEBHOOK_COLLECTIONS = ['articles', 'conditions', 'services', 'faqs'] as const
@@ -24,6 +25,7 @@ export const Webhooks: CollectionConfig<'webhooks'> = {
   },
   access: { read: isAdmin, create: isAdmin, update: isAdmin, delete: isAdmin },
   endpoints: webhookEndpoints,
+  hooks: { beforeDelete: [deleteDeliveryLog] },
   fields: [
     { name: 'name', type: 'text', required: true, maxLength: 100 },
     {

@@ -137,7 +137,8 @@ export const markAttemptFailed = async (
         responseExcerpt: outcome.excerpt,
         durationMs: outcome.durationMs,
         lastError: (outcome.error ?? 'Failed.').slice(0, 500),
-        leaseOwner: retryAt === null ? workerId : null,
+        // Kept as "who tried last" for the log; a queued delivery is claimable whoever it names.
+        leaseOwner: workerId,
         leaseExpiresAt: null,
       },
       options: { atomic: true },

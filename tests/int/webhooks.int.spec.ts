@@ -18,7 +18,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 // Short knobs so retries happen within the test. The ping endpoint runs in this process
 // and reads the same variables.
-const SHORT = { WEBHOOK_RETRY_BASE_MS: '200', WEBHOOK_RETRY_MAX_MS: '400', WEBHOOK_TIMEOUT_MS: '1500', WEBHOOK_MAX_ATTEMPTS: '4' }
+const SHORT = { WEBHOOK_LEASE_MS: '3000', WEBHOOK_RETRY_BASE_MS: '200', WEBHOOK_RETRY_MAX_MS: '400', WEBHOOK_TIMEOUT_MS: '1500', WEBHOOK_MAX_ATTEMPTS: '4' }
 Object.assign(process.env, SHORT)
 
 beforeAll(async () => {
@@ -399,5 +399,35 @@ describe('delivery by the worker', () => {
     await waitFor(async () => (await deliveriesFor({ id: { equals: failed.id } }))[0]?.status === 'delivered', 15_000, 'the retry')
     expect(receiver.forPath('/dead')).toHaveLength(5)
     expect(receiver.forPath('/dead')[4].headers['x-webhook-id']).toBe(String(failed.id))
+
+    // Deleting a webhook takes its log with it (and is not refused by the database).
+    const removed = await http.api('DELETE', `/webhooks/${dead.id}`, asAdmin())
+    expect(removed.status, removed.text).toBe(200)
+    expect(await deliveriesFor({ webhook: { equals: dead.id } })).toEqual([])
+  })
+
+  it('a worker killed mid-POST: another sends it again after the lease, with the same X-Webhook-Id', async () => {
+    const crash = await createWebhook({ url: receiver.url('/crash'), collections: ['conditions'] })
+    receiver.on('/crash', (_request, previous) => (previous.length === 0 ? { hang: true } : {}))
+    const condition = await ctx.payload.create({
+      collection: 'conditions',
+      data: { _status: 'published', name: 'Tension headache', slug: `headache-${Date.now()}`, summary: 'Headaches from tight muscles.' } as never,
+    })
+    await waitFor(() => receiver.forPath('/crash').length === 1, 15_000, 'the first POST')
+    const [held] = await deliveriesFor({ webhook: { equals: crash.id } })
+    const holder = workers.find((worker) => held.leaseOwner?.includes(`:${worker.child.pid}:`))!
+    expect(holder, held.leaseOwner ?? 'no lease owner').toBeTruthy()
+    holder.kill('SIGKILL')
+    await holder.exited
+    const [delivered] = await waitFor(async () => {
+      const rows = await deliveriesFor({ webhook: { equals: crash.id } })
+      return rows[0]?.status === 'delivered' ? rows : null
+    }, 20_000, 'the take-over')
+    expect(delivered.documentId).toBe(String(condition.id))
+    expect(delivered.leaseOwner).not.toBe(held.leaseOwner)
+    const requests = receiver.forPath('/crash')
+    expect(requests).toHaveLength(2)
+    expect(requests[1].headers['x-webhook-id']).toBe(requests[0].headers['x-webhook-id'])
+    expect(requests[1].body).toBe(requests[0].body)
   })
 })
