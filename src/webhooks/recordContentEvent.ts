@@ -34,7 +34,20 @@ type PublicState = { published: boolean; updatedAt: string | null; slug: string 
  * recording (bulk imports and the demo seed, which announce nothing).
  */
 
-const statesByRequest = new WeakMap<object, Map<string, PublicState[]>>()
+/**
+ * Kept in `req.context`, not keyed by `req`: Payload hands some hooks a wrapped copy of the
+ * request (restoreVersion's beforeChange) and replaces `req.context` with a shallow copy on
+ * nested Local API calls; both keep this same Map.
+ */
+const STATES = 'webhookPublicStates'
+const statesOf = (req: PayloadRequest): Map<string, PublicState[]> => {
+  const context = req.context as Record<string, unknown>
+  const existing = context[STATES]
+  if (existing instanceof Map) return existing as Map<string, PublicState[]>
+  const created = new Map<string, PublicState[]>()
+  context[STATES] = created
+  return created
+}
 const keyOf = (collection: string, id: number | string) => `${collection}:${id}`
 
 const readPublicState = async (payload: Payload, collection: CollectionSlug, id: number | string, req: PayloadRequest) => {
@@ -55,10 +68,9 @@ export const rememberPublicState: CollectionBeforeChangeHook = async ({ collecti
     updatedAt: null,
     slug: null,
   }
-  let byKey = statesByRequest.get(req)
-  if (!byKey) statesByRequest.set(req, (byKey = new Map()))
+  const states = statesOf(req)
   const key = keyOf(collection.slug, originalDoc.id)
-  byKey.set(key, [...(byKey.get(key) ?? []), state])
+  states.set(key, [...(states.get(key) ?? []), state])
   return data
 }
 
@@ -75,7 +87,7 @@ export const recordContentChange: CollectionAfterChangeHook = async ({ collectio
   if (req.context?.disableWebhooks) return doc
   let before: PublicState | null = null
   if (operation === 'update') {
-    const stack = statesByRequest.get(req)?.get(keyOf(collection.slug, doc.id))
+    const stack = statesOf(req).get(keyOf(collection.slug, doc.id))
     before = stack?.pop() ?? null
     // An update made by a hook while this document's own update is still running (same
     // request): the outer update reports the result once, with the final document.

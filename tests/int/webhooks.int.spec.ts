@@ -135,6 +135,12 @@ describe('recording events', () => {
     // Created before the delete below: SQLite may reuse the highest id once it is gone.
     const born = await publishedArticle('Born published')
     expect(await eventsFor(hook.id, born.id)).toEqual(['publish'])
+    // Restoring an older version of a live document is an update (Payload's restoreVersion
+    // runs beforeChange with a wrapped request).
+    await ctx.payload.update({ collection: 'articles', id: born.id, data: { title: 'Renamed while live' } })
+    const { docs: versions } = await ctx.payload.findVersions({ collection: 'articles', where: { parent: { equals: born.id } }, sort: 'createdAt' })
+    await ctx.payload.restoreVersion({ collection: 'articles', id: versions[0].id })
+    expect(await eventsFor(hook.id, born.id)).toEqual(['publish', 'update', 'update'])
     await ctx.payload.delete({ collection: 'articles', id: article.id })
     expect(await eventsFor(hook.id, article.id)).toEqual(['publish', 'update', 'update', 'unpublish', 'publish', 'delete'])
     const neverLive = await draftArticle()
