@@ -52,16 +52,21 @@ export class WebhookDispatcher {
     try {
       const free = this.config.concurrency - this.inFlight.size
       if (free <= 0) return
-      const due = (await findDueDeliveries(this.payload, 100)).filter((delivery) => !this.inFlight.has(targetKey(delivery)))
-      const ready = await inDocumentOrder(this.payload, due)
       const started = new Set<string>()
-      for (const delivery of ready) {
-        if (started.size >= free || this.stopping) break
-        const key = targetKey(delivery)
-        if (started.has(key)) continue
-        started.add(key)
-        const run = this.send(delivery).finally(() => this.inFlight.delete(key))
-        this.inFlight.set(key, run)
+      // Usually one page. More only when the oldest due deliveries all wait behind older
+      // ones (a receiver down while one document changed many times): the others must not starve.
+      for (let page = 1; page <= MAX_PAGES_PER_TICK && started.size < free && !this.stopping; page++) {
+        const { docs, hasNextPage } = await findDueDeliveries(this.payload, PAGE_SIZE, page)
+        const due = docs.filter((delivery) => !this.inFlight.has(targetKey(delivery)))
+        for (const delivery of await inDocumentOrder(this.payload, due)) {
+          if (started.size >= free || this.stopping) break
+          const key = targetKey(delivery)
+          if (started.has(key)) continue
+          started.add(key)
+          const run = this.send(delivery).finally(() => this.inFlight.delete(key))
+          this.inFlight.set(key, run)
+        }
+        if (!hasNextPage) break
       }
     } catch (error) {
       this.payload.logger.error({ event: 'webhooks.tick-failed', err: error })
@@ -125,6 +130,9 @@ export class WebhookDispatcher {
     payload.logger.warn({ ...log, outcome: final ? 'failed' : 'retrying', error: result.error, ...(retryAt ? { retryAt: new Date(retryAt).toISOString() } : {}) })
   }
 }
+
+const PAGE_SIZE = 100
+const MAX_PAGES_PER_TICK = 10
 
 const targetKey = (delivery: WebhookDelivery) => `${relationId(delivery.webhook)}|${delivery.collectionSlug}|${delivery.documentId}`
 

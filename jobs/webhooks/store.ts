@@ -22,16 +22,20 @@ const dueWhere = (now: number): Where => ({
   ],
 })
 
-/** Deliveries that may be sent now, oldest first. One indexed query (status, nextAttemptAt). */
-export const findDueDeliveries = async (payload: Payload, limit: number): Promise<WebhookDelivery[]> => {
-  const { docs } = await payload.db.find({
+/** A page of the deliveries that may be sent now, oldest first (index on status, nextAttemptAt). */
+export const findDueDeliveries = async (
+  payload: Payload,
+  limit: number,
+  page = 1,
+): Promise<{ docs: WebhookDelivery[]; hasNextPage: boolean }> => {
+  const { docs, hasNextPage } = await payload.db.find({
     collection: DELIVERIES,
     where: dueWhere(Date.now()),
     sort: 'createdAt',
     limit,
-    pagination: false,
+    page,
   })
-  return docs as unknown as WebhookDelivery[]
+  return { docs: docs as unknown as WebhookDelivery[], hasNextPage: Boolean(hasNextPage) }
 }
 
 const sameTarget = (a: WebhookDelivery, b: WebhookDelivery) =>
