@@ -13,6 +13,8 @@ export type ContentCacheBridge = {
   contentChanged: () => void
   /** Set by the watcher once it runs, so a second Payload init does not start another. */
   watching?: boolean
+  /** Set by the watcher: stops it (tests stop Payload while the process lives on). */
+  stopWatching?: () => void
 }
 
 const BRIDGE = Symbol.for('clinic.contentCache')

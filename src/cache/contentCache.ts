@@ -103,13 +103,14 @@ const matchesIfNoneMatch = (header: string | undefined, etag: string) => {
 export class ContentCache implements ContentCacheBridge {
   readonly pollIntervalMs: number
   watching?: boolean
+  stopWatching?: () => void
 
   private generation = 0
   private revision: string | null | undefined = undefined
   private confirmedAt = Number.NEGATIVE_INFINITY
   private localChanges = 0
   private readonly store: SegmentedLru<CapturedResponse>
-  private readonly inflight = new Map<string, Promise<CapturedResponse>>()
+  private readonly inflight = new Map<string, { startedAt: number; response: Promise<CapturedResponse> }>()
   // Parsing and printing a GraphQL query costs more than serving its hit: remember recent answers.
   private readonly classifications = new LRUCache<string, Classification>({ max: 5000 })
   private readonly cacheControl: string
@@ -333,9 +334,12 @@ export class ContentCache implements ContentCacheBridge {
       }
     }
     this.counters.miss += 1
+    // Joining a fetch gives its answer, as old as the fetch: only a recent one will do.
+    const running = this.inflight.get(key)
+    const joinable = running && this.now() - running.startedAt <= this.config.maxStalenessMs
     let captured: CapturedResponse
     try {
-      captured = await (this.inflight.get(key) ?? this.fill(key, fill))
+      captured = await (joinable ? running.response : this.fill(key, fill))
     } catch {
       if (!res.headersSent) {
         res.writeHead(502, { 'content-type': 'application/json', 'x-cache': 'MISS' })
@@ -348,9 +352,10 @@ export class ContentCache implements ContentCacheBridge {
 
   private fill(key: string, request: UpstreamRequest): Promise<CapturedResponse> {
     const generation = this.generation
+    const startedAt = this.now()
     const pending = this.upstream(request).then(
       (upstream) => {
-        if (this.inflight.get(key) === pending) this.inflight.delete(key)
+        if (this.inflight.get(key)?.response === pending) this.inflight.delete(key)
         const captured = this.capture(key, upstream)
         // Stored only if nothing changed while it was fetched: otherwise it may be the old content.
         const storable =
@@ -365,11 +370,11 @@ export class ContentCache implements ContentCacheBridge {
         return captured
       },
       (error: unknown) => {
-        if (this.inflight.get(key) === pending) this.inflight.delete(key)
+        if (this.inflight.get(key)?.response === pending) this.inflight.delete(key)
         throw error
       },
     )
-    this.inflight.set(key, pending)
+    this.inflight.set(key, { startedAt, response: pending })
     return pending
   }
 

@@ -14,7 +14,13 @@ export const watchContentRevision = (payload: Payload) => {
   if (!bridge || bridge.watching) return
   bridge.watching = true
   let lastErrorLoggedAt = 0
+  let stopped = false
+  bridge.stopWatching = () => {
+    stopped = true
+    bridge.watching = false
+  }
   const poll = async () => {
+    if (stopped) return
     const startedAt = Date.now()
     try {
       const doc = (await payload.db.findGlobal({ slug: 'content-revision' })) as { revision?: string | null } | null

@@ -24,19 +24,15 @@ const bump = async (req: PayloadRequest) => {
   getContentCacheBridge()?.contentChanged()
 }
 
-type WithStatus = { _status?: 'draft' | 'published' | null } | null | undefined
-
 /**
- * A document that was not published and still is not (a draft saved or autosaved, a
- * draft created) cannot change what anonymous readers see: they get published documents
- * only, and a draft saved over a published document goes to its versions, not to the
- * document itself. Collections without drafts have no `_status`: always a change.
+ * A document created as a draft is invisible to anonymous readers: nothing to clear. Every
+ * other change clears, drafts saved over published documents included: the hook cannot tell
+ * a draft save from an unpublish (`previousDoc` is the latest version, not the published
+ * document), and clearing too often costs a refill, never a stale read.
  */
-const staysUnpublished = (doc: WithStatus, previousDoc: WithStatus) =>
-  doc?._status !== undefined && doc._status !== 'published' && previousDoc?._status !== 'published'
-
-export const bumpContentRevisionAfterChange: CollectionAfterChangeHook = async ({ doc, previousDoc, req }) => {
-  if (!staysUnpublished(doc, previousDoc)) await bump(req)
+export const bumpContentRevisionAfterChange: CollectionAfterChangeHook = async ({ doc, operation, req }) => {
+  const createdAsDraft = operation === 'create' && doc?._status !== undefined && doc._status !== 'published'
+  if (!createdAsDraft) await bump(req)
   return doc
 }
 
