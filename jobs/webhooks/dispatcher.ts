@@ -22,6 +22,8 @@ export class WebhookDispatcher {
   private readonly inFlight = new Map<string, Promise<void>>()
   private clock?: ScheduledTask
   private looking = false
+  /** The last look filled every free slot, so more deliveries may be waiting. */
+  private backlog = false
   private stopping = false
   readonly stats = { delivered: 0, failedAttempts: 0, failed: 0 }
 
@@ -63,11 +65,16 @@ export class WebhookDispatcher {
           const key = targetKey(delivery)
           if (started.has(key)) continue
           started.add(key)
-          const run = this.send(delivery).finally(() => this.inFlight.delete(key))
+          const run = this.send(delivery).finally(() => {
+            this.inFlight.delete(key)
+            // A full tick may have left work behind: look again now, not at the next second.
+            if (this.backlog && !this.stopping) void this.tick()
+          })
           this.inFlight.set(key, run)
         }
         if (!hasNextPage) break
       }
+      this.backlog = started.size >= free
     } catch (error) {
       this.payload.logger.error({ event: 'webhooks.tick-failed', err: error })
     } finally {
