@@ -46,7 +46,7 @@ beforeAll(async () => {
   socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-int-'))
   const socketPath = path.join(socketDir, 'payload.sock')
   cache = new ContentCache(
-    { ...contentCacheConfig({}), maxBytes: MAX_BYTES, maxEntryBytes: 32 * 1024 },
+    { ...contentCacheConfig({} as NodeJS.ProcessEnv), maxBytes: MAX_BYTES, maxEntryBytes: 32 * 1024 },
     { transport: httpTransport({ socketPath }), allowedOrigins: ['https://www.clinic.test'] },
   )
   installContentCacheBridge(cache)
