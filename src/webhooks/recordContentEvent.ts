@@ -31,7 +31,7 @@ type PublicState = { published: boolean; updatedAt: string | null; slug: string 
  * A hook records intent only: one `webhook-deliveries` row per subscribed, enabled
  * webhook, written with the same `req` (so in the change's transaction where the database
  * has them); the worker posts it (jobs/webhooks/). `req.context.disableWebhooks` skips
- * recording (bulk imports and the demo seed, which announce nothing).
+ * recording (bulk imports the front ends rebuild from anyway).
  */
 
 /**
