@@ -39,17 +39,13 @@ for (const [address, prefix] of [
 export const isPrivateAddress = (address: string): boolean => {
   const family = net.isIP(address)
   if (family === 4) return privateRanges.check(address, 'ipv4')
-  if (family === 6) {
-    // IPv4-mapped IPv6 (::ffff:127.0.0.1) is the IPv4 address in disguise.
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)
-    if (mapped) return privateRanges.check(mapped[1], 'ipv4')
-    return privateRanges.check(address, 'ipv6')
-  }
+  // BlockList checks IPv4-mapped IPv6 (::ffff:7f00:1, i.e. 127.0.0.1) against the IPv4 ranges.
+  if (family === 6) return privateRanges.check(address, 'ipv6')
   return false
 }
 
-/** The hostname without IPv6 brackets, as `net.isIP` and DNS expect it. */
-const bareHost = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, '$1')
+/** The hostname without IPv6 brackets or a root dot (`localhost.`), as `net.isIP` expects it. */
+const bareHost = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '')
 
 /** Why `value` cannot be a webhook URL, or null when it can. Messages say what to fix. */
 export const webhookUrlProblem = (value: unknown): string | null => {

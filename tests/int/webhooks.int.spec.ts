@@ -1,4 +1,5 @@
 import crypto from 'node:crypto'
+import nodeHttp from 'node:http'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -198,11 +199,21 @@ describe('URLs, secrets and access', () => {
 
     process.env.WEBHOOK_BLOCK_PRIVATE_TARGETS = 'true'
     try {
-      for (const url of ['http://127.0.0.1:9/x', 'http://10.1.2.3/x', 'http://localhost:3000/x', 'http://[::1]/x', 'http://169.254.169.254/latest']) {
+      for (const url of ['http://127.0.0.1:9/x', 'http://10.1.2.3/x', 'http://localhost:3000/x', 'http://localhost.:3000/x', 'http://[::1]/x', 'http://169.254.169.254/latest', 'http://[::ffff:127.0.0.1]/x']) {
         const response = await http.api('POST', '/webhooks', { body: { name: 'Private', url }, ...asAdmin() })
         expect(response.status, url).toBe(400)
         expect(response.text, url).toMatch(/WEBHOOK_BLOCK_PRIVATE_TARGETS/)
       }
+      // Names are checked again when they are resolved, at connect time: a name that
+      // resolves to a private address is refused even though the URL looked public.
+      const { guardedLookup } = await import('../../src/webhooks/targetUrl')
+      const refused = await new Promise<NodeJS.ErrnoException>((resolve, reject) =>
+        nodeHttp
+          .get({ host: 'localhost', port: Number(new URL(receiver.url('/')).port), path: '/never', lookup: guardedLookup }, () => reject(new Error('connected')))
+          .on('error', resolve),
+      )
+      expect(refused.code).toBe('EPRIVATETARGET')
+      expect(receiver.forPath('/never')).toHaveLength(0)
     } finally {
       delete process.env.WEBHOOK_BLOCK_PRIVATE_TARGETS
     }
