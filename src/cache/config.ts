@@ -36,7 +36,7 @@ export const contentCacheConfig = (env: NodeJS.ProcessEnv = process.env): Conten
     maxBytes: integer(env, 'CONTENT_CACHE_MAX_BYTES', 64 * 1024 * 1024, 64 * 1024),
     maxEntryBytes: integer(env, 'CONTENT_CACHE_MAX_ENTRY_BYTES', 2 * 1024 * 1024, 1024),
     maxKeyBytes: 8 * 1024,
-    maxRequestBodyBytes: 64 * 1024,
+    maxRequestBodyBytes: 8 * 1024,
     sMaxAgeSeconds: integer(env, 'CONTENT_CACHE_S_MAXAGE', 10, 0),
     staleWhileRevalidateSeconds: integer(env, 'CONTENT_CACHE_SWR', 30, 0),
   }

@@ -112,7 +112,11 @@ export class ContentCache implements ContentCacheBridge {
   private readonly store: SegmentedLru<CapturedResponse>
   private readonly inflight = new Map<string, { startedAt: number; response: Promise<CapturedResponse> }>()
   // Parsing and printing a GraphQL query costs more than serving its hit: remember recent answers.
-  private readonly classifications = new LRUCache<string, Classification>({ max: 5000 })
+  private readonly classifications = new LRUCache<string, Classification>({
+    max: 5000,
+    maxSize: 4 * 1024 * 1024,
+    sizeCalculation: (classification, memoKey) => memoKey.length + (classification.cacheable ? classification.key.length : 64),
+  })
   private readonly cacheControl: string
   private readonly allowedOrigins: Set<string>
 
@@ -287,7 +291,10 @@ export class ContentCache implements ContentCacheBridge {
   /** Sends a request whose body was already read (part or all) on to Next, and its answer back. */
   private proxy(req: IncomingMessage, res: ServerResponse, chunks: Buffer[], streamRest: boolean) {
     this.invalidateWhenDoneIfChanged(res)
-    const headers: OutgoingHttpHeaders = { ...req.headers }
+    const headers: OutgoingHttpHeaders = {}
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value
+    }
     if (!streamRest) {
       headers['content-length'] = String(chunks.reduce((sum, chunk) => sum + chunk.length, 0))
       delete headers['transfer-encoding']
