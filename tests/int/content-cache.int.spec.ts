@@ -311,8 +311,13 @@ describe('the cache over real HTTP in front of Payload', () => {
     const stats = cache.stats()
     expect(stats.bytes).toBeLessThanOrEqual(MAX_BYTES)
     expect(stats.entries).toBeLessThan(1000)
-    for (const url of hot) expect((await get(url)).headers.get('x-cache')).toBe('HIT')
-  }, 300_000)
+    for (const url of hot) {
+      // On a loaded machine the revision read may lag behind the flood; hits wait for it
+      // (that guard is what keeps them fresh), so this checks presence, not speed.
+      while (!cache.isFresh()) await new Promise((resolve) => setTimeout(resolve, 10))
+      expect((await get(url)).headers.get('x-cache')).toBe('HIT')
+    }
+  }, 600_000)
 
   it('does not cache keys or responses above their size limits', async () => {
     const hugeWhere = `/api/articles?where[title][equals]=${'x'.repeat(10_000)}`
