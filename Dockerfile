@@ -7,6 +7,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
-ENV NODE_ENV=production PORT=3000 MEDIA_DIR=/app/media
+# HOSTNAME: Docker sets it to the container id; the server listens on what it names.
+ENV NODE_ENV=production PORT=3000 HOSTNAME=0.0.0.0 MEDIA_DIR=/app/media
 EXPOSE 3000
 CMD ["npm", "start"]

@@ -661,11 +661,14 @@ export interface Subscriber {
 export interface Webhook {
   id: number;
   name: string;
+  /**
+   * http(s) URL that receives a signed JSON POST for each event. Redirects are not followed.
+   */
   url: string;
   events: ('publish' | 'unpublish' | 'update' | 'delete')[];
   collections: ('articles' | 'conditions' | 'services' | 'faqs')[];
   /**
-   * Signs every delivery (X-Webhook-Signature). Generated when left empty.
+   * Signs every delivery (X-Webhook-Signature). Generated when left empty; clear it to rotate.
    */
   secret?: string | null;
   enabled?: boolean | null;
@@ -673,6 +676,8 @@ export interface Webhook {
   createdAt: string;
 }
 /**
+ * Every event posted to a webhook, newest first. Failed deliveries can be retried from their page.
+ *
  * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "webhook-deliveries".
  */

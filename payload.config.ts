@@ -20,12 +20,13 @@ import { Users } from './collections/Users'
 import { WebhookDeliveries } from './collections/WebhookDeliveries'
 import { Webhooks } from './collections/Webhooks'
 import { extendJobsCollection } from './jobs/scheduling/jobsCollection'
+import { watchContentRevision } from './src/cache/watchContentRevision'
 import { chooseDatabase, databaseAdapter, DatabaseUriError, runMigrations } from './src/database'
 import { unknownCollectionScheduleEndpoints } from './src/endpoints/schedule'
 import { subscribeEndpoints } from './src/endpoints/subscribe'
 import { resolvePayloadSecret } from './src/secret'
 import { seedOnFirstRun } from './src/seed/seedOnFirstRun'
-import { getServerUrl } from './src/utilities/serverUrl'
+import { getAllowedOrigins } from './src/utilities/allowedOrigins'
 
 const dirname = path.dirname(fileURLToPath(import.meta.url))
 
@@ -42,13 +43,7 @@ const database = (() => {
 })()
 
 /** `CORS_ORIGINS`: comma-separated origins of the front ends allowed to call the API from a browser. */
-const allowedOrigins = [
-  getServerUrl(),
-  ...(process.env.CORS_ORIGINS ?? '')
-    .split(',')
-    .map((origin) => origin.trim().replace(/\/+$/, ''))
-    .filter(Boolean),
-]
+const allowedOrigins = getAllowedOrigins()
 
 export default buildConfig({
   serverURL: process.env.SERVER_URL?.trim() || undefined,
@@ -115,5 +110,8 @@ export default buildConfig({
     // The SQLite schema comes from the committed migrations only (see src/database.ts).
     await runMigrations(payload, database)
     await seedOnFirstRun(payload)
+    // In the production server only (server.ts): keeps its response cache in step with
+    // changes made by other processes.
+    watchContentRevision(payload)
   },
 })

@@ -4,6 +4,7 @@ import type { CollectionConfig } from 'payload'
 
 import { anyone } from '../src/access/anyone'
 import { isStaff } from '../src/access/isStaff'
+import { bumpContentRevisionAfterChange, bumpContentRevisionAfterDelete } from '../src/hooks/bumpContentRevision'
 
 export const Media: CollectionConfig<'media'> = {
   slug: 'media',
@@ -14,6 +15,11 @@ export const Media: CollectionConfig<'media'> = {
     create: isStaff,
     update: isStaff,
     delete: isStaff,
+  },
+  hooks: {
+    // Public content changed: clear the response caches of every app process (src/cache).
+    afterChange: [bumpContentRevisionAfterChange],
+    afterDelete: [bumpContentRevisionAfterDelete],
   },
   fields: [
     {

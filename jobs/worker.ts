@@ -13,20 +13,22 @@ process.env.SEED_DEMO_CONTENT = 'false'
 const { getPayload } = await import('payload')
 const { default: config } = await import('../payload.config')
 const { PublishingScheduler } = await import('./scheduling/scheduler')
+const { WebhookDispatcher } = await import('./webhooks/dispatcher')
 
 const payload = await getPayload({ config })
 const scheduler = new PublishingScheduler(payload)
+const webhooks = new WebhookDispatcher(payload)
 
 let stopping = false
 const shutdown = async (signal: string) => {
   if (stopping) return
   stopping = true
   payload.logger.info({ event: 'worker.stopping', signal })
-  await scheduler.stop()
+  await Promise.all([scheduler.stop(), webhooks.stop()])
   await payload.destroy()
   process.exit(0)
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'))
 process.on('SIGINT', () => void shutdown('SIGINT'))
 
-await scheduler.start()
+await Promise.all([scheduler.start(), webhooks.start()])

@@ -3,7 +3,9 @@ import { slugField, type CollectionConfig } from 'payload'
 import { authenticatedOrPublished } from '../../src/access/authenticatedOrPublished'
 import { isStaff, isStaffField } from '../../src/access/isStaff'
 import { scheduleEndpoints } from '../../src/endpoints/schedule'
+import { bumpContentRevisionAfterChange, bumpContentRevisionAfterDelete } from '../../src/hooks/bumpContentRevision'
 import { ignoreDraftFlagForPublic } from '../../src/hooks/ignoreDraftFlagForPublic'
+import { recordContentChange, recordContentDelete, rememberPublicState } from '../../src/webhooks/recordContentEvent'
 import { jsonLdField } from '../../src/fields/jsonLd'
 import { publishedAtField } from '../../src/fields/publishedAt'
 import { scheduledChangeMarkerField } from '../../src/fields/scheduledChangeMarker'
@@ -34,7 +36,10 @@ export const Articles: CollectionConfig<'articles'> = {
   endpoints: scheduleEndpoints,
   hooks: {
     beforeOperation: [ignoreDraftFlagForPublic],
-    beforeChange: [copyAuthorName],
+    beforeChange: [copyAuthorName, rememberPublicState],
+    // bumpContentRevision*: public content changed, clear every app process's response cache (src/cache).
+    afterChange: [bumpContentRevisionAfterChange, recordContentChange],
+    afterDelete: [bumpContentRevisionAfterDelete, recordContentDelete],
   },
   fields: [
     { name: 'title', type: 'text', required: true, maxLength: 200 },

@@ -3,6 +3,7 @@ import type { GlobalConfig, TextFieldSingleValidation } from 'payload'
 import { anyone } from '../../src/access/anyone'
 import { isAdmin } from '../../src/access/isAdmin'
 import { isStaffField } from '../../src/access/isStaff'
+import { bumpContentRevisionAfterGlobalChange } from '../../src/hooks/bumpContentRevision'
 import { jsonLdField } from '../../src/fields/jsonLd'
 import { urlField } from '../../src/fields/url'
 import { clinicJsonLd } from '../../src/jsonld/clinic'
@@ -32,6 +33,8 @@ export const Clinic: GlobalConfig<'clinic'> = {
   graphQL: { name: 'Clinic' },
   admin: { group: 'Settings' },
   access: { read: anyone, update: isAdmin },
+  // Public content changed: clear the response caches of every app process (src/cache).
+  hooks: { afterChange: [bumpContentRevisionAfterGlobalChange] },
   fields: [
     { name: 'name', type: 'text', required: true },
     { name: 'tagline', type: 'text' },

@@ -1,6 +1,7 @@
 import type { CollectionConfig } from 'payload'
 
 import { isAdmin } from '../../src/access/isAdmin'
+import { webhookDeliveryEndpoints } from '../../src/endpoints/webhooks'
 
 export const WEBHOOK_DELIVERY_STATUSES = ['queued', 'sending', 'delivered', 'failed'] as const
 
@@ -14,9 +15,12 @@ export const WebhookDeliveries: CollectionConfig<'webhook-deliveries'> = {
   graphQL: { singularName: 'WebhookDelivery', pluralName: 'WebhookDeliveries' },
   admin: {
     useAsTitle: 'event',
-    defaultColumns: ['event', 'collectionSlug', 'documentId', 'status', 'attempts', 'responseStatus', 'createdAt'],
+    defaultColumns: ['event', 'webhook', 'collectionSlug', 'documentId', 'status', 'attempts', 'responseStatus', 'durationMs', 'createdAt'],
     group: 'Settings',
+    description: 'Every event posted to a webhook, newest first. Failed deliveries can be retried from their page.',
+    components: { edit: { beforeDocumentControls: ['/src/components/admin/WebhookActions#RetryWebhookDelivery'] } },
   },
+  endpoints: webhookDeliveryEndpoints,
   defaultSort: '-createdAt',
   access: { read: isAdmin, create: () => false, update: () => false, delete: isAdmin },
   indexes: [{ fields: ['status', 'nextAttemptAt'] }, { fields: ['webhook', 'collectionSlug', 'documentId'] }],

@@ -1,6 +1,10 @@
 import type { CollectionConfig } from 'payload'
 
 import { isAdmin } from '../../src/access/isAdmin'
+import { webhookEndpoints } from '../../src/endpoints/webhooks'
+import { generateWebhookSecret, MIN_SECRET_LENGTH } from '../../src/webhooks/signature'
+import { MAX_WEBHOOK_URL_LENGTH, webhookUrlProblem } from '../../src/webhooks/targetUrl'
+import { deleteDeliveryLog } from './hooks/deleteDeliveryLog'
 
 export const WEBHOOK_EVENTS = ['publish', 'unpublish', 'update', 'delete'] as const
 export const WEBHOOK_COLLECTIONS = ['articles', 'conditions', 'services', 'faqs'] as const
@@ -17,11 +21,22 @@ export const Webhooks: CollectionConfig<'webhooks'> = {
     useAsTitle: 'name',
     defaultColumns: ['name', 'url', 'events', 'enabled'],
     group: 'Settings',
+    components: { edit: { beforeDocumentControls: ['/src/components/admin/WebhookActions#SendWebhookPing'] } },
   },
   access: { read: isAdmin, create: isAdmin, update: isAdmin, delete: isAdmin },
+  endpoints: webhookEndpoints,
+  hooks: { beforeDelete: [deleteDeliveryLog] },
   fields: [
     { name: 'name', type: 'text', required: true, maxLength: 100 },
-    { name: 'url', type: 'text', required: true, maxLength: 2000 },
+    {
+      name: 'url',
+      type: 'text',
+      required: true,
+      maxLength: MAX_WEBHOOK_URL_LENGTH,
+      admin: { description: 'http(s) URL that receives a signed JSON POST for each event. Redirects are not followed.' },
+      hooks: { beforeValidate: [({ value }) => (typeof value === 'string' ? value.trim() : value)] },
+      validate: (value: unknown) => webhookUrlProblem(value) ?? true,
+    },
     {
       name: 'events',
       type: 'select',
@@ -41,7 +56,22 @@ export const Webhooks: CollectionConfig<'webhooks'> = {
     {
       name: 'secret',
       type: 'text',
-      admin: { description: 'Signs every delivery (X-Webhook-Signature). Generated when left empty.' },
+      admin: { description: 'Signs every delivery (X-Webhook-Signature). Generated when left empty; clear it to rotate.' },
+      hooks: {
+        // Empty means "make one": 32 random bytes, so nobody has to invent a strong secret.
+        // Absent from an update (a PATCH of other fields) means "keep it".
+        beforeValidate: [
+          ({ value, originalDoc }) => {
+            if (typeof value === 'string' && value.trim()) return value.trim()
+            if (value === undefined && originalDoc?.secret) return originalDoc.secret
+            return generateWebhookSecret()
+          },
+        ],
+      },
+      validate: (value: unknown) =>
+        typeof value === 'string' && value.length >= MIN_SECRET_LENGTH
+          ? true
+          : `The secret must be at least ${MIN_SECRET_LENGTH} characters long (leave it empty to generate one).`,
     },
     { name: 'enabled', type: 'checkbox', defaultValue: true, admin: { position: 'sidebar' } },
   ],

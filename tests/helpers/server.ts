@@ -28,11 +28,12 @@ export type RunningServer = {
 }
 
 /**
- * Starts the production build (`npm start`, i.e. `next start`) on a fresh SQLite file, the
- * way a user runs it. Needs `npm run build` first.
+ * Starts the production build (`npm start`: dist/server.mjs, Next behind the response cache)
+ * on a fresh SQLite file, the way a user runs it. Needs `npm run build` first. `extraEnv`
+ * adds or overrides environment variables (e.g. the cache's settings).
  */
-export const startProductionServer = async (name: string): Promise<RunningServer> => {
-  if (!fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) {
+export const startProductionServer = async (name: string, extraEnv: Record<string, string> = {}): Promise<RunningServer> => {
+  if (!fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID')) || !fs.existsSync(path.join(ROOT, 'dist', 'server.mjs'))) {
     throw new Error('No production build: run `npm run build` before the e2e tests.')
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cms-e2e-${name}-`))
@@ -47,9 +48,12 @@ export const startProductionServer = async (name: string): Promise<RunningServer
     DATABASE_URI: databaseUri,
     MEDIA_DIR: path.join(dir, 'media'),
     PAYLOAD_SECRET: 'e2e-secret-0123456789abcdef0123456789',
+    HOSTNAME: '127.0.0.1',
+    ...extraEnv,
   }
   let log = ''
-  const child: ChildProcess = spawn('npx', ['next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
+  // `npm start` without npm in between: the signals in `stop` reach the server itself.
+  const child: ChildProcess = spawn(process.execPath, ['dist/server.mjs'], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -69,7 +73,7 @@ export const startProductionServer = async (name: string): Promise<RunningServer
   // Ready means Payload answered through the API (its first request also runs the migrations).
   const deadline = Date.now() + 120_000
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${log}`)
+    if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${log}`)
     try {
       const response = await fetch(`${url}/api/articles?limit=1`)
       if (response.status === 200) return { url, port, dir, databaseUri, env, output: () => log, stop }
@@ -79,7 +83,7 @@ export const startProductionServer = async (name: string): Promise<RunningServer
     await new Promise((resolve) => setTimeout(resolve, 500))
   }
   await stop()
-  throw new Error(`next start did not become ready within 120 s:\n${log}`)
+  throw new Error(`npm start did not become ready within 120 s:\n${log}`)
 }
 
 /** Runs `npm run seed` against the server's database, as a user would. */

@@ -1,5 +1,55 @@
 import config from '@payload-config'
 import { GRAPHQL_POST, REST_OPTIONS } from '@payloadcms/next/routes'
+import { getOperationAST, parse } from 'graphql'
 
 export const POST = GRAPHQL_POST(config)
 export const OPTIONS = REST_OPTIONS(config)
+
+const graphqlError = (status: number, message: string, headers: Record<string, string> = {}) =>
+  Response.json({ errors: [{ message }] }, { status, headers })
+
+/**
+ * GraphQL over GET (`?query=…&variables=<JSON>&operationName=…`), so CDNs and browsers can
+ * cache reads by URL. Queries only: a mutation over GET could be triggered by a link or a
+ * prefetch, so it is refused with 405. The request is then answered exactly as the same POST.
+ */
+export const GET = async (request: Request) => {
+  const url = new URL(request.url)
+  const query = url.searchParams.get('query')
+  if (!query) {
+    return graphqlError(
+      400,
+      'GET /api/graphql needs a `query` parameter (and optionally `variables` as JSON and `operationName`); or POST the same as JSON.',
+    )
+  }
+  let variables: unknown
+  const rawVariables = url.searchParams.get('variables')
+  if (rawVariables) {
+    try {
+      variables = JSON.parse(rawVariables)
+    } catch {
+      return graphqlError(400, 'The `variables` parameter must be a JSON object, e.g. variables={"slug":"neck-pain"}.')
+    }
+    if (variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) {
+      return graphqlError(400, 'The `variables` parameter must be a JSON object, e.g. variables={"slug":"neck-pain"}.')
+    }
+  }
+  const operationName = url.searchParams.get('operationName') || undefined
+  try {
+    const operation = getOperationAST(parse(query), operationName)
+    if (operation && operation.operation !== 'query') {
+      return graphqlError(405, `A ${operation.operation} cannot be sent with GET: POST it to /api/graphql.`, { Allow: 'POST' })
+    }
+  } catch {
+    // A syntax error: Payload answers it below with its usual GraphQL error.
+  }
+  const headers = new Headers(request.headers)
+  headers.set('content-type', 'application/json')
+  headers.delete('content-length')
+  const post = new Request(new URL('/api/graphql', url), {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ query, variables, operationName }),
+  })
+  return POST(post)
+}

@@ -1,0 +1,171 @@
+import type {
+  CollectionAfterChangeHook,
+  CollectionAfterDeleteHook,
+  CollectionBeforeChangeHook,
+  CollectionSlug,
+  Payload,
+  PayloadRequest,
+} from 'payload'
+
+import type { Webhook } from '../../payload-types'
+
+export type ContentEvent = 'publish' | 'unpublish' | 'update' | 'delete'
+
+/** The public state of a document: its row in the collection's own table. */
+type PublicState = { published: boolean; updatedAt: string | null; slug: string | null }
+
+/**
+ * Events are decided from what an anonymous reader can see, i.e. the collection's own
+ * table, not from `previousDoc`/`doc`. In Payload 3.90.1 `previousDoc` is the newest
+ * *version* (possibly a draft saved over the published document), and a `draft: true`
+ * save (autosave, "Save draft") only writes a version and leaves the table alone. So:
+ * `beforeChange` reads the table row, `afterChange` reads it again and compares:
+ *
+ * - not published → published: `publish` (a create with `_status: published`, Publish
+ *   in the admin, the worker's scheduled publish, which is a plain `payload.update`);
+ * - published → not published: `unpublish`;
+ * - published → published with a new `updatedAt` (Payload stamps it on every table
+ *   write): `update`; a draft save does not write the table, so it produces nothing;
+ * - a published row deleted: `delete`.
+ *
+ * A hook records intent only: one `webhook-deliveries` row per subscribed, enabled
+ * webhook, written with the same `req` (so in the change's transaction where the database
+ * has them); the worker posts it (jobs/webhooks/). `req.context.disableWebhooks` skips
+ * recording (bulk imports the front ends rebuild from anyway).
+ */
+
+/**
+ * Kept in `req.context`, not keyed by `req`: Payload hands some hooks a wrapped copy of the
+ * request (restoreVersion's beforeChange) and replaces `req.context` with a shallow copy on
+ * nested Local API calls; both keep this same Map.
+ */
+const STATES = 'webhookPublicStates'
+const statesOf = (req: PayloadRequest): Map<string, PublicState[]> => {
+  const context = req.context as Record<string, unknown>
+  const existing = context[STATES]
+  if (existing instanceof Map) return existing as Map<string, PublicState[]>
+  const created = new Map<string, PublicState[]>()
+  context[STATES] = created
+  return created
+}
+const keyOf = (collection: string, id: number | string) => `${collection}:${id}`
+
+const readPublicState = async (payload: Payload, collection: CollectionSlug, id: number | string, req: PayloadRequest) => {
+  const row = await payload.db.findOne<{ id: number | string } & Record<string, unknown>>({ collection, where: { id: { equals: id } }, req })
+  if (!row) return null
+  return {
+    published: row._status === 'published',
+    updatedAt: typeof row.updatedAt === 'string' ? row.updatedAt : row.updatedAt ? new Date(row.updatedAt as string).toISOString() : null,
+    slug: typeof row.slug === 'string' ? row.slug : null,
+  } satisfies PublicState
+}
+
+/** Remembers the public state before an update; nested updates of the same document stack up. */
+export const rememberPublicState: CollectionBeforeChangeHook = async ({ collection, data, operation, originalDoc, req }) => {
+  if (operation !== 'update' || req.context?.disableWebhooks || !originalDoc?.id) return data
+  const state = (await readPublicState(req.payload, collection.slug as CollectionSlug, originalDoc.id, req)) ?? {
+    published: false,
+    updatedAt: null,
+    slug: null,
+  }
+  const states = statesOf(req)
+  const key = keyOf(collection.slug, originalDoc.id)
+  states.set(key, [...(states.get(key) ?? []), state])
+  return data
+}
+
+const decide = (before: PublicState | null, after: PublicState | null): ContentEvent | null => {
+  const wasPublic = Boolean(before?.published)
+  const isPublic = Boolean(after?.published)
+  if (!wasPublic && isPublic) return 'publish'
+  if (wasPublic && !isPublic) return 'unpublish'
+  if (wasPublic && isPublic && before?.updatedAt !== after?.updatedAt) return 'update'
+  return null
+}
+
+export const recordContentChange: CollectionAfterChangeHook = async ({ collection, doc, operation, req }) => {
+  if (req.context?.disableWebhooks) return doc
+  let before: PublicState | null = null
+  if (operation === 'update') {
+    const stack = statesOf(req).get(keyOf(collection.slug, doc.id))
+    before = stack?.pop() ?? null
+    // An update made by a hook while this document's own update is still running (same
+    // request): the outer update reports the result once, with the final document.
+    if (stack?.length) return doc
+  }
+  const slug = collection.slug as CollectionSlug
+  const after = await readPublicState(req.payload, slug, doc.id, req)
+  const event = decide(before, after)
+  if (!event) return doc
+  await recordEvent(req, {
+    event,
+    collection: slug,
+    id: doc.id,
+    slug: after?.slug ?? null,
+    previousSlug: event === 'update' && before?.slug !== after?.slug ? before?.slug : undefined,
+  })
+  return doc
+}
+
+export const recordContentDelete: CollectionAfterDeleteHook = async ({ collection, doc, req }) => {
+  // `doc` here is the deleted row of the collection's table: its `_status` is the public one.
+  if (req.context?.disableWebhooks || doc?._status !== 'published') return doc
+  await recordEvent(req, { event: 'delete', collection: collection.slug as CollectionSlug, id: doc.id, slug: doc.slug ?? null })
+  return doc
+}
+
+/** The document as an anonymous reader would get it (REST/GraphQL without credentials), or null. */
+const publicDocument = async (req: PayloadRequest, collection: CollectionSlug, id: number | string) => {
+  // A request of its own, so no user and no staff-only fields; the transaction is shared.
+  const anonymous = { transactionID: req.transactionID, context: { ...req.context } } as unknown as PayloadRequest
+  try {
+    return await req.payload.findByID({ collection, id, depth: 1, draft: false, overrideAccess: false, disableErrors: true, req: anonymous })
+  } catch {
+    return null
+  }
+}
+
+const recordEvent = async (
+  req: PayloadRequest,
+  event: { event: ContentEvent; collection: CollectionSlug; id: number | string; slug: string | null; previousSlug?: string | null },
+) => {
+  const { payload } = req
+  const { docs: webhooks } = await payload.find({
+    collection: 'webhooks',
+    where: {
+      and: [{ enabled: { equals: true } }, { events: { in: [event.event] } }, { collections: { in: [event.collection] } }],
+    },
+    depth: 0,
+    limit: 0,
+    pagination: false,
+    overrideAccess: true,
+    req,
+  })
+  if (!webhooks.length) return
+  const doc = event.event === 'publish' || event.event === 'update' ? await publicDocument(req, event.collection, event.id) : null
+  const body = JSON.stringify({
+    event: event.event,
+    collection: event.collection,
+    id: event.id,
+    slug: event.slug,
+    ...(event.previousSlug ? { previousSlug: event.previousSlug } : {}),
+    occurredAt: new Date().toISOString(),
+    doc,
+  })
+  for (const webhook of webhooks as Webhook[]) {
+    await queueDelivery(payload, req, { webhook: webhook.id, event: event.event, collectionSlug: event.collection, documentId: String(event.id), body })
+  }
+}
+
+export const queueDelivery = (
+  payload: Payload,
+  req: PayloadRequest | undefined,
+  delivery: { webhook: number; event: string; collectionSlug: string; documentId: string; body: string; status?: 'queued' },
+) =>
+  payload.create({
+    collection: 'webhook-deliveries',
+    data: { status: 'queued', attempts: 0, nextAttemptAt: new Date().toISOString(), ...delivery },
+    depth: 0,
+    overrideAccess: true,
+    req,
+  })
