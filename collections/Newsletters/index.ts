@@ -1,6 +1,8 @@
 import type { CollectionConfig } from 'payload'
 
 import { isStaff } from '../../src/access/isStaff'
+import { newsletterPreviewEndpoints } from '../../src/endpoints/newsletterPreview'
+import { newsletterPreviewFields, newsletterSendPanelField } from '../../src/fields/newsletterAdmin'
 
 export const NEWSLETTER_STATUSES = ['draft', 'scheduled', 'sending', 'paused', 'sent', 'cancelled', 'failed'] as const
 export const NEWSLETTER_TEMPLATES = ['newsletter', 'article', 'digest'] as const
@@ -65,6 +67,8 @@ export const Newsletters: CollectionConfig<'newsletters'> = {
         },
       ],
     },
+    ...newsletterPreviewFields,
+    newsletterSendPanelField,
     {
       name: 'template',
       type: 'select',
@@ -135,5 +139,6 @@ export const Newsletters: CollectionConfig<'newsletters'> = {
     { name: 'leaseOwner', type: 'text', index: true, admin: { hidden: true } },
     { name: 'leaseExpiresAt', type: 'date', index: true, admin: { hidden: true } },
   ],
+  endpoints: [...newsletterPreviewEndpoints],
   timestamps: true,
 }
