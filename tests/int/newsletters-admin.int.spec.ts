@@ -15,7 +15,7 @@ let http: typeof import('../helpers/http')
 let adminToken: string
 let editorToken: string
 let newsletterId: number | string
-let articleId: number | string
+let articleId: number
 
 const SUBJECT = 'Spring stretches & news'
 const TEST_SENDS_PER_MINUTE = 3
@@ -47,7 +47,7 @@ beforeAll(async () => {
   articleId = article.id
   const newsletter = await ctx.payload.create({
     collection: 'newsletters',
-    data: { subject: SUBJECT, intro: richText('A short intro: spring is here.') as any, featuredArticles: [articleId] },
+    data: { subject: SUBJECT, intro: richText('A short intro: spring is here.'), featuredArticles: [articleId], audience: 'all', template: 'newsletter', status: 'draft' },
     overrideAccess: true,
   })
   newsletterId = newsletter.id
