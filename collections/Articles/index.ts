@@ -10,6 +10,7 @@ import { scheduledChangeMarkerField } from '../../src/fields/scheduledChangeMark
 import { seoFields } from '../../src/fields/seo'
 import { articleJsonLd } from '../../src/jsonld/article'
 import { copyAuthorName } from './hooks/copyAuthorName'
+import { queueAnnouncement } from './hooks/queueAnnouncement'
 
 export const Articles: CollectionConfig<'articles'> = {
   slug: 'articles',
@@ -35,6 +36,8 @@ export const Articles: CollectionConfig<'articles'> = {
   hooks: {
     beforeOperation: [ignoreDraftFlagForPublic],
     beforeChange: [copyAuthorName],
+    // Records the intent to email the article when it first goes live; the worker sends it.
+    afterChange: [queueAnnouncement],
   },
   fields: [
     { name: 'title', type: 'text', required: true, maxLength: 200 },

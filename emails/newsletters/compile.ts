@@ -203,11 +203,26 @@ const joinWithTokens = (segments: Segments) =>
 const segmentsOf = new WeakMap<CompiledNewsletter, { html: Segments; text: Segments }>()
 
 /**
+ * Compiles built MJML (through the render cache: an unchanged newsletter is not compiled
+ * again, see `mjmlCompileCount`) and makes the plain-text part from the compiled HTML.
+ * Throws on invalid MJML (strict validation) or a token the pipeline cannot fill.
+ */
+export const compileNewsletterSource = async (source: EmailSource): Promise<CompiledNewsletter> => {
+  const hash = mjmlHash(source.mjml)
+  const compiledHtml = await compileOnce(source.mjml)
+  const html = split(compiledHtml, TOKEN_IN_HTML)
+  const marked = join(html, { name: `${OPEN}name${CLOSE}`, unsubscribeUrl: `${OPEN}unsubscribeUrl${CLOSE}`, preferencesUrl: `${OPEN}preferencesUrl${CLOSE}` })
+  const text = split(htmlToPlainText(marked), TOKEN_IN_MARKED_TEXT)
+  const compiled: CompiledNewsletter = { subject: source.subject, html: compiledHtml, text: joinWithTokens(text), hash }
+  segmentsOf.set(compiled, { html, text })
+  return compiled
+}
+
+/**
  * Compiles a newsletter once: loads the clinic, its published featured articles and the
- * intro's images, builds the template's MJML, compiles it through the render cache (a
- * second compile of an unchanged newsletter costs no MJML run: see `mjmlCompileCount`)
- * and makes the plain-text part from the compiled HTML. Featured articles that are not
- * published are left out; a newsletter with nothing left to say is an error.
+ * intro's images, builds the template's MJML and compiles it (cached by hash).
+ * Featured articles that are not published are left out; a newsletter with nothing left
+ * to say is an error.
  */
 export const compileNewsletter = async (
   payload: Payload,
@@ -218,14 +233,7 @@ export const compileNewsletter = async (
   if (!source.hasIntro && !source.articles.length) {
     throw new Error(`Newsletter "${newsletter.subject}" has nothing to send: write an intro or feature at least one published article.`)
   }
-  const hash = mjmlHash(source.mjml)
-  const compiledHtml = await compileOnce(source.mjml)
-  const html = split(compiledHtml, TOKEN_IN_HTML)
-  const marked = join(html, { name: `${OPEN}name${CLOSE}`, unsubscribeUrl: `${OPEN}unsubscribeUrl${CLOSE}`, preferencesUrl: `${OPEN}preferencesUrl${CLOSE}` })
-  const text = split(htmlToPlainText(marked), TOKEN_IN_MARKED_TEXT)
-  const compiled: CompiledNewsletter = { subject: source.subject, html: compiledHtml, text: joinWithTokens(text), hash }
-  segmentsOf.set(compiled, { html, text })
-  return compiled
+  return compileNewsletterSource(source)
 }
 
 /**
