@@ -13,15 +13,18 @@ process.env.SEED_DEMO_CONTENT = 'false'
 const { getPayload } = await import('payload')
 const { default: config } = await import('../payload.config')
 const { PublishingScheduler } = await import('./scheduling/scheduler')
+const { startDigestClock } = await import('./newsletters/digest')
 
 const payload = await getPayload({ config })
 const scheduler = new PublishingScheduler(payload)
+let digestClock: ReturnType<typeof startDigestClock> | undefined
 
 let stopping = false
 const shutdown = async (signal: string) => {
   if (stopping) return
   stopping = true
   payload.logger.info({ event: 'worker.stopping', signal })
+  digestClock?.stop()
   await scheduler.stop()
   await payload.destroy()
   process.exit(0)
@@ -30,3 +33,5 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'))
 process.on('SIGINT', () => void shutdown('SIGINT'))
 
 await scheduler.start()
+// The weekly digest has its own clock: it only ever creates a scheduled newsletter.
+digestClock = startDigestClock(payload)

@@ -3,6 +3,7 @@ import type { CollectionConfig } from 'payload'
 import { isStaff } from '../../src/access/isStaff'
 import { newsletterPreviewEndpoints } from '../../src/endpoints/newsletterPreview'
 import { newsletterPreviewFields, newsletterSendPanelField } from '../../src/fields/newsletterAdmin'
+import { validateTemplate } from './hooks/validateTemplate'
 
 export const NEWSLETTER_STATUSES = ['draft', 'scheduled', 'sending', 'paused', 'sent', 'cancelled', 'failed'] as const
 export const NEWSLETTER_TEMPLATES = ['newsletter', 'article', 'digest'] as const
@@ -26,6 +27,10 @@ export const Newsletters: CollectionConfig<'newsletters'> = {
   },
   defaultSort: '-updatedAt',
   access: { read: isStaff, create: isStaff, update: isStaff, delete: isStaff },
+  hooks: {
+    // Template errors and unpublished articles are refused on save, not discovered at send time.
+    beforeChange: [validateTemplate],
+  },
   fields: [
     { name: 'subject', type: 'text', required: true, maxLength: 200 },
     {
