@@ -340,7 +340,7 @@ describe('saving a newsletter', () => {
 
     const nothing = await http.api('POST', '/newsletters', { body: { subject: 'Empty', status: 'scheduled', sendAt: new Date().toISOString() }, credentials: { token: editorToken } })
     expect(nothing.status).toBe(400)
-    expect(JSON.stringify(nothing.json)).toMatch(/nothing to send/)
+    expect(nothing.json.errors[0].data.errors[0]).toMatchObject({ path: 'intro' })
   })
 })
 
