@@ -16,7 +16,7 @@ export const article: NewsletterEmailTemplate = (clinic, content) => {
   if (!featured) throw new Error('An article announcement needs its published article.')
   const url = escapeHtml(featured.url)
   const hero = featured.image
-    ? `<mj-section background-color="${theme.card}" padding="24px 24px 0"><mj-column><mj-image src="${escapeHtml(featured.image.src)}" alt="${escapeHtml(featured.image.alt)}" href="${url}" width="552px" border-radius="6px" padding="0" /></mj-column></mj-section>`
+    ? `<mj-section background-color="${theme.card}" padding="24px 24px 0"><mj-column><mj-image src="${escapeHtml(featured.image.src)}" alt="${escapeHtml(featured.image.alt)}" width="552px" border-radius="6px" padding="0" /></mj-column></mj-section>`
     : ''
   return {
     subject,
@@ -28,7 +28,7 @@ export const article: NewsletterEmailTemplate = (clinic, content) => {
         hero,
         section(
           [
-            paragraph(`New from ${escapeHtml(clinic.name)}`, `padding-top:16px;font-size:14px;color:${theme.mutedText};text-transform:uppercase;letter-spacing:1px;`),
+            paragraph('New article', `padding-top:16px;font-size:14px;color:${theme.mutedText};text-transform:uppercase;letter-spacing:1px;`),
             heading(escapeHtml(featured.title)),
             paragraph('Hi {{name}},'),
             richText(content.introHtml ?? ''),

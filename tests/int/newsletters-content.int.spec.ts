@@ -393,7 +393,7 @@ describe('article announcements', () => {
   it('two processes racing to announce the same publish create one newsletter', async () => {
     const article = await draftArticle({ emailSubscribers: true })
     // Publish the row without hooks, then run the hook as two requests would, at once.
-    const published = (await payload.db.updateOne({ collection: 'articles', id: article.id, data: { _status: 'published' } })) as Article
+    const published = (await payload.db.updateOne({ collection: 'articles', id: article.id, data: { _status: 'published' } })) as unknown as Article
     const run = async () =>
       queueAnnouncement({
         doc: published,

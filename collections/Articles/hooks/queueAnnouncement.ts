@@ -21,10 +21,10 @@ const idOf = (value: unknown) => (value && typeof value === 'object' ? (value as
  * A crash between claim and scheduling leaves a draft announcement the owner can schedule
  * by hand: never a second send.
  *
- * `context.skipArticleAnnouncement` switches it off (imports, seeding).
+ * `context.skipArticleAnnouncement` (and the seed's `context.seeding`) switch it off.
  */
 export const queueAnnouncement: CollectionAfterChangeHook<Article> = async ({ doc, previousDoc, operation, req, context }) => {
-  if (context?.skipArticleAnnouncement) return doc
+  if (context?.skipArticleAnnouncement || context?.seeding) return doc
   if (!doc.emailSubscribers || doc._status !== 'published' || doc.announcement) return doc
   if (operation === 'update' && previousDoc?._status === 'published') return doc
 
