@@ -174,13 +174,17 @@ type Segments = { literals: string[]; tokens: TokenName[] }
 
 const isTokenName = (name: string): name is TokenName => (NEWSLETTER_TOKENS as readonly string[]).includes(name)
 
-const split = (source: string, pattern: RegExp): Segments => {
+/** `lenient`: a name that is not a token stays as it is (braces typed in the CMS, in a text part). */
+const split = (source: string, pattern: RegExp, { lenient = false } = {}): Segments => {
   const literals: string[] = []
   const tokens: TokenName[] = []
   let last = 0
   for (const match of source.matchAll(pattern)) {
     const name = match[1]!
-    if (!isTokenName(name)) throw new Error(`Newsletter template uses an unknown token {{${name}}}; allowed: ${NEWSLETTER_TOKENS.map((t) => `{{${t}}}`).join(', ')}.`)
+    if (!isTokenName(name)) {
+      if (lenient) continue
+      throw new Error(`Newsletter template uses an unknown token {{${name}}}; allowed: ${NEWSLETTER_TOKENS.map((t) => `{{${t}}}`).join(', ')}.`)
+    }
     literals.push(source.slice(last, match.index))
     tokens.push(name)
     last = match.index! + match[0].length
@@ -248,7 +252,7 @@ export const personaliseNewsletter = (compiled: CompiledNewsletter, recipient: N
   let segments = segmentsOf.get(compiled)
   if (!segments) {
     // A copy of the compiled object (serialised, spread): split once more and remember it.
-    segments = { html: split(compiled.html, TOKEN_IN_HTML), text: split(compiled.text, TOKEN_IN_HTML) }
+    segments = { html: split(compiled.html, TOKEN_IN_HTML), text: split(compiled.text, TOKEN_IN_HTML, { lenient: true }) }
     segmentsOf.set(compiled, segments)
   }
   const name = recipient.name?.trim() || ANONYMOUS_NAME

@@ -226,6 +226,8 @@ describe('compileNewsletter', () => {
     expect(compiled.html).toContain('{{unsubscribeUrl}}')
     // A copy of the compiled object (serialised by a caller) personalises the same way.
     expect(personaliseNewsletter({ ...compiled }, recipient).html).toBe(html)
+    const braces = await compileNewsletter(payload, await createNewsletter({ intro: richText('Type {{anything}} here') }))
+    expect(personaliseNewsletter({ ...braces }, recipient).text).toContain('Type {{anything}} here')
     // No name: a friendly greeting, never an empty one.
     expect(personaliseNewsletter(compiled, { ...recipient, name: null }).text).toContain('Hi there,')
     // No unsubscribe link: refused.
