@@ -390,6 +390,11 @@ describe('article announcements', () => {
     expect(await newslettersFor(general.id)).toMatchObject([{ audience: 'all', status: 'scheduled' }])
     const quiet = await publishedArticle({ emailSubscribers: false })
     expect(await newslettersFor(quiet.id)).toHaveLength(0)
+    // Ticking the box on an article that is already live (an autosaved draft, then Publish)
+    // does not announce it: it went live before.
+    await payload.update({ collection: 'articles', id: quiet.id, draft: true, autosave: true, data: { emailSubscribers: true } })
+    await payload.update({ collection: 'articles', id: quiet.id, data: { _status: 'published' } })
+    expect(await newslettersFor(quiet.id)).toHaveLength(0)
   })
 
   it('two processes racing to announce the same publish create one newsletter', async () => {

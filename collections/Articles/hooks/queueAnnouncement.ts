@@ -11,8 +11,9 @@ const idOf = (value: unknown) => (value && typeof value === 'object' ? (value as
  * send. The hook sends nothing itself.
  *
  * Once per article, ever, without transactions (SQLite runs without them here):
- * 1. skip unless this save publishes it (`doc._status` published and the previous latest
- *    version was not): draft saves and edits of a live article never announce;
+ * 1. skip unless this save publishes it for the first time (`doc._status` published, and no
+ *    earlier published version): draft saves, edits of a live article, and ticking the box on
+ *    an article that is already live never announce;
  * 2. skip if the article already names an announcement, or any newsletter already has it
  *    as `sourceArticle` (covers unpublish → republish, and an edit that lost the link);
  * 3. create the newsletter as a `draft` (the pipeline ignores drafts), then claim the
@@ -29,6 +30,16 @@ export const queueAnnouncement: CollectionAfterChangeHook<Article> = async ({ do
   if (operation === 'update' && previousDoc?._status === 'published') return doc
 
   const { payload } = req
+  // The previous *latest* version is usually an autosaved draft even when the article was
+  // live, so only its published versions tell whether this is the first time it goes live.
+  const { totalDocs: publishedVersions } = await payload.countVersions({
+    collection: 'articles',
+    where: { and: [{ parent: { equals: doc.id } }, { 'version._status': { equals: 'published' } }] },
+    overrideAccess: true,
+    req,
+  })
+  if (publishedVersions > 1) return doc
+
   const existing = await payload.count({
     collection: 'newsletters',
     where: { sourceArticle: { equals: doc.id } },
