@@ -215,7 +215,11 @@ export const compileNewsletterSource = async (source: EmailSource): Promise<Comp
   const hash = mjmlHash(source.mjml)
   const compiledHtml = await compileOnce(source.mjml)
   const html = split(compiledHtml, TOKEN_IN_HTML)
-  const marked = join(html, { name: `${OPEN}name${CLOSE}`, unsubscribeUrl: `${OPEN}unsubscribeUrl${CLOSE}`, preferencesUrl: `${OPEN}preferencesUrl${CLOSE}` })
+  // Marker characters typed into the CMS (unlikely, but possible) must not pose as tokens.
+  const withoutMarkers = html.literals.some((literal) => /[\uE000\uE001]/.test(literal))
+    ? { ...html, literals: html.literals.map((literal) => literal.replace(/[\uE000\uE001]/g, '')) }
+    : html
+  const marked = join(withoutMarkers, { name: `${OPEN}name${CLOSE}`, unsubscribeUrl: `${OPEN}unsubscribeUrl${CLOSE}`, preferencesUrl: `${OPEN}preferencesUrl${CLOSE}` })
   const text = split(htmlToPlainText(marked), TOKEN_IN_MARKED_TEXT)
   const compiled: CompiledNewsletter = { subject: source.subject, html: compiledHtml, text: joinWithTokens(text), hash }
   segmentsOf.set(compiled, { html, text })
