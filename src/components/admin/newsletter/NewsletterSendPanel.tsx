@@ -57,23 +57,25 @@ export const NewsletterSendPanel: React.FC = () => {
   const [busy, setBusy] = useState(false)
   const [testMessage, setTestMessage] = useState<Message>(null)
   const [message, setMessage] = useState<Message>(null)
-  const [when, setWhen] = useState(() => toLocalInput(nextThursdayMorning()))
+  // A send time already chosen (and still ahead) is the default; otherwise next Thursday 08:00.
+  const [when, setWhen] = useState(() => {
+    const chosen = sendAt ? new Date(sendAt) : null
+    return toLocalInput(chosen && chosen.getTime() > Date.now() ? chosen : nextThursdayMorning())
+  })
   const [, setTick] = useState(0)
 
   const status: NewsletterStatus = progress?.status ?? formStatus
 
   /**
-   * Copies what the pipeline reports into the form, so the sidebar fields show it and a
-   * later Save does not write an old status back over the worker's.
+   * Copies the status and counts the pipeline reports into the form, so the fields show
+   * them and a later Save does not send an old status back over the worker's (which the
+   * status guard would refuse).
    */
   const mirrorIntoForm = useCallback(
     (next: Progress) => {
       const update = (path: string, value: unknown) => dispatchFields({ type: 'UPDATE', path, value, initialValue: value })
       update('status', next.status)
       for (const key of ['recipients', 'sent', 'failed', 'bounced', 'unknown', 'skipped'] as const) update(`counts.${key}`, numberOr0(next.counts?.[key]))
-      if (next.startedAt !== undefined) update('startedAt', next.startedAt)
-      if (next.finishedAt !== undefined) update('finishedAt', next.finishedAt)
-      if (next.note !== undefined) update('note', next.note)
     },
     [dispatchFields],
   )
