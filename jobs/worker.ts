@@ -13,10 +13,12 @@ process.env.SEED_DEMO_CONTENT = 'false'
 const { getPayload } = await import('payload')
 const { default: config } = await import('../payload.config')
 const { PublishingScheduler } = await import('./scheduling/scheduler')
+const { NewsletterSender } = await import('./newsletters/sender')
 const { startDigestClock } = await import('./newsletters/digest')
 
 const payload = await getPayload({ config })
 const scheduler = new PublishingScheduler(payload)
+const newsletters = new NewsletterSender(payload)
 let digestClock: ReturnType<typeof startDigestClock> | undefined
 
 let stopping = false
@@ -25,13 +27,14 @@ const shutdown = async (signal: string) => {
   stopping = true
   payload.logger.info({ event: 'worker.stopping', signal })
   digestClock?.stop()
-  await scheduler.stop()
+  await Promise.all([scheduler.stop(), newsletters.stop()])
   await payload.destroy()
   process.exit(0)
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'))
 process.on('SIGINT', () => void shutdown('SIGINT'))
 
+await newsletters.start()
 await scheduler.start()
 // The weekly digest has its own clock: it only ever creates a scheduled newsletter.
 digestClock = startDigestClock(payload)
