@@ -31,6 +31,9 @@ const SUBJECT = `Thursday notes ${RUN}`
 const ARTICLE_TITLE = `Easing desk-worker neck pain ${RUN}`
 const INTRO = 'Three small habits that keep a neck loose between appointments.'
 const SUBSCRIBERS = Array.from({ length: 5 }, (_, index) => `reader${index + 1}.${RUN}@example.com`)
+/** A confirmed subscriber whose mailbox no longer exists: the sink answers 550 5.1.1. */
+const GONE = `gone.${RUN}@example.com`
+const GONE_REPLY = '5.1.1 Recipient address rejected: User unknown in virtual mailbox table'
 const SCREENSHOTS = path.join(ROOT, 'test-results')
 
 const api = (method: string, route: string, body?: unknown) => httpApi(server.url, method, route, { body, token })
@@ -50,7 +53,7 @@ const waitFor = async <T,>(what: string, probe: () => T | undefined | Promise<T 
 }
 
 beforeAll(async () => {
-  sink = await startSmtpSink()
+  sink = await startSmtpSink({ rejectRecipient: (address) => (address === GONE ? { code: 550, message: GONE_REPLY } : undefined) })
   // startProductionServer spreads process.env into the server's environment.
   process.env.SMTP_URL = sink.url
   process.env.EMAIL_FROM = 'Stevenson Clinic <news@stevenson-clinic.test>'
@@ -101,7 +104,7 @@ describe('the owner sends a newsletter from the admin (headless Chromium)', () =
     expect(article.status, article.text).toBe(201)
     articleId = article.json.doc.id
 
-    for (const email of SUBSCRIBERS) {
+    for (const email of [...SUBSCRIBERS, GONE]) {
       const created = await api('POST', '/subscribers', {
         email,
         name: email.split('.')[0],
@@ -175,6 +178,22 @@ describe('the owner sends a newsletter from the admin (headless Chromium)', () =
     expect(sink.messages.filter((message) => SUBSCRIBERS.some((address) => message.to.includes(address)))).toHaveLength(0)
   })
 
+  it('schedules for next Thursday 08:00, then takes it back to draft', async () => {
+    await page.getByRole('button', { name: 'Next Thursday 08:00' }).click()
+    await page.getByRole('button', { name: 'Schedule send' }).click()
+    await page.getByTestId('newsletter-scheduled-for').getByText(/Thu/).waitFor()
+    const scheduled = await api('GET', `/newsletters/${newsletterId}?depth=0`)
+    expect(scheduled.json.status).toBe('scheduled')
+    const sendAt = new Date(scheduled.json.sendAt)
+    expect(sendAt.getDay()).toBe(4)
+    expect([sendAt.getHours(), sendAt.getMinutes()]).toEqual([8, 0])
+    expect(sendAt.getTime()).toBeGreaterThan(Date.now())
+
+    await page.getByRole('button', { name: 'Back to draft' }).click()
+    await page.getByRole('button', { name: 'Schedule send' }).waitFor()
+    expect((await api('GET', `/newsletters/${newsletterId}?depth=0`)).json.status).toBe('draft')
+  })
+
   it('schedules the send for the next minute and shows when it will go', async () => {
     worker = startWorker({
       DATABASE_URI: server.databaseUri,
@@ -194,20 +213,26 @@ describe('the owner sends a newsletter from the admin (headless Chromium)', () =
     await page.getByTestId('newsletter-scheduled-for').waitFor()
     await page.getByRole('button', { name: 'Back to draft' }).waitFor()
     const scheduled = await api('GET', `/newsletters/${newsletterId}?depth=0`)
-    expect(scheduled.json.status === 'scheduled' || scheduled.json.status === 'sending' || scheduled.json.status === 'sent').toBe(true)
+    expect(['scheduled', 'sending', 'sent']).toContain(scheduled.json.status)
     expect(new Date(scheduled.json.sendAt).getUTCMinutes()).toBe(nextMinute.getUTCMinutes())
     await page.screenshot({ path: path.join(SCREENSHOTS, 'newsletter-scheduled.png'), fullPage: true })
   })
 
-  it('the progress bar reaches 100% and the newsletter reads as sent with final counts', async () => {
+  it('the progress bar reaches 100%; the final counts and the bounced address with its SMTP answer are shown', async () => {
     await page.getByTestId('newsletter-status').getByText('sent', { exact: true }).waitFor({ timeout: 150_000 })
     const bar = page.getByRole('progressbar', { name: 'Sending progress' })
     await expect(bar.getAttribute('aria-valuenow')).resolves.toBe('100')
     const counts = page.getByTestId('newsletter-counts')
     await expect(counts.locator('[data-count="sent"]').textContent()).resolves.toBe(String(SUBSCRIBERS.length))
+    await expect(counts.locator('[data-count="bounced"]').textContent()).resolves.toBe('1')
     await expect(counts.locator('[data-count="failed"]').textContent()).resolves.toBe('0')
     await expect(counts.locator('[data-count="remaining"]').textContent()).resolves.toBe('0')
-    await page.getByTestId('no-failed-deliveries').waitFor()
+    const failures = page.locator('section[aria-labelledby="newsletter-failures-heading"]')
+    const goneRow = failures.getByRole('row').filter({ hasText: GONE })
+    await goneRow.waitFor()
+    await expect(goneRow.getByRole('cell').nth(1).textContent()).resolves.toBe('bounced')
+    await expect(goneRow.textContent()).resolves.toMatch(/5\.1\.1 Recipient address rejected/)
+    await expect(failures.getByRole('row').count()).resolves.toBe(2)
     await page.screenshot({ path: path.join(SCREENSHOTS, 'newsletter-sent.png'), fullPage: true })
 
     // What the sink received agrees: each subscriber once, with the real subject.
@@ -220,5 +245,7 @@ describe('the owner sends a newsletter from the admin (headless Chromium)', () =
     const saved = await api('GET', `/newsletters/${newsletterId}?depth=0`)
     expect(saved.json.status).toBe('sent')
     expect(saved.json.counts.sent).toBe(SUBSCRIBERS.length)
+    expect(saved.json.counts.bounced).toBe(1)
+    expect(sink.messages.filter((message) => message.to.includes(GONE))).toHaveLength(0)
   })
 })
