@@ -263,8 +263,10 @@ export class NewsletterRun {
       }
       await this.waitForWake(1_000)
     }
-    // Let what is on the wire finish and record it: never return with a row of ours in `sending`.
-    while (this.inFlight > 0) await this.waitForWake(1_000)
+    // Let what is on the wire finish and record it. Bounded: a server that never answers
+    // must not hold a shutdown forever; rows left in `sending` become `unknown`, never resent.
+    const drainUntil = Date.now() + this.config.leaseMs
+    while (this.inFlight > 0 && Date.now() < drainUntil) await this.waitForWake(1_000)
     await this.flush()
     if (smtpDown && !this.halted) {
       await pauseForUnreachableServer(this.payload, this.id, this.workerId, this.unreachableSince)

@@ -31,7 +31,8 @@ export class NewsletterSender {
     options: { config?: Partial<NewsletterSendConfig>; mailer?: Mailer } = {},
   ) {
     this.config = loadNewsletterSendConfig(options.config)
-    this.mailer = options.mailer ?? createMailer({ logger: { info: (message) => payload.logger.info(message) } })
+    // No silent re-send on a broken connection: the pipeline decides (retry or unknown) per delivery.
+    this.mailer = options.mailer ?? createMailer({ logger: { info: (message) => payload.logger.info(message) }, requeueOnConnectionClose: false })
   }
 
   async start() {

@@ -41,6 +41,10 @@ export const startSmtpSink = async (options: SmtpSinkOptions = {}) => {
       })
     },
   })
+  // A client killed mid-session (kill -9 tests) resets its socket: not the sink's failure.
+  server.on('error', (error: Error & { code?: string }) => {
+    if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') console.error('SMTP sink:', error)
+  })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve())

@@ -82,5 +82,5 @@ describe('crash safety', () => {
     const counts = (await newsletterStatus(payload, newsletter.id)).counts
     expect(counts).toMatchObject({ recipients: RECIPIENTS, sent: sent.length, unknown: unknown.length })
     console.info(`crash test: ${got.length} received, ${sent.length} sent, ${unknown.length} unknown after ${crashes.length} kill -9`)
-  })
+  }, 900_000)
 })

@@ -106,7 +106,7 @@ describe('sending a newsletter', () => {
     // The worker logs its process-wide MJML compile count when the send finishes: one send, one compile.
     const log = w.output().replace(/\x1b\[[0-9;]*m/g, '')
     expect(Number(/mjmlCompileCount\W+(\d+)/.exec(log.slice(log.indexOf('newsletter.finished')))?.[1])).toBe(1)
-  })
+  }, 240_000)
 
   it('retries 451 answers until delivered, and marks 550 5.1.1 as bounced with the subscriber', async () => {
     const { payload } = ctx
@@ -136,7 +136,7 @@ describe('sending a newsletter', () => {
     const bounced = await payload.findByID({ collection: 'subscribers', id: ids[2] })
     expect(bounced).toMatchObject({ status: 'bounced', bounceCount: 1 })
     expect((await newsletterStatus(payload, newsletter.id)).counts).toMatchObject({ sent: 5, bounced: 1 })
-  })
+  }, 240_000)
 
   it('pauses itself while the SMTP server is down and resumes when it is back', async () => {
     const { payload } = ctx
@@ -157,7 +157,7 @@ describe('sending a newsletter', () => {
     await waitFor('the newsletter to be sent', async () => (await newsletterStatus(payload, newsletter.id)).status === 'sent')
     expect(recipientsOf(back.messages, subject).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `outage-${i}@example.com`).sort())
     expect((await newsletterStatus(payload, newsletter.id)).note).toBeNull()
-  })
+  }, 240_000)
 
   it('pause, resume and cancel through the endpoints; retry-failed resends the failed only; unsubscribes during a send are honoured', async () => {
     const { payload } = ctx
@@ -230,5 +230,5 @@ describe('sending a newsletter', () => {
     expect(deliveries.filter((d) => d.status === 'queued' || d.status === 'sending').length).toBe(0)
     expect((await newsletterStatus(payload, second.id)).status).toBe('cancelled')
     expect((await resumeNewsletter(payload, second.id)).ok).toBe(false)
-  })
+  }, 240_000)
 })
