@@ -247,9 +247,16 @@ export const NewsletterSendPanel: React.FC = () => {
               Sends {formatWhen(sendAt) || 'now'}
               {sendAt ? ` (${relativeTime(sendAt)})` : ''}.
             </p>
-            <button type="button" className="btn btn--style-secondary btn--size-small" style={noMargin} disabled={busy} onClick={() => void saveWith({ status: 'draft' })}>
-              Back to draft
-            </button>
+            <div style={row}>
+              <button type="button" className="btn btn--style-secondary btn--size-small" style={noMargin} disabled={busy} onClick={() => void saveWith({ status: 'draft' })}>
+                Back to draft
+              </button>
+              {showProgress ? null : (
+                <button type="button" className="btn btn--style-secondary btn--size-small" style={noMargin} disabled={busy} onClick={() => openModal(CANCEL_MODAL)}>
+                  Cancel sending
+                </button>
+              )}
+            </div>
           </div>
         ) : null}
 
