@@ -79,7 +79,8 @@ for (let i = 0; i < SUBSCRIBERS; i++) {
     returning: false,
   })
 }
-console.log(`${SUBSCRIBERS} subscribers inserted in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+const insertSeconds = Number(((Date.now() - started) / 1000).toFixed(1))
+console.log(`${SUBSCRIBERS} subscribers inserted in ${insertSeconds} s`)
 
 // A newsletter of realistic size: an intro of several paragraphs.
 const paragraph = (text: string) => ({
@@ -168,6 +169,7 @@ console.log(
     {
       subscribers: SUBSCRIBERS,
       poolSize: POOL_SIZE,
+      sqliteSynchronous: process.env.SQLITE_SYNCHRONOUS || 'FULL',
       messageKiB: Math.round(messageBytes / 1024),
       ceilingMsgPerS: Math.round(ceilingRate),
       pipelineMsgPerS: Math.round(pipelineRate),
@@ -176,6 +178,8 @@ console.log(
       workerIdleRssMiB: Math.round(idleMemory.rssMiB),
       workerPeakRssMiB: Math.round(Math.max(peak.hwmMiB, final.hwmMiB)),
       mjmlCompileCount: Number(compiles),
+      subscriberInsertS: insertSeconds,
+      snapshotMs: Number(snapshotMs),
       machine: machineInfo(),
     },
     null,

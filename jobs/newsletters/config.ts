@@ -20,10 +20,13 @@ export type NewsletterSendConfig = {
   readAheadBatch: number
   /**
    * Deliveries allowed in `sending` at once: the most that can end `unknown` if this worker
-   * dies. Defaults to the SMTP pool size, so every connection stays busy and nothing waits
-   * in nodemailer's queue holding a row that was never on the wire.
+   * dies. Default: twice the SMTP pool size, so every connection has its next message ready
+   * while the previous group's results are written. `NEWSLETTER_IN_FLIGHT=<pool size>` gives
+   * the tightest bound at some throughput.
    */
   inFlight: number
+  /** Deliveries claimed (and results written) per database update: the pool size. */
+  claimBatch: number
   /** Attempts per delivery before a transient failure becomes `failed`. */
   maxAttempts: number
   /** First retry delay after a transient failure; doubles each attempt, with jitter. */
@@ -41,9 +44,10 @@ export const loadNewsletterSendConfig = (overrides: Partial<NewsletterSendConfig
     tick: process.env.NEWSLETTER_TICK || '* * * * * *',
     leaseMs,
     renewEveryMs: Math.min(1_000, Math.floor(leaseMs / 3)),
-    snapshotBatch: numberFromEnv('NEWSLETTER_SNAPSHOT_BATCH', 500),
+    snapshotBatch: numberFromEnv('NEWSLETTER_SNAPSHOT_BATCH', 250),
     readAheadBatch: 200,
-    inFlight: numberFromEnv('NEWSLETTER_IN_FLIGHT', poolSize),
+    inFlight: numberFromEnv('NEWSLETTER_IN_FLIGHT', poolSize * 2),
+    claimBatch: poolSize,
     maxAttempts: numberFromEnv('NEWSLETTER_MAX_ATTEMPTS', 5),
     retryBaseMs: numberFromEnv('NEWSLETTER_RETRY_BASE_MS', 60_000),
     unreachableAfter: numberFromEnv('NEWSLETTER_SMTP_DOWN_AFTER', 5),

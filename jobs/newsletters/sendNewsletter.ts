@@ -65,6 +65,9 @@ export class NewsletterRun {
   private renewTimer?: NodeJS.Timeout
   private buffer: Ready[] = []
   private readCursor: Id | null = null
+  private lastFlushAt = 0
+  /** True while the audience is still being copied: an empty queue is not the end yet. */
+  private snapshotPending = false
   private readonly startedMs = Date.now()
   sent = 0
 
@@ -98,7 +101,6 @@ export class NewsletterRun {
     if (orphans) this.log('newsletter.orphans-unknown', { deliveries: orphans })
     this.renewTimer = setInterval(() => void this.renew(), this.config.renewEveryMs)
     try {
-      if (!this.newsletter.snapshotDone && !(await this.snapshot())) return this.why()
       let compiled: CompiledNewsletter
       try {
         const full = await payload.findByID({ collection: 'newsletters', id: this.id, depth: 0, overrideAccess: true })
@@ -108,8 +110,25 @@ export class NewsletterRun {
         return 'failed'
       }
       this.log('newsletter.compiled', { hash: compiled.hash, mjmlCompileCount: mjmlCompileCount() })
+      // The snapshot runs alongside the send: the first page's deliveries go out while later
+      // pages are still being copied (the database is idle while the SMTP server answers).
+      this.snapshotPending = !this.newsletter.snapshotDone
+      const snapshotting = this.snapshotPending
+        ? this.snapshot()
+            .catch((error) => {
+              payload.logger.error({ event: 'newsletter.snapshot-failed', newsletter: this.id, err: error })
+              this.stopRequested = true
+              return false
+            })
+            .finally(() => {
+              this.snapshotPending = false
+              this.wake?.()
+            })
+        : Promise.resolve(true)
       const outcome = await this.send(compiled)
+      const snapshotted = await snapshotting
       if (outcome !== 'finished') return outcome
+      if (!snapshotted) return this.why()
       const counts = await countDeliveries(payload, this.id)
       const delivered = counts.sent + counts.unknown
       const allFailed = delivered === 0 && counts.failed + counts.bounced > 0
@@ -172,6 +191,8 @@ export class NewsletterRun {
         this.lost = true
         return false
       }
+      // New deliveries to send: let the sender look.
+      this.wake?.()
       if (done) {
         this.log('newsletter.snapshot-done', { queued, ms: Date.now() - started })
         return true
@@ -215,6 +236,7 @@ export class NewsletterRun {
   }
 
   private async flush() {
+    this.lastFlushAt = Date.now()
     if (!this.results.length && !this.bounces.length) return
     const results = this.results
     const bounces = this.bounces
@@ -239,13 +261,18 @@ export class NewsletterRun {
     const { config } = this
     const host = clinicHost()
     let smtpDown = false
+    // Claims go in groups of `claimBatch` (one conditional update each) and results are
+    // written together just before the next claim: a handful of commits per group instead of
+    // several per message, while rows in `sending` never exceed the window.
+    const claimBatch = Math.max(1, Math.min(config.claimBatch, config.inFlight))
     for (;;) {
-      await this.flush()
       if (this.consecutiveUnreachable >= config.unreachableAfter) smtpDown = true
       if (this.halted || smtpDown) break
       const free = config.inFlight - this.inFlight
-      if (free > 0) {
+      if (free >= claimBatch || (this.inFlight === 0 && free > 0)) {
+        await this.flush()
         if (!this.buffer.length) await this.refill()
+        if (this.halted) continue
         if (this.buffer.length) {
           const group = this.buffer.splice(0, free)
           const token = `${this.workerId}#${++this.claimSeq}`
@@ -256,12 +283,18 @@ export class NewsletterRun {
         }
         if (this.inFlight === 0) {
           const next = await nextQueuedAttemptAt(this.payload, this.id)
-          if (next === null) break // nothing queued: done
+          if (next === null && this.snapshotPending) {
+            await this.waitForWake(1_000) // the next snapshot page wakes us
+            continue
+          }
+          if (next === null) break // nothing queued, audience complete: done
           await this.waitForWake(Math.max(10, Math.min(next - Date.now(), 1_000)))
           continue
         }
       }
-      await this.waitForWake(1_000)
+      await this.waitForWake(100)
+      // A slow server: results still reach the database within a fraction of a second.
+      if (this.results.length && Date.now() - this.lastFlushAt >= 100) await this.flush()
     }
     // Let what is on the wire finish and record it. Bounded: a server that never answers
     // must not hold a shutdown forever; rows left in `sending` become `unknown`, never resent.
