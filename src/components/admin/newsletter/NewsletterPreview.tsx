@@ -38,7 +38,22 @@ export const NewsletterPreview: React.FC = () => {
     return JSON.stringify(picked)
   }, [fields, id])
 
+  // A new newsletter has nothing to render yet: say what the preview needs instead of an error.
+  const empty = useMemo(() => {
+    const values = JSON.parse(body) as { intro?: unknown; featuredArticles?: unknown[]; template?: string }
+    const introText = JSON.stringify((values.intro as { root?: { children?: unknown } } | undefined)?.root?.children ?? [])
+    const hasIntro = /"text":"[^"]*\S/.test(introText) || /"type":"(upload|relationship|block)"/.test(introText)
+    return !hasIntro && !(values.featuredArticles ?? []).length && (values.template ?? 'newsletter') === 'newsletter'
+  }, [body])
+
   useEffect(() => {
+    if (empty) {
+      inFlight.current?.abort()
+      setRendered(null)
+      setError(null)
+      setLoading(false)
+      return
+    }
     const timer = setTimeout(async () => {
       inFlight.current?.abort()
       const controller = new AbortController()
@@ -63,7 +78,7 @@ export const NewsletterPreview: React.FC = () => {
       }
     }, DEBOUNCE_MS)
     return () => clearTimeout(timer)
-  }, [body])
+  }, [body, empty])
 
   useEffect(() => () => inFlight.current?.abort(), [])
 
@@ -135,7 +150,7 @@ export const NewsletterPreview: React.FC = () => {
             title={`Email preview, ${width} width`}
             // No allow-* tokens: the email runs no scripts and cannot reach the admin.
             sandbox=""
-            srcDoc={rendered?.html ?? '<p style="font-family:sans-serif;color:#666">The preview appears once the newsletter has a subject.</p>'}
+            srcDoc={rendered?.html ?? '<p style="font-family:sans-serif;color:#666;padding:16px">The preview appears once the newsletter has an intro or a featured article.</p>'}
             style={{ display: 'block', width: WIDTHS[width], maxWidth: 'none', height: 720, margin: '0 auto', border: 0, background: '#fff' }}
           />
         )}
