@@ -44,6 +44,10 @@ const databaseFile = path.join(dir, 'cms.db')
 process.env.DATABASE_URI = `file:${databaseFile}`
 process.env.PAYLOAD_SECRET ||= 'bench-secret-not-for-production-0123456789'
 process.env.SEED_DEMO_CONTENT = 'false'
+// The worker runs with the operator's SQLITE_SYNCHRONOUS (default FULL); the bench's own
+// set-up inserts use NORMAL so that 100,000 subscribers load in minutes, not a quarter hour.
+const WORKER_SYNCHRONOUS = process.env.SQLITE_SYNCHRONOUS || 'FULL'
+process.env.SQLITE_SYNCHRONOUS = 'NORMAL'
 process.env.MEDIA_DIR = path.join(dir, 'media')
 
 const cleanup = createCleanup('the newsletter bench')
@@ -118,7 +122,13 @@ console.log(`ceiling: ${CEILING_MESSAGES} messages (${(messageBytes / 1024).toFi
 
 // ---- the pipeline: a real worker process ----
 const { startWorker } = await import('../../tests/helpers/worker')
-const worker = startWorker({ DATABASE_URI: `file:${databaseFile}`, SMTP_URL: smtpUrl, SMTP_POOL_SIZE: String(POOL_SIZE), NODE_ENV: 'production' })
+const worker = startWorker({
+  DATABASE_URI: `file:${databaseFile}`,
+  SMTP_URL: smtpUrl,
+  SMTP_POOL_SIZE: String(POOL_SIZE),
+  SQLITE_SYNCHRONOUS: WORKER_SYNCHRONOUS,
+  NODE_ENV: 'production',
+})
 cleanup.add(async () => {
   worker.kill('SIGKILL')
   await worker.exited
@@ -139,11 +149,12 @@ const newsletter = await payload.create({
   collection: 'newsletters',
   data: { subject: 'Pipeline run', intro, status: 'scheduled', sendAt: new Date(sendAt).toISOString() } as never,
 })
-let peak = idleMemory
+// VmHWM includes start-up (tsx compiling the sources); the RSS sampled during the send is
+// what grows, or not, with the audience.
+let peakSendingRssMiB = idleMemory.rssMiB
 for (;;) {
-  await new Promise((resolve) => setTimeout(resolve, 500))
-  const memory = readMemory()
-  if (memory.hwmMiB > peak.hwmMiB) peak = memory
+  await new Promise((resolve) => setTimeout(resolve, 250))
+  peakSendingRssMiB = Math.max(peakSendingRssMiB, readMemory().rssMiB)
   const doc = await payload.db.findOne<{ id: number; status: string }>({ collection: 'newsletters', where: { id: { equals: newsletter.id } } })
   if (doc && ['sent', 'failed'].includes(doc.status)) break
 }
@@ -169,14 +180,15 @@ console.log(
     {
       subscribers: SUBSCRIBERS,
       poolSize: POOL_SIZE,
-      sqliteSynchronous: process.env.SQLITE_SYNCHRONOUS || 'FULL',
+      sqliteSynchronous: WORKER_SYNCHRONOUS,
       messageKiB: Math.round(messageBytes / 1024),
       ceilingMsgPerS: Math.round(ceilingRate),
       pipelineMsgPerS: Math.round(pipelineRate),
       ratio: Number((pipelineRate / ceilingRate).toFixed(2)),
       goalRatio: 0.8,
       workerIdleRssMiB: Math.round(idleMemory.rssMiB),
-      workerPeakRssMiB: Math.round(Math.max(peak.hwmMiB, final.hwmMiB)),
+      workerPeakRssWhileSendingMiB: Math.round(peakSendingRssMiB),
+      workerVmHwmMiB: Math.round(final.hwmMiB),
       mjmlCompileCount: Number(compiles),
       subscriberInsertS: insertSeconds,
       snapshotMs: Number(snapshotMs),
