@@ -76,6 +76,8 @@ const toPlainText = compileHtmlToText({
     // The MJML preheader is a hidden div; it belongs to the inbox preview, not the body.
     { selector: 'div[style*="display:none"]', format: 'skip' },
     { selector: 'h1', options: { uppercase: false } },
+    { selector: 'h2', options: { uppercase: false } },
+    { selector: 'h3', options: { uppercase: false } },
   ],
 })
 
@@ -90,8 +92,12 @@ export const htmlToPlainText = (html: string): string => toPlainText(html)
 const compiledByHash = new Map<string, Promise<string>>()
 const MAX_CACHED_TEMPLATES = 50
 
-const compileOnce = (mjml: string): Promise<string> => {
-  const key = createHash('sha256').update(mjml).digest('hex')
+/** The cache key of an MJML source: also a stable identity of what a newsletter says. */
+export const mjmlHash = (mjml: string): string => createHash('sha256').update(mjml).digest('hex')
+
+/** Compiles MJML through the cache: a source seen before (same hash) is not compiled again. */
+export const compileOnce = (mjml: string): Promise<string> => {
+  const key = mjmlHash(mjml)
   const cached = compiledByHash.get(key)
   if (cached) return cached
   const compiled = compileTemplate(mjml)

@@ -44,6 +44,13 @@ export type MailerOptions = {
   poolSize?: number
   /** Overrides `SMTP_RATE_PER_SECOND`: messages per second across all connections. */
   ratePerSecond?: number
+  /**
+   * nodemailer's pool silently sends a message again on a fresh connection when the old one
+   * closed mid-send, even after the message was handed over (the server may have accepted
+   * it): a duplicate. Bulk senders that track each message themselves pass false and get
+   * the error instead. Default true (one-off mail: a duplicate is better than a loss).
+   */
+  requeueOnConnectionClose?: boolean
 }
 
 export type Mailer = {
@@ -135,7 +142,12 @@ const connectWithNoDelay = (
   const fail = (error: Error) => {
     socket.removeListener('connect', ready)
     socket.destroy()
-    callback(error)
+    // Not `callback(error)`: nodemailer 9's pool does not free a connection slot whose
+    // getSocket failed, so after `maxConnections` failures (server down) every later message
+    // waits forever. Returning no socket makes the pool connect by itself, which fails the
+    // same way through its normal error path: the message is rejected, the slot freed.
+    void error
+    callback(null)
   }
   const onTimeout = () => fail(new Error(`Timed out connecting to SMTP server ${host}:${port}.`))
   const ready = () => {
@@ -183,6 +195,7 @@ const smtpMailer = (smtpUrl: string, from: string, options: MailerOptions): Mail
     url: smtpUrl,
     maxConnections: poolSize,
     getSocket: connectWithNoDelay,
+    ...(options.requeueOnConnectionClose === false ? { maxRequeues: 0 } : {}),
   })
   const transporter = createTransport(pool)
   const waitForSlot = ratePerSecond ? pacer(ratePerSecond) : undefined

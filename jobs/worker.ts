@@ -1,7 +1,7 @@
 /**
- * `npm run worker`: the process that keeps time. It runs the scheduled-publishing clock
- * (and, as they land, the newsletter sends). Run one or several: every change happens
- * exactly once. SIGTERM or SIGINT stops it gracefully: the change in hand finishes, a
+ * `npm run worker`: the process that keeps time. It runs the scheduled-publishing clock,
+ * newsletter sends, the weekly digest and webhook deliveries. Run one or several: every
+ * change, message and delivery is claimed by one of them. SIGTERM or SIGINT stops it gracefully: the change in hand finishes, a
  * claim not yet started is released, then it exits 0.
  */
 import fs from 'node:fs'
@@ -14,21 +14,29 @@ const { getPayload } = await import('payload')
 const { default: config } = await import('../payload.config')
 const { PublishingScheduler } = await import('./scheduling/scheduler')
 const { WebhookDispatcher } = await import('./webhooks/dispatcher')
+const { NewsletterSender } = await import('./newsletters/sender')
+const { startDigestClock } = await import('./newsletters/digest')
 
 const payload = await getPayload({ config })
 const scheduler = new PublishingScheduler(payload)
 const webhooks = new WebhookDispatcher(payload)
+const newsletters = new NewsletterSender(payload)
+let digestClock: ReturnType<typeof startDigestClock> | undefined
 
 let stopping = false
 const shutdown = async (signal: string) => {
   if (stopping) return
   stopping = true
   payload.logger.info({ event: 'worker.stopping', signal })
-  await Promise.all([scheduler.stop(), webhooks.stop()])
+  digestClock?.stop()
+  await Promise.all([scheduler.stop(), webhooks.stop(), newsletters.stop()])
   await payload.destroy()
   process.exit(0)
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'))
 process.on('SIGINT', () => void shutdown('SIGINT'))
 
+await newsletters.start()
 await Promise.all([scheduler.start(), webhooks.start()])
+// The weekly digest has its own clock: it only ever creates a scheduled newsletter.
+digestClock = startDigestClock(payload)

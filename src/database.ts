@@ -38,6 +38,12 @@ const ensureSqliteFolder = (url: string) => {
   if (filePath && filePath !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(filePath)), { recursive: true })
 }
 
+const sqliteSynchronous = (): 'FULL' | 'NORMAL' => {
+  const value = (process.env.SQLITE_SYNCHRONOUS ?? 'FULL').trim().toUpperCase()
+  if (value === 'FULL' || value === 'NORMAL') return value
+  throw new DatabaseUriError(`SQLITE_SYNCHRONOUS must be FULL (default) or NORMAL, not "${process.env.SQLITE_SYNCHRONOUS}".`)
+}
+
 export const databaseAdapter = (choice: DatabaseChoice): DatabaseAdapterObj => {
   if (choice.kind === 'mongodb') {
     return mongooseAdapter({ url: choice.url })
@@ -53,7 +59,9 @@ export const databaseAdapter = (choice: DatabaseChoice): DatabaseAdapterObj => {
     push: false,
     // The app and the worker are separate processes on one file: WAL lets readers run
     // while a writer commits, and the busy timeout makes writers queue instead of failing.
-    wal: true,
+    // `SQLITE_SYNCHRONOUS=NORMAL` trades durability on power loss (not on a process crash:
+    // kill -9 loses nothing committed) for about 3× faster commits; default FULL.
+    wal: { journalSizeLimit: 64 * 1024 * 1024, synchronous: sqliteSynchronous() },
     busyTimeout: SQLITE_BUSY_TIMEOUT_MS,
     // No `transactionOptions`: libsql runs statements synchronously, so two transactions
     // in one process wait on each other with the event loop blocked (SQLITE_BUSY after

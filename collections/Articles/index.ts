@@ -12,6 +12,7 @@ import { scheduledChangeMarkerField } from '../../src/fields/scheduledChangeMark
 import { seoFields } from '../../src/fields/seo'
 import { articleJsonLd } from '../../src/jsonld/article'
 import { copyAuthorName } from './hooks/copyAuthorName'
+import { queueAnnouncement } from './hooks/queueAnnouncement'
 
 export const Articles: CollectionConfig<'articles'> = {
   slug: 'articles',
@@ -38,7 +39,8 @@ export const Articles: CollectionConfig<'articles'> = {
     beforeOperation: [ignoreDraftFlagForPublic],
     beforeChange: [copyAuthorName, rememberPublicState],
     // bumpContentRevision*: public content changed, clear every app process's response cache (src/cache).
-    afterChange: [bumpContentRevisionAfterChange, recordContentChange],
+    // queueAnnouncement records the intent to email the article when it first goes live; the worker sends it.
+    afterChange: [bumpContentRevisionAfterChange, recordContentChange, queueAnnouncement],
     afterDelete: [bumpContentRevisionAfterDelete, recordContentDelete],
   },
   fields: [

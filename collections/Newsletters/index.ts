@@ -1,6 +1,11 @@
 import type { CollectionConfig } from 'payload'
 
 import { isStaff } from '../../src/access/isStaff'
+import { newsletterPreviewEndpoints } from '../../src/endpoints/newsletterPreview'
+import { newsletterSendingEndpoints } from '../../src/endpoints/newsletterSending'
+import { newsletterPreviewFields, newsletterSendPanelField } from '../../src/fields/newsletterAdmin'
+import { guardStatusTransitions } from './hooks/guardStatusTransitions'
+import { validateTemplate } from './hooks/validateTemplate'
 
 export const NEWSLETTER_STATUSES = ['draft', 'scheduled', 'sending', 'paused', 'sent', 'cancelled', 'failed'] as const
 export const NEWSLETTER_TEMPLATES = ['newsletter', 'article', 'digest'] as const
@@ -24,6 +29,12 @@ export const Newsletters: CollectionConfig<'newsletters'> = {
   },
   defaultSort: '-updatedAt',
   access: { read: isStaff, create: isStaff, update: isStaff, delete: isStaff },
+  hooks: {
+    // Who may move a newsletter's status, and that a scheduled one has something to send.
+    beforeValidate: [guardStatusTransitions],
+    // Template errors and unpublished articles are refused on save, not discovered at send time.
+    beforeChange: [validateTemplate],
+  },
   fields: [
     { name: 'subject', type: 'text', required: true, maxLength: 200 },
     {
@@ -65,6 +76,8 @@ export const Newsletters: CollectionConfig<'newsletters'> = {
         },
       ],
     },
+    ...newsletterPreviewFields,
+    newsletterSendPanelField,
     {
       name: 'template',
       type: 'select',
@@ -135,5 +148,6 @@ export const Newsletters: CollectionConfig<'newsletters'> = {
     { name: 'leaseOwner', type: 'text', index: true, admin: { hidden: true } },
     { name: 'leaseExpiresAt', type: 'date', index: true, admin: { hidden: true } },
   ],
+  endpoints: [...newsletterPreviewEndpoints, ...newsletterSendingEndpoints],
   timestamps: true,
 }

@@ -4,8 +4,10 @@ import { isAdmin } from '../../src/access/isAdmin'
 import { isStaff } from '../../src/access/isStaff'
 import { subscriberCsvEndpoints } from '../../src/endpoints/subscriberCsv'
 import { checkEmailAddress } from '../../src/subscribers/emailAddress'
+import { eraseDeliveries } from './hooks/eraseDeliveries'
 import { normaliseEmail } from './hooks/normaliseEmail'
 import { recordErasure } from './hooks/recordErasure'
+import { skipPendingDeliveries } from './hooks/skipPendingDeliveries'
 
 export const SUBSCRIBER_STATUSES = ['pending', 'confirmed', 'unsubscribed', 'bounced', 'complained'] as const
 
@@ -35,7 +37,7 @@ export const Subscribers: CollectionConfig<'subscribers'> = {
     },
   },
   endpoints: subscriberCsvEndpoints,
-  hooks: { afterDelete: [recordErasure] },
+  hooks: { afterChange: [skipPendingDeliveries], beforeDelete: [eraseDeliveries], afterDelete: [recordErasure] },
   access: {
     read: isStaff,
     create: isAdmin,

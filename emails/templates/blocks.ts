@@ -1,3 +1,4 @@
+import { escapeHtml } from '../escapeHtml'
 import { theme } from './theme'
 
 /**
@@ -33,3 +34,31 @@ export const fallbackLink = (href: string) =>
 
 /** Collapses line breaks and runs of spaces: subjects are header values and must be one line. */
 export const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim()
+
+/** Rich text already converted to email-safe HTML (see emails/newsletters/lexicalToEmailHtml.ts). */
+export const richText = (html: string) => (html ? `<mj-text padding="8px 0">${html}</mj-text>` : '')
+
+/**
+ * A newsletter's article card: image, linked title, excerpt and a "Read more" link, in a
+ * white section of its own so cards separate cleanly and stack on phones.
+ * Values are escaped here: they come from the CMS. The image is not a link: the text/plain
+ * part would print a bare URL for it; the title and "Read more" carry the link.
+ */
+export const articleCard = (article: {
+  title: string
+  excerpt?: string | null
+  url: string
+  image?: { src: string; alt: string } | null
+}) => {
+  const url = escapeHtml(article.url)
+  return `<mj-section background-color="${theme.card}" padding="0 24px 16px"><mj-column>
+  <mj-divider border-color="${theme.page}" border-width="2px" padding="8px 0 16px" />
+  ${article.image ? `<mj-image src="${escapeHtml(article.image.src)}" alt="${escapeHtml(article.image.alt)}" width="552px" border-radius="6px" padding="8px 0" />` : ''}
+  <mj-text padding="12px 0 4px"><h2 style="margin:0;font-size:21px;line-height:1.3;font-weight:700;"><a href="${url}" style="color:${theme.primary};text-decoration:none;">${escapeHtml(article.title)}</a></h2></mj-text>
+  ${article.excerpt ? paragraph(escapeHtml(article.excerpt)) : ''}
+  ${paragraph(`<a href="${url}" aria-label="Read more: ${escapeHtml(article.title)}" style="color:${theme.primary};text-decoration:underline;">Read more &#8594;</a>`, 'font-weight:700;')}
+</mj-column></mj-section>`
+}
+
+/** A thin rule between items inside a section. */
+export const divider = () => `<mj-divider border-color="${theme.page}" border-width="1px" padding="12px 0" />`

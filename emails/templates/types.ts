@@ -18,3 +18,30 @@ export type ClinicDetails = {
 export type EmailSource = { subject: string; mjml: string }
 
 export type EmailTemplate = (clinic: ClinicDetails) => EmailSource
+
+/** One article as a newsletter shows it. Every URL is absolute; text is plain (templates escape it). */
+export type EmailArticle = {
+  title: string
+  excerpt?: string | null
+  url: string
+  publishedAt?: string | null
+  image?: { src: string; alt: string } | null
+}
+
+/**
+ * What a newsletter says, ready for a template: plain text fields (escaped by the
+ * template) and `introHtml`, already email-safe HTML (emails/newsletters/lexicalToEmailHtml.ts).
+ */
+export type NewsletterEmailContent = {
+  subject: string
+  preheader?: string | null
+  introHtml?: string
+  articles: EmailArticle[]
+  /** Digest only: the start of the period it covers. */
+  since?: string | null
+  /** The clinic's timezone, for dates shown in the email. */
+  timeZone?: string
+}
+
+/** A newsletter template: `{{name}}`, `{{preferencesUrl}}` and `{{unsubscribeUrl}}` are its tokens. */
+export type NewsletterEmailTemplate = (clinic: ClinicDetails, content: NewsletterEmailContent) => EmailSource

@@ -4,11 +4,12 @@ import { articles } from './data/articles'
 import { clinic } from './data/clinic'
 import { conditions } from './data/conditions'
 import { faqs } from './data/faqs'
+import { newsletters } from './data/newsletters'
 import { services } from './data/services'
 import { drawHeroImage } from './heroImage'
 import { createMarkdownConverter } from './lexical'
 
-export type SeedReport = Record<'conditions' | 'services' | 'articles' | 'faqs' | 'media', { created: number; existing: number }>
+export type SeedReport = Record<'conditions' | 'services' | 'articles' | 'faqs' | 'media' | 'newsletters', { created: number; existing: number }>
 
 const DAY = 24 * 60 * 60 * 1000
 
@@ -27,6 +28,7 @@ export const seed = async (payload: Payload, options: { req?: Partial<PayloadReq
     articles: { created: 0, existing: 0 },
     faqs: { created: 0, existing: 0 },
     media: { created: 0, existing: 0 },
+    newsletters: { created: 0, existing: 0 },
   }
 
   const findIdBy = async (collection: 'articles' | 'conditions' | 'services' | 'faqs', field: string, value: string) => {
@@ -194,6 +196,31 @@ export const seed = async (payload: Payload, options: { req?: Partial<PayloadReq
       },
     })
     report.faqs.created++
+  }
+
+  log(`${newsletters.length} draft newsletter`)
+  for (const newsletter of newsletters) {
+    const { totalDocs } = await payload.count({ ...common, collection: 'newsletters', where: { subject: { equals: newsletter.subject } } })
+    if (totalDocs) {
+      report.newsletters.existing++
+      continue
+    }
+    const featured = await Promise.all(newsletter.featuredArticles.map((slug) => findIdBy('articles', 'slug', slug)))
+    // A draft: the demo shows a composed newsletter; sending it is the owner's decision.
+    await payload.create({
+      ...common,
+      collection: 'newsletters',
+      data: {
+        subject: newsletter.subject,
+        preheader: newsletter.preheader,
+        intro: toLexical(newsletter.intro),
+        featuredArticles: featured.filter((id): id is number => id !== undefined),
+        audience: 'all',
+        template: 'newsletter',
+        status: 'draft',
+      },
+    })
+    report.newsletters.created++
   }
 
   log(`done: ${JSON.stringify(report)}`)

@@ -1,0 +1,206 @@
+/**
+ * `npm run bench:newsletter-throughput [-- --subscribers 100000]`: end-to-end newsletter
+ * throughput of the real worker against a bare nodemailer pool, in the same run, to the same
+ * SMTP sink (its own process). See bench/newsletter-throughput/README.md.
+ *
+ * 1. N confirmed subscribers on a temp SQLite file (default 10,000).
+ * 2. Ceiling: the same pooled transport (`createMailer`: TCP_NODELAY sockets, same pool
+ *    size) sends one pre-rendered newsletter M times (M = min(N, 10,000)) as fast as it can.
+ * 3. Pipeline: one worker process; a newsletter is scheduled for an instant a few seconds
+ *    ahead; measured from that instant to the last delivery recorded (max `sentAt`), so the
+ *    audience snapshot, the compile and every database write are inside the number.
+ * Prints messages/s of both, the ratio (goal ≥ 0.8), the worker's peak RSS (VmHWM) and its
+ * MJML compile count.
+ */
+import { fork, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+import { createCleanup } from '../lib/cleanup'
+import { machineInfo } from '../lib/machine'
+
+const argValue = (name: string) => {
+  const index = process.argv.indexOf(`--${name}`)
+  return index >= 0 ? process.argv[index + 1] : undefined
+}
+const positive = (raw: string | undefined, fallback: number, what: string) => {
+  if (raw === undefined) return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`${what} must be a whole number >= 1 (got "${raw}").`)
+    process.exit(1)
+  }
+  return value
+}
+
+const SUBSCRIBERS = positive(argValue('subscribers'), 10_000, '--subscribers')
+const POOL_SIZE = positive(argValue('pool') ?? process.env.SMTP_POOL_SIZE, 5, '--pool')
+const CEILING_MESSAGES = Math.min(SUBSCRIBERS, positive(argValue('ceiling-messages'), 10_000, '--ceiling-messages'))
+const SEND_AT_DELAY_MS = 3_000
+/** `--worker-heap-mb 256`: cap the worker's V8 old space, to tell garbage V8 has not collected yet from memory that is held. */
+const WORKER_HEAP_MB = argValue('worker-heap-mb') ? positive(argValue('worker-heap-mb'), 0, '--worker-heap-mb') : undefined
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-newsletter-'))
+const databaseFile = path.join(dir, 'cms.db')
+process.env.DATABASE_URI = `file:${databaseFile}`
+process.env.PAYLOAD_SECRET ||= 'bench-secret-not-for-production-0123456789'
+process.env.SEED_DEMO_CONTENT = 'false'
+// The worker runs with the operator's SQLITE_SYNCHRONOUS (default FULL); the bench's own
+// set-up inserts use NORMAL so that 100,000 subscribers load in minutes, not a quarter hour.
+const WORKER_SYNCHRONOUS = process.env.SQLITE_SYNCHRONOUS || 'FULL'
+process.env.SQLITE_SYNCHRONOUS = 'NORMAL'
+process.env.MEDIA_DIR = path.join(dir, 'media')
+
+const cleanup = createCleanup('the newsletter bench')
+cleanup.add(async () => fs.rmSync(dir, { recursive: true, force: true }))
+
+// ---- the sink, in its own process ----
+const sink: ChildProcess = fork(path.join(import.meta.dirname, 'sink.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+cleanup.add(async () => sink.kill())
+const sinkPort = await new Promise<number>((resolve) => sink.once('message', (m: { port: number }) => resolve(m.port)))
+const sinkCount = (subject: string) =>
+  new Promise<number>((resolve) => {
+    sink.once('message', (m: { count: number }) => resolve(m.count))
+    sink.send({ subject })
+  })
+const smtpUrl = `smtp://127.0.0.1:${sinkPort}`
+
+const { getPayload } = await import('payload')
+const { default: config } = await import('../../payload.config')
+const payload = await getPayload({ config })
+cleanup.add(() => payload.destroy())
+
+await payload.updateGlobal({
+  slug: 'clinic',
+  data: { name: 'Stevenson Clinic', bookingUrl: 'https://example.com/book', timezone: 'America/Chicago', mailingAddress: '123 Example St\nSpringfield', medicalDisclaimer: 'Not medical advice.' },
+})
+
+// ---- subscribers, straight through the adapter ----
+let started = Date.now()
+for (let i = 0; i < SUBSCRIBERS; i++) {
+  await payload.db.create({
+    collection: 'subscribers',
+    data: { email: `reader-${i}@example.com`, name: `Reader ${i}`, status: 'confirmed', bounceCount: 0 },
+    returning: false,
+  })
+}
+const insertSeconds = Number(((Date.now() - started) / 1000).toFixed(1))
+console.log(`${SUBSCRIBERS} subscribers inserted in ${insertSeconds} s`)
+
+// A newsletter of realistic size: an intro of several paragraphs.
+const paragraph = (text: string) => ({
+  type: 'paragraph', format: '', indent: 0, version: 1, direction: 'ltr', textFormat: 0,
+  children: [{ type: 'text', text, format: 0, style: '', mode: 'normal', detail: 0, version: 1 }],
+})
+const intro = {
+  root: {
+    type: 'root', format: '', indent: 0, version: 1, direction: 'ltr',
+    children: Array.from({ length: 40 }, (_, i) =>
+      paragraph(`Paragraph ${i + 1}: gentle stretches, heat and regular massage help stiff backs through the winter months, and a few minutes each morning make the difference.`),
+    ),
+  },
+}
+
+// ---- ceiling: bare pool, same socket settings, same pool size, pre-rendered message ----
+const { compileNewsletter, personaliseNewsletter } = await import('../../emails/newsletters/compile')
+const { createMailer } = await import('../../emails/transport')
+const { listUnsubscribeHeaders, preferencesUrl, unsubscribeUrl } = await import('../../src/subscribers/links')
+const draft = { id: 0, subject: 'Ceiling run', intro, audience: 'all', template: 'newsletter', status: 'draft' } as never
+const compiled = await compileNewsletter(payload, draft)
+const body = personaliseNewsletter(compiled, { name: 'Reader', unsubscribeUrl: unsubscribeUrl({ id: 1 }), preferencesUrl: preferencesUrl({ id: 1 }) })
+const messageBytes = Buffer.byteLength(body.html) + Buffer.byteLength(body.text)
+const mailer = createMailer({ smtpUrl, poolSize: POOL_SIZE, requeueOnConnectionClose: false })
+started = Date.now()
+await Promise.all(
+  Array.from({ length: CEILING_MESSAGES }, (_, i) =>
+    mailer.send({ to: `reader-${i}@example.com`, subject: 'Ceiling run', html: body.html, text: body.text, headers: listUnsubscribeHeaders({ id: i + 1 }) }),
+  ),
+)
+const ceilingSeconds = (Date.now() - started) / 1000
+mailer.close()
+const ceilingRate = CEILING_MESSAGES / ceilingSeconds
+console.log(`ceiling: ${CEILING_MESSAGES} messages (${(messageBytes / 1024).toFixed(0)} KB html+text) in ${ceilingSeconds.toFixed(1)} s = ${ceilingRate.toFixed(0)} msg/s (sink counted ${await sinkCount('Ceiling run')})`)
+
+// ---- the pipeline: a real worker process ----
+const { startWorker } = await import('../../tests/helpers/worker')
+const worker = startWorker({
+  DATABASE_URI: `file:${databaseFile}`,
+  SMTP_URL: smtpUrl,
+  SMTP_POOL_SIZE: String(POOL_SIZE),
+  SQLITE_SYNCHRONOUS: WORKER_SYNCHRONOUS,
+  NODE_ENV: 'production',
+  ...(WORKER_HEAP_MB ? { NODE_OPTIONS: `--conditions=production --max-old-space-size=${WORKER_HEAP_MB}` } : {}),
+})
+cleanup.add(async () => {
+  worker.kill('SIGKILL')
+  await worker.exited
+})
+await worker.ready
+const readMemory = () => {
+  try {
+    const status = fs.readFileSync(`/proc/${worker.child.pid}/status`, 'utf8')
+    const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0)
+    return { rssMiB: kb('VmRSS') / 1024, hwmMiB: kb('VmHWM') / 1024 }
+  } catch {
+    return { rssMiB: 0, hwmMiB: 0 }
+  }
+}
+const idleMemory = readMemory()
+const sendAt = Date.now() + SEND_AT_DELAY_MS
+const newsletter = await payload.create({
+  collection: 'newsletters',
+  data: { subject: 'Pipeline run', intro, status: 'scheduled', sendAt: new Date(sendAt).toISOString() } as never,
+})
+// VmHWM includes start-up (tsx compiling the sources); the RSS sampled during the send is
+// what grows, or not, with the audience.
+let peakSendingRssMiB = idleMemory.rssMiB
+for (;;) {
+  await new Promise((resolve) => setTimeout(resolve, 250))
+  peakSendingRssMiB = Math.max(peakSendingRssMiB, readMemory().rssMiB)
+  const doc = await payload.db.findOne<{ id: number; status: string }>({ collection: 'newsletters', where: { id: { equals: newsletter.id } } })
+  if (doc && ['sent', 'failed'].includes(doc.status)) break
+}
+const { docs: last } = await payload.db.find<{ sentAt: string }>({
+  collection: 'deliveries',
+  where: { and: [{ newsletter: { equals: newsletter.id } }, { status: { equals: 'sent' } }] },
+  sort: '-sentAt',
+  limit: 1,
+  pagination: false,
+})
+const sent = await payload.db.count({ collection: 'deliveries', where: { and: [{ newsletter: { equals: newsletter.id } }, { status: { equals: 'sent' } }] } })
+const pipelineSeconds = (Date.parse(last[0].sentAt) - sendAt) / 1000
+const pipelineRate = sent.totalDocs / pipelineSeconds
+const received = await sinkCount('Pipeline run')
+const log = worker.output().replace(/\x1b\[[0-9;]*m/g, '')
+const compiles = /newsletter\.finished[\s\S]*?mjmlCompileCount\W+(\d+)/.exec(log)?.[1] ?? '?'
+const snapshotMs = /newsletter\.snapshot-done[\s\S]*?ms\W+(\d+)/.exec(log)?.[1] ?? '?'
+const final = readMemory()
+
+console.log(`pipeline: ${sent.totalDocs} sent (sink received ${received}) in ${pipelineSeconds.toFixed(1)} s from the scheduled instant = ${pipelineRate.toFixed(0)} msg/s (audience snapshot ${snapshotMs} ms)`)
+console.log(
+  JSON.stringify(
+    {
+      subscribers: SUBSCRIBERS,
+      poolSize: POOL_SIZE,
+      sqliteSynchronous: WORKER_SYNCHRONOUS,
+      messageKiB: Math.round(messageBytes / 1024),
+      ceilingMsgPerS: Math.round(ceilingRate),
+      pipelineMsgPerS: Math.round(pipelineRate),
+      ratio: Number((pipelineRate / ceilingRate).toFixed(2)),
+      goalRatio: 0.8,
+      workerIdleRssMiB: Math.round(idleMemory.rssMiB),
+      workerPeakRssWhileSendingMiB: Math.round(peakSendingRssMiB),
+      workerVmHwmMiB: Math.round(final.hwmMiB),
+      workerHeapCapMiB: WORKER_HEAP_MB ?? null,
+      mjmlCompileCount: Number(compiles),
+      subscriberInsertS: insertSeconds,
+      snapshotMs: Number(snapshotMs),
+      machine: machineInfo(),
+    },
+    null,
+    2,
+  ),
+)
+await cleanup.run()
+process.exit(0)

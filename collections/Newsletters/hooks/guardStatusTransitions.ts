@@ -1,0 +1,63 @@
+import { ValidationError, type CollectionBeforeValidateHook } from 'payload'
+
+import type { Newsletter } from '../../../payload-types'
+
+/**
+ * What a person (admin or REST) may do to a newsletter's state. Scheduling is a normal
+ * save with `status: scheduled` (+ `sendAt`, default now); a scheduled newsletter can go
+ * back to draft or be cancelled. Everything after that (sending, pausing, counts, leases)
+ * belongs to the worker and to the pause/resume/cancel/retry endpoints, which write through
+ * `payload.db` and never reach this hook. `req.context.newsletterPipeline` lets trusted
+ * code (seed, announcement trigger) bypass the pipeline-field guard.
+ */
+
+/** Fields only the pipeline writes; values sent by API users are ignored. */
+const PIPELINE_FIELDS = ['counts', 'startedAt', 'finishedAt', 'note', 'snapshotDone', 'snapshotCursor', 'leaseOwner', 'leaseExpiresAt'] as const
+
+const ALLOWED: Record<string, readonly string[]> = {
+  draft: ['draft', 'scheduled', 'cancelled'],
+  scheduled: ['scheduled', 'draft', 'cancelled'],
+}
+
+const refuse = (path: string, message: string): never => {
+  throw new ValidationError({ errors: [{ path, message }] })
+}
+
+const hasIntro = (intro: Newsletter['intro'] | undefined) => {
+  const text = JSON.stringify(intro?.root?.children ?? [])
+  return /"text":"[^"]*\S/.test(text) || /"type":"(upload|relationship|block)"/.test(text)
+}
+
+export const guardStatusTransitions: CollectionBeforeValidateHook<Newsletter> = ({ data, originalDoc, operation, req }) => {
+  if (!data || req.context?.newsletterPipeline === true) return data
+  for (const field of PIPELINE_FIELDS) {
+    if (operation === 'create') delete (data as Record<string, unknown>)[field]
+    else (data as Record<string, unknown>)[field] = (originalDoc as Record<string, unknown> | undefined)?.[field]
+  }
+  const from = operation === 'create' ? 'draft' : (originalDoc?.status ?? 'draft')
+  const to = data.status ?? from
+  if (to !== from || operation === 'create') {
+    const allowed = ALLOWED[from] ?? []
+    if (!allowed.includes(to)) {
+      refuse(
+        'status',
+        from in ALLOWED
+          ? `A ${from} newsletter can only become ${allowed.filter((s) => s !== from).join(' or ')} here, not ${to}.`
+          : `This newsletter is ${from}: use its pause, resume, cancel or retry-failed actions (POST /api/newsletters/{id}/…) instead of changing its status.`,
+      )
+    }
+  }
+  if (to === 'scheduled') {
+    const merged = { ...originalDoc, ...data } as Partial<Newsletter>
+    if (!merged.subject?.trim()) refuse('subject', 'A newsletter needs a subject before it can be scheduled.')
+    if (!hasIntro(merged.intro) && !(merged.featuredArticles ?? []).length) {
+      refuse('intro', 'A newsletter needs an intro or at least one featured article before it can be scheduled.')
+    }
+    if (merged.audience === 'topics' && !(merged.audienceTopics ?? []).length) {
+      refuse('audienceTopics', 'Choose at least one condition for a topic audience, or send to all subscribers.')
+    }
+    if (!merged.sendAt) data.sendAt = new Date().toISOString()
+    else if (Number.isNaN(Date.parse(merged.sendAt))) refuse('sendAt', 'sendAt must be a date and time (ISO 8601).')
+  }
+  return data
+}

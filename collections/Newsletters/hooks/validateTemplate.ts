@@ -1,0 +1,83 @@
+import { isDeepStrictEqual } from 'node:util'
+
+import { ValidationError, type CollectionBeforeChangeHook } from 'payload'
+
+import { buildNewsletterSource, compileNewsletterSource, type NewsletterSource } from '../../../emails/newsletters/compile'
+import type { Newsletter } from '../../../payload-types'
+
+/** The fields that change what the email says (and so need a fresh check). */
+const CONTENT_FIELDS = ['subject', 'preheader', 'intro', 'featuredArticles', 'template', 'digestSince'] as const
+
+const idOf = (value: unknown) => (value && typeof value === 'object' ? (value as { id: unknown }).id : value)
+const comparable = (field: (typeof CONTENT_FIELDS)[number], value: unknown) =>
+  field === 'featuredArticles' && Array.isArray(value) ? value.map((item) => String(idOf(item))) : (value ?? null)
+
+const refuse = (path: string, message: string, req: Parameters<CollectionBeforeChangeHook>[0]['req']): never => {
+  throw new ValidationError({ collection: 'newsletters', errors: [{ path, message }], req })
+}
+
+/**
+ * Template errors surface when the owner saves, not when the worker sends: on every save
+ * that changes what the email says (and whenever it is being scheduled), the newsletter
+ * is built and its MJML compiled with strict validation; a failure refuses the save
+ * (400) with MJML's own messages. Scheduling also requires every featured article to be
+ * published (a draft is never emailed) and something to say (an intro or an article).
+ *
+ * The worker's bookkeeping writes (status, counts) change no content and skip all of
+ * this. `context.skipNewsletterValidation` switches it off for callers that validated
+ * already.
+ */
+export const validateTemplate: CollectionBeforeChangeHook<Newsletter> = async ({ data, originalDoc, operation, req, context }) => {
+  if (context?.skipNewsletterValidation) return data
+  const merged = { ...(originalDoc ?? {}), ...data } as Newsletter
+  const contentChanged =
+    operation === 'create' ||
+    CONTENT_FIELDS.some((field) => field in data && !isDeepStrictEqual(comparable(field, data[field]), comparable(field, originalDoc?.[field])))
+  const becomingScheduled = merged.status === 'scheduled' && (operation === 'create' || originalDoc?.status !== 'scheduled')
+  if (!contentChanged && !becomingScheduled) return data
+
+  let source: NewsletterSource
+  try {
+    source = await buildNewsletterSource(req.payload, merged, { req })
+  } catch (error) {
+    return refuse('template', `The "${merged.template}" template could not be built: ${(error as Error).message}`, req)
+  }
+
+  if (merged.status === 'scheduled') {
+    if (source.unpublishedArticleIds.length) {
+      const { docs } = await req.payload.find({
+        collection: 'articles',
+        where: { id: { in: source.unpublishedArticleIds } },
+        select: { title: true },
+        depth: 0,
+        draft: true,
+        overrideAccess: true,
+        pagination: false,
+        req,
+      })
+      const titles = source.unpublishedArticleIds.map((id) => {
+        const title = docs.find((doc) => String(doc.id) === String(id))?.title
+        return title ? `"${title}"` : `article ${id} (deleted)`
+      })
+      refuse(
+        'featuredArticles',
+        `${titles.join(', ')} ${titles.length === 1 ? 'is' : 'are'} not published. Publish ${titles.length === 1 ? 'it' : 'them'} or remove ${titles.length === 1 ? 'it' : 'them'} from the featured articles before scheduling: a draft is never emailed.`,
+        req,
+      )
+    }
+    if (!source.hasIntro && !source.articles.length) {
+      refuse('intro', 'There is nothing to send: write an intro or feature at least one published article before scheduling.', req)
+    }
+  }
+
+  try {
+    await compileNewsletterSource(source)
+  } catch (error) {
+    refuse(
+      'template',
+      `The "${merged.template}" email template is invalid, so this newsletter was not saved (a developer must fix it in emails/templates). ${(error as Error).message}`,
+      req,
+    )
+  }
+  return data
+}

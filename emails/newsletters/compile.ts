@@ -1,0 +1,287 @@
+import type { Payload, PayloadRequest } from 'payload'
+
+import type { Article, Clinic, Media, Newsletter } from '../../payload-types'
+import { absoluteMediaUrl, articleUrl } from '../../src/utilities/siteUrl'
+import { escapeHtml } from '../escapeHtml'
+import { compileOnce, htmlToPlainText, mjmlHash } from '../render'
+import { article } from '../templates/article'
+import { digest } from '../templates/digest'
+import { newsletter as standardNewsletter } from '../templates/newsletter'
+import type { EmailArticle, EmailSource, NewsletterEmailTemplate } from '../templates/types'
+import { collectLexicalReferences, hasLexicalContent, lexicalToEmailHtml, type EmailUpload } from './lexicalToEmailHtml'
+
+/**
+ * A newsletter, from its document to the HTML and text every recipient gets.
+ *
+ * Contract with the sending pipeline (jobs/newsletters): `compileNewsletter` once per
+ * send (it loads what it needs and compiles the MJML once, through the render cache),
+ * then `personaliseNewsletter` per recipient, which is string concatenation only.
+ */
+
+export type CompiledNewsletter = {
+  subject: string
+  /** Compiled HTML, still holding `{{name}}`, `{{unsubscribeUrl}}`, `{{preferencesUrl}}`. */
+  html: string
+  /** The text/plain part made once from `html`, holding the same tokens. */
+  text: string
+  /** sha256 of the MJML source: equal hashes mean byte-identical emails before personalisation. */
+  hash: string
+}
+
+export type NewsletterRecipient = { name?: string | null; unsubscribeUrl: string; preferencesUrl: string }
+
+/** Templates by the newsletter's `template` value. Exported so a test can prove a broken one is refused on save. */
+export const newsletterTemplates: Record<Newsletter['template'], NewsletterEmailTemplate> = {
+  newsletter: standardNewsletter,
+  article,
+  digest,
+}
+
+/** The only tokens a newsletter may hold; anything else in compiled HTML is a template bug. */
+export const NEWSLETTER_TOKENS = ['name', 'unsubscribeUrl', 'preferencesUrl'] as const
+type TokenName = (typeof NEWSLETTER_TOKENS)[number]
+
+/** Greeting used when a subscriber gave no name ("Hi there,"). */
+const ANONYMOUS_NAME = 'there'
+
+const idOf = (value: unknown): string | number | undefined => {
+  if (value === null || value === undefined) return undefined
+  if (typeof value === 'object') return (value as { id?: string | number }).id
+  return value as string | number
+}
+
+type LoadOptions = { req?: PayloadRequest }
+
+/**
+ * The featured articles that are published now, in the newsletter's order, with what a
+ * card needs. Read with `overrideAccess` (the worker has no user), so the filter on
+ * `_status: published` is what keeps a draft out of an email: `draft: false` reads the
+ * published document even when a newer draft exists.
+ */
+export const loadPublishedArticles = async (
+  payload: Payload,
+  ids: Array<string | number>,
+  { req }: LoadOptions = {},
+): Promise<Article[]> => {
+  if (!ids.length) return []
+  const { docs } = await payload.find({
+    collection: 'articles',
+    where: { and: [{ id: { in: ids } }, { _status: { equals: 'published' } }] },
+    select: { title: true, slug: true, excerpt: true, heroImage: true, publishedAt: true, _status: true },
+    depth: 1,
+    draft: false,
+    overrideAccess: true,
+    pagination: false,
+    limit: ids.length,
+    req,
+  })
+  const byId = new Map(docs.map((doc) => [String(doc.id), doc as Article]))
+  return ids.map((id) => byId.get(String(id))).filter((doc): doc is Article => Boolean(doc))
+}
+
+const mediaImage = (media: Media | number | null | undefined, fallbackAlt: string): EmailArticle['image'] => {
+  if (!media || typeof media !== 'object') return null
+  // The 768×512 card crop is sharp at 552 px on retina screens and far lighter than the original.
+  const src = absoluteMediaUrl(media.sizes?.card?.url || media.url)
+  return src ? { src, alt: media.alt || fallbackAlt } : null
+}
+
+export const toEmailArticle = (doc: Article): EmailArticle => ({
+  title: doc.title,
+  excerpt: doc.excerpt,
+  url: articleUrl(doc.slug),
+  publishedAt: doc.publishedAt,
+  image: mediaImage(doc.heroImage, doc.title),
+})
+
+/** Media and article slugs that the intro refers to by id (a document read at depth 0). */
+const loadIntroReferences = async (payload: Payload, intro: unknown, { req }: LoadOptions) => {
+  const { uploadIds, articleIds } = collectLexicalReferences(intro)
+  const uploads = new Map<string, EmailUpload>()
+  const articleSlugs = new Map<string, string>()
+  if (uploadIds.length) {
+    const { docs } = await payload.find({
+      collection: 'media',
+      where: { id: { in: uploadIds } },
+      depth: 0,
+      overrideAccess: true,
+      pagination: false,
+      limit: uploadIds.length,
+      req,
+    })
+    for (const doc of docs) uploads.set(String(doc.id), { ...doc, url: doc.url ?? '', alt: doc.alt })
+  }
+  if (articleIds.length) {
+    // Published only: a link to a draft would show readers a 404 and leak its slug.
+    for (const doc of await loadPublishedArticles(payload, articleIds, { req })) articleSlugs.set(String(doc.id), doc.slug ?? '')
+  }
+  return { uploads, articleSlugs }
+}
+
+export type NewsletterSource = EmailSource & {
+  clinic: Clinic
+  /** The featured articles that will be shown (published ones, in order). */
+  articles: Article[]
+  /** Featured articles left out because they are not published (or no longer exist). */
+  unpublishedArticleIds: Array<string | number>
+  hasIntro: boolean
+}
+
+/**
+ * Everything the email says, as MJML (not yet compiled). Separate from compiling so the
+ * save-time validation and the preview share it.
+ */
+export const buildNewsletterSource = async (
+  payload: Payload,
+  newsletter: Pick<Newsletter, 'subject' | 'preheader' | 'intro' | 'featuredArticles' | 'template' | 'digestSince'>,
+  options: LoadOptions = {},
+): Promise<NewsletterSource> => {
+  const template = newsletterTemplates[newsletter.template ?? 'newsletter']
+  if (!template) throw new Error(`Unknown newsletter template "${String(newsletter.template)}".`)
+  const ids = (newsletter.featuredArticles ?? []).map(idOf).filter((id): id is string | number => id !== undefined)
+  const [clinic, articles, references] = await Promise.all([
+    payload.findGlobal({ slug: 'clinic', depth: 0, overrideAccess: true, req: options.req }),
+    loadPublishedArticles(payload, ids, options),
+    loadIntroReferences(payload, newsletter.intro, options),
+  ])
+  const shown = new Set(articles.map((doc) => String(doc.id)))
+  const source = template(clinic, {
+    subject: newsletter.subject ?? '',
+    preheader: newsletter.preheader,
+    introHtml: lexicalToEmailHtml(newsletter.intro, references),
+    articles: articles.map(toEmailArticle),
+    since: newsletter.digestSince,
+    timeZone: clinic.timezone,
+  })
+  return {
+    ...source,
+    clinic,
+    articles,
+    unpublishedArticleIds: ids.filter((id) => !shown.has(String(id))),
+    hasIntro: hasLexicalContent(newsletter.intro),
+  }
+}
+
+// Private-use characters: html-to-text keeps them as they are, and no CMS text can
+// contain a `{{` that survives escaping, so these mark exactly the template's tokens.
+const OPEN = '\uE000'
+const CLOSE = '\uE001'
+const TOKEN_IN_HTML = /\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g
+const TOKEN_IN_MARKED_TEXT = new RegExp(`${OPEN}([A-Za-z][A-Za-z0-9_]*)${CLOSE}`, 'g')
+
+/** A compiled part split at its tokens: literals[0] token[0] literals[1] … literals[n]. */
+type Segments = { literals: string[]; tokens: TokenName[] }
+
+const isTokenName = (name: string): name is TokenName => (NEWSLETTER_TOKENS as readonly string[]).includes(name)
+
+/** `lenient`: a name that is not a token stays as it is (braces typed in the CMS, in a text part). */
+const split = (source: string, pattern: RegExp, { lenient = false } = {}): Segments => {
+  const literals: string[] = []
+  const tokens: TokenName[] = []
+  let last = 0
+  for (const match of source.matchAll(pattern)) {
+    const name = match[1]!
+    if (!isTokenName(name)) {
+      if (lenient) continue
+      throw new Error(`Newsletter template uses an unknown token {{${name}}}; allowed: ${NEWSLETTER_TOKENS.map((t) => `{{${t}}}`).join(', ')}.`)
+    }
+    literals.push(source.slice(last, match.index))
+    tokens.push(name)
+    last = match.index! + match[0].length
+  }
+  literals.push(source.slice(last))
+  return { literals, tokens }
+}
+
+const join = (segments: Segments, values: Record<TokenName, string>): string => {
+  const { literals, tokens } = segments
+  let out = literals[0]!
+  for (let i = 0; i < tokens.length; i++) out += values[tokens[i]!] + literals[i + 1]!
+  return out
+}
+
+const joinWithTokens = (segments: Segments) =>
+  join(segments, { name: '{{name}}', unsubscribeUrl: '{{unsubscribeUrl}}', preferencesUrl: '{{preferencesUrl}}' })
+
+/** Pre-split parts of each compiled newsletter, so personalising never scans the HTML again. */
+const segmentsOf = new WeakMap<CompiledNewsletter, { html: Segments; text: Segments }>()
+
+/**
+ * Compiles built MJML (through the render cache: an unchanged newsletter is not compiled
+ * again, see `mjmlCompileCount`) and makes the plain-text part from the compiled HTML.
+ * Throws on invalid MJML (strict validation) or a token the pipeline cannot fill.
+ */
+export const compileNewsletterSource = async (source: EmailSource): Promise<CompiledNewsletter> => {
+  const hash = mjmlHash(source.mjml)
+  const compiledHtml = await compileOnce(source.mjml)
+  const html = split(compiledHtml, TOKEN_IN_HTML)
+  // Marker characters typed into the CMS (unlikely, but possible) must not pose as tokens.
+  const withoutMarkers = html.literals.some((literal) => /[\uE000\uE001]/.test(literal))
+    ? { ...html, literals: html.literals.map((literal) => literal.replace(/[\uE000\uE001]/g, '')) }
+    : html
+  const marked = join(withoutMarkers, { name: `${OPEN}name${CLOSE}`, unsubscribeUrl: `${OPEN}unsubscribeUrl${CLOSE}`, preferencesUrl: `${OPEN}preferencesUrl${CLOSE}` })
+  const text = split(htmlToPlainText(marked), TOKEN_IN_MARKED_TEXT)
+  const compiled: CompiledNewsletter = { subject: source.subject, html: compiledHtml, text: joinWithTokens(text), hash }
+  segmentsOf.set(compiled, { html, text })
+  return compiled
+}
+
+/**
+ * Compiles a newsletter once: loads the clinic, its published featured articles and the
+ * intro's images, builds the template's MJML and compiles it (cached by hash).
+ * Featured articles that are not published are left out; a newsletter with nothing left
+ * to say is an error.
+ */
+export const compileNewsletter = async (
+  payload: Payload,
+  newsletter: Newsletter,
+  options: LoadOptions = {},
+): Promise<CompiledNewsletter> => {
+  const source = await buildNewsletterSource(payload, newsletter, options)
+  if (!source.hasIntro && !source.articles.length) {
+    throw new Error(`Newsletter "${newsletter.subject}" has nothing to send: write an intro or feature at least one published article.`)
+  }
+  return compileNewsletterSource(source)
+}
+
+/**
+ * One recipient's copy: the tokens filled in, HTML-escaped in `html`, as they are in
+ * `text`. Runs per recipient, so it only concatenates pre-split strings. A missing link
+ * is an error: a newsletter must never go out without a working unsubscribe link.
+ */
+export const personaliseNewsletter = (compiled: CompiledNewsletter, recipient: NewsletterRecipient): { html: string; text: string } => {
+  if (!recipient.unsubscribeUrl || !recipient.preferencesUrl) {
+    throw new Error('A newsletter needs the recipient’s unsubscribe and preferences URLs.')
+  }
+  let segments = segmentsOf.get(compiled)
+  if (!segments) {
+    // A copy of the compiled object (serialised, spread): split once more and remember it.
+    segments = { html: split(compiled.html, TOKEN_IN_HTML), text: split(compiled.text, TOKEN_IN_HTML, { lenient: true }) }
+    segmentsOf.set(compiled, segments)
+  }
+  const name = recipient.name?.trim() || ANONYMOUS_NAME
+  return {
+    html: join(segments.html, {
+      name: escapeHtml(name),
+      unsubscribeUrl: escapeHtml(recipient.unsubscribeUrl),
+      preferencesUrl: escapeHtml(recipient.preferencesUrl),
+    }),
+    text: join(segments.text, { name, unsubscribeUrl: recipient.unsubscribeUrl, preferencesUrl: recipient.preferencesUrl }),
+  }
+}
+
+/** Links in a preview go nowhere: an owner clicking "Unsubscribe" in the preview must not unsubscribe anyone. */
+export const PREVIEW_LINKS = { unsubscribeUrl: '#preview-unsubscribe', preferencesUrl: '#preview-preferences' } as const
+
+/**
+ * The email as a subscriber will see it, for the admin's preview: same compile (and
+ * cache) as the send, personalised with a sample name and harmless links.
+ */
+export const renderNewsletterPreview = async (
+  payload: Payload,
+  newsletter: Newsletter,
+  { sampleName = 'Alex', req }: { sampleName?: string; req?: PayloadRequest } = {},
+): Promise<{ subject: string; html: string; text: string; hash: string }> => {
+  const compiled = await compileNewsletter(payload, newsletter, { req })
+  return { subject: compiled.subject, hash: compiled.hash, ...personaliseNewsletter(compiled, { name: sampleName, ...PREVIEW_LINKS }) }
+}

@@ -1,0 +1,24 @@
+import { articleCard, oneLine, paragraph, richText, section } from './blocks'
+import { layout } from './layout'
+import type { NewsletterEmailTemplate } from './types'
+
+/**
+ * The standard newsletter: a greeting, the owner's intro (rich text), then one card per
+ * featured article in the chosen order.
+ * Tokens: `{{name}}`, `{{preferencesUrl}}`, `{{unsubscribeUrl}}`.
+ */
+export const newsletter: NewsletterEmailTemplate = (clinic, content) => {
+  const subject = oneLine(content.subject)
+  return {
+    subject,
+    mjml: layout({
+      clinic,
+      title: subject,
+      preheader: content.preheader || content.articles[0]?.excerpt || '',
+      body: [
+        section([paragraph('Hi {{name}},', 'padding-top:16px;'), richText(content.introHtml ?? '')].join('\n')),
+        ...content.articles.map(articleCard),
+      ].join('\n'),
+    }),
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Every knob of the newsletter sending pipeline, in one place. Environment variables exist
+ * for operators and for tests that need short leases and quick retries.
+ */
+const numberFromEnv = (name: string, fallback: number) => {
+  const value = Number(process.env[name])
+  return Number.isFinite(value) && value > 0 ? value : fallback
+}
+
+export type NewsletterSendConfig = {
+  /** node-cron expression (with seconds) of the clock that looks for due sends. */
+  tick: string
+  /** How long a worker's claim on a newsletter lasts before another worker may take it over. */
+  leaseMs: number
+  /** How often the holder renews its lease (and notices a pause or a cancel). */
+  renewEveryMs: number
+  /** Subscribers copied into deliveries per snapshot step. */
+  snapshotBatch: number
+  /** Queued deliveries read ahead per query (reading claims nothing). */
+  readAheadBatch: number
+  /**
+   * Deliveries allowed in `sending` at once: the most that can end `unknown` if this worker
+   * dies. Default: twice the SMTP pool size, so every connection has its next message ready
+   * while the previous group's results are written. `NEWSLETTER_IN_FLIGHT=<pool size>` gives
+   * the tightest bound at some throughput.
+   */
+  inFlight: number
+  /** Deliveries claimed (and results written) per database update: the pool size. */
+  claimBatch: number
+  /** Attempts per delivery before a transient failure becomes `failed`. */
+  maxAttempts: number
+  /** First retry delay after a transient failure; doubles each attempt, with jitter. */
+  retryBaseMs: number
+  /** Consecutive connection failures after which the newsletter pauses itself (server down). */
+  unreachableAfter: number
+  /** How often a self-paused newsletter's worker checks whether the SMTP server is back. */
+  probeEveryMs: number
+}
+
+export const loadNewsletterSendConfig = (overrides: Partial<NewsletterSendConfig> = {}): NewsletterSendConfig => {
+  const poolSize = numberFromEnv('SMTP_POOL_SIZE', 5)
+  const leaseMs = numberFromEnv('NEWSLETTER_LEASE_MS', 30_000)
+  return {
+    tick: process.env.NEWSLETTER_TICK || '* * * * * *',
+    leaseMs,
+    renewEveryMs: Math.min(1_000, Math.floor(leaseMs / 3)),
+    snapshotBatch: numberFromEnv('NEWSLETTER_SNAPSHOT_BATCH', 250),
+    readAheadBatch: 200,
+    inFlight: numberFromEnv('NEWSLETTER_IN_FLIGHT', poolSize * 2),
+    claimBatch: poolSize,
+    maxAttempts: numberFromEnv('NEWSLETTER_MAX_ATTEMPTS', 5),
+    retryBaseMs: numberFromEnv('NEWSLETTER_RETRY_BASE_MS', 60_000),
+    unreachableAfter: numberFromEnv('NEWSLETTER_SMTP_DOWN_AFTER', 5),
+    probeEveryMs: numberFromEnv('NEWSLETTER_SMTP_PROBE_MS', 10_000),
+    ...overrides,
+  }
+}
+
+/**
+ * `leaseOwner` of a newsletter that paused itself because the SMTP server was unreachable:
+ * the worker probes the server and resumes it. A manual pause leaves `leaseOwner` empty, and
+ * only a person resumes it.
+ */
+export const SMTP_DOWN_OWNER = 'smtp-unreachable'
+
+/** Delivery states after which nothing more happens to the row (unless a person retries failures). */
+export const FINAL_DELIVERY_STATES = ['sent', 'failed', 'bounced', 'unknown', 'skipped', 'cancelled'] as const

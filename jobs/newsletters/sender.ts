@@ -1,0 +1,131 @@
+import crypto from 'node:crypto'
+import net from 'node:net'
+import os from 'node:os'
+
+import cron, { type ScheduledTask } from 'node-cron'
+import type { Payload } from 'payload'
+
+import { createMailer, type Mailer } from '../../emails/transport'
+import { loadNewsletterSendConfig, SMTP_DOWN_OWNER, type NewsletterSendConfig } from './config'
+import { NewsletterRun } from './sendNewsletter'
+import { claimNewsletter, findDueNewsletters, resumeAfterUnreachableServer, type Id } from './store'
+
+/**
+ * The newsletter clock: node-cron ticks every second, one indexed query finds sends that
+ * are due (scheduled and `sendAt` passed, `sending` with an expired lease, or paused
+ * because the SMTP server was down), and the worker claims each with a lease and runs it.
+ * Several sends run side by side through one SMTP pool.
+ */
+export class NewsletterSender {
+  readonly workerId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`
+  private readonly config: NewsletterSendConfig
+  private readonly mailer: Mailer
+  private readonly runs = new Map<string, { run?: NewsletterRun; done: Promise<void> }>()
+  private readonly lastProbe = new Map<string, number>()
+  private clock?: ScheduledTask
+  private discovering = false
+  private stopping = false
+
+  constructor(
+    private readonly payload: Payload,
+    options: { config?: Partial<NewsletterSendConfig>; mailer?: Mailer } = {},
+  ) {
+    this.config = loadNewsletterSendConfig(options.config)
+    // No silent re-send on a broken connection: the pipeline decides (retry or unknown) per delivery.
+    this.mailer = options.mailer ?? createMailer({ logger: { info: (message) => payload.logger.info(message) }, requeueOnConnectionClose: false })
+  }
+
+  async start() {
+    await this.discover()
+    this.clock = cron.schedule(this.config.tick, () => void this.discover(), { noOverlap: true })
+    this.payload.logger.info({ event: 'newsletters.started', worker: this.workerId, leaseMs: this.config.leaseMs, inFlight: this.config.inFlight })
+  }
+
+  /** Stops claiming; sends in hand record what is in flight and give their lease back. */
+  async stop() {
+    this.stopping = true
+    await this.clock?.stop()
+    for (const { run } of this.runs.values()) run?.stop()
+    await Promise.all([...this.runs.values()].map(({ done }) => done))
+    this.mailer.close()
+    this.payload.logger.info({ event: 'newsletters.stopped', worker: this.workerId })
+  }
+
+  async discover() {
+    if (this.discovering || this.stopping) return
+    this.discovering = true
+    try {
+      for (const newsletter of await findDueNewsletters(this.payload, Date.now())) {
+        if (this.runs.has(String(newsletter.id))) continue
+        if (newsletter.status === 'paused') {
+          if (newsletter.leaseOwner === SMTP_DOWN_OWNER) await this.probe(newsletter.id)
+          continue
+        }
+        this.start_(newsletter.id)
+      }
+    } catch (error) {
+      this.payload.logger.error({ event: 'newsletters.discover-failed', err: error })
+    } finally {
+      this.discovering = false
+    }
+  }
+
+  private start_(id: Id) {
+    const key = String(id)
+    const entry: { run?: NewsletterRun; done: Promise<void> } = { done: Promise.resolve() }
+    entry.done = (async () => {
+      try {
+        const newsletter = await claimNewsletter(this.payload, id, this.workerId, this.config.leaseMs)
+        if (!newsletter || this.stopping) return
+        this.payload.logger.info({ event: 'newsletter.claimed', newsletter: id, worker: this.workerId })
+        entry.run = new NewsletterRun(this.payload, this.mailer, newsletter, this.workerId, this.config)
+        if (this.stopping) entry.run.stop()
+        const outcome = await entry.run.run()
+        this.payload.logger.info({ event: 'newsletter.run-ended', newsletter: id, outcome, sent: entry.run.sent, worker: this.workerId })
+      } catch (error) {
+        this.payload.logger.error({ event: 'newsletter.run-failed', newsletter: id, err: error })
+      } finally {
+        this.runs.delete(key)
+      }
+    })()
+    this.runs.set(key, entry)
+  }
+
+  /**
+   * A self-paused send: is the SMTP server answering again? Opening a TCP connection and
+   * reading its greeting is enough (no message is sent), every `probeEveryMs`.
+   */
+  private async probe(id: Id) {
+    const key = String(id)
+    const now = Date.now()
+    if (now - (this.lastProbe.get(key) ?? 0) < this.config.probeEveryMs) return
+    this.lastProbe.set(key, now)
+    if (!(await smtpAnswers(process.env.SMTP_URL ?? ''))) return
+    if (await resumeAfterUnreachableServer(this.payload, id)) {
+      this.payload.logger.info({ event: 'newsletter.smtp-back', newsletter: id, worker: this.workerId })
+      this.start_(id)
+    }
+  }
+}
+
+/** True when the SMTP server at `smtpUrl` accepts a connection and greets with 220. */
+export const smtpAnswers = (smtpUrl: string, timeoutMs = 5_000): Promise<boolean> =>
+  new Promise((resolve) => {
+    let url: URL
+    try {
+      url = new URL(smtpUrl)
+    } catch {
+      return resolve(false)
+    }
+    const port = Number(url.port) || (url.protocol === 'smtps:' ? 465 : 587)
+    const socket = net.connect({ host: url.hostname, port })
+    const done = (ok: boolean) => {
+      socket.destroy()
+      resolve(ok)
+    }
+    socket.setTimeout(timeoutMs, () => done(false))
+    socket.once('error', () => done(false))
+    // smtps:// greets inside TLS: a connection is all we can check without a handshake.
+    if (url.protocol === 'smtps:') socket.once('connect', () => done(true))
+    else socket.once('data', (chunk) => done(chunk.toString().startsWith('220')))
+  })

@@ -1,0 +1,114 @@
+'use client'
+
+import { useDocumentInfo, useFormFields } from '@payloadcms/ui'
+import React, { useEffect, useState } from 'react'
+
+import { errorMessage, formatWhen, type NewsletterStatus } from './shared'
+
+type Delivery = {
+  id: number | string
+  email: string
+  status: 'failed' | 'bounced' | 'unknown'
+  attempts?: number | null
+  lastError?: string | null
+  smtpResponse?: string | null
+  sentAt?: string | null
+  updatedAt?: string
+}
+
+const SHOWN_STATUSES: NewsletterStatus[] = ['sending', 'paused', 'sent', 'cancelled', 'failed']
+const LIMIT = 200
+
+const cell: React.CSSProperties = { padding: '6px 8px', borderBottom: '1px solid var(--theme-elevation-100)', textAlign: 'left', verticalAlign: 'top' }
+
+/**
+ * Below the preview once a send has started: the deliveries that did not end as sent
+ * (failed, bounced, or unknown after a crash) with what the SMTP server said. Deliveries
+ * are admin-only; editors get a note instead of the list.
+ */
+export const NewsletterDeliveryReport: React.FC = () => {
+  const { id } = useDocumentInfo()
+  const status = useFormFields(([fields]) => fields.status?.value as NewsletterStatus | undefined)
+  // Counts change as the send panel mirrors progress into the form: refresh on each change.
+  const problems = useFormFields(([fields]) =>
+    ['failed', 'bounced', 'unknown'].map((key) => Number(fields[`counts.${key}`]?.value ?? 0)).join(','),
+  )
+  const [deliveries, setDeliveries] = useState<Delivery[] | null>(null)
+  const [total, setTotal] = useState(0)
+  const [note, setNote] = useState<string | null>(null)
+
+  const visible = Boolean(id && status && SHOWN_STATUSES.includes(status))
+
+  useEffect(() => {
+    if (!visible) return
+    const controller = new AbortController()
+    const query = new URLSearchParams({
+      'where[newsletter][equals]': String(id),
+      'where[status][in]': 'failed,bounced,unknown',
+      depth: '0',
+      limit: String(LIMIT),
+      sort: 'email',
+    })
+    fetch(`/api/deliveries?${query}`, { credentials: 'include', signal: controller.signal })
+      .then(async (response) => {
+        if (response.status === 401 || response.status === 403) {
+          setNote('Only admins can see individual deliveries. Ask an admin for the list of failed addresses.')
+          setDeliveries(null)
+          return
+        }
+        if (!response.ok) throw new Error(await errorMessage(response, 'Could not load the deliveries'))
+        const body = (await response.json()) as { docs: Delivery[]; totalDocs: number }
+        setDeliveries(body.docs)
+        setTotal(body.totalDocs)
+        setNote(null)
+      })
+      .catch((caught: Error) => {
+        if (caught.name !== 'AbortError') setNote(caught.message)
+      })
+    return () => controller.abort()
+  }, [id, visible, status, problems])
+
+  if (!visible) return null
+
+  return (
+    <section aria-labelledby="newsletter-failures-heading" style={{ margin: 'calc(var(--base) * 1.5) 0' }}>
+      <h3 id="newsletter-failures-heading" style={{ margin: '0 0 calc(var(--base) * 0.5)' }}>
+        Failed, bounced and unknown deliveries
+      </h3>
+      {note ? <p role="note">{note}</p> : null}
+      {deliveries && deliveries.length === 0 ? <p data-testid="no-failed-deliveries">None: every recipient handled so far was sent to.</p> : null}
+      {deliveries && deliveries.length > 0 ? (
+        <>
+          <p style={{ margin: '0 0 calc(var(--base) * 0.5)', color: 'var(--theme-elevation-600)' }}>
+            Unknown means the message was in flight when the sender stopped: it may or may not have arrived, so it is not resent automatically.
+            {total > deliveries.length ? ` Showing ${deliveries.length} of ${total}.` : ''}
+          </p>
+          <div style={{ overflowX: 'auto' }}>
+            <table style={{ width: '100%', borderCollapse: 'collapse', fontSize: 13 }}>
+              <thead>
+                <tr>
+                  <th style={cell}>Email</th>
+                  <th style={cell}>Status</th>
+                  <th style={cell}>Attempts</th>
+                  <th style={cell}>SMTP response / error</th>
+                  <th style={cell}>Last change</th>
+                </tr>
+              </thead>
+              <tbody>
+                {deliveries.map((delivery) => (
+                  <tr key={delivery.id}>
+                    <td style={cell}>{delivery.email}</td>
+                    <td style={cell}>{delivery.status}</td>
+                    <td style={cell}>{delivery.attempts ?? 0}</td>
+                    <td style={{ ...cell, fontFamily: 'var(--font-mono, monospace)', wordBreak: 'break-word' }}>{delivery.smtpResponse || delivery.lastError || '—'}</td>
+                    <td style={cell}>{formatWhen(delivery.updatedAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      ) : null}
+    </section>
+  )
+}

@@ -1,0 +1,79 @@
+'use client'
+
+/**
+ * What the newsletter admin components share: the progress shape the pipeline's
+ * `GET /api/newsletters/:id/progress` answers, and small formatting helpers.
+ */
+
+export type NewsletterStatus = 'draft' | 'scheduled' | 'sending' | 'paused' | 'sent' | 'cancelled' | 'failed'
+
+export type Counts = {
+  recipients: number
+  sent: number
+  failed: number
+  bounced: number
+  unknown: number
+  skipped: number
+  queued?: number
+  sending?: number
+}
+
+export type Progress = {
+  status: NewsletterStatus
+  counts: Counts
+  startedAt?: string | null
+  finishedAt?: string | null
+  estimatedFinishAt?: string | null
+  note?: string | null
+}
+
+export const ACTIVE_STATUSES: NewsletterStatus[] = ['scheduled', 'sending', 'paused']
+export const FINISHED_STATUSES: NewsletterStatus[] = ['sent', 'cancelled', 'failed']
+
+/** The first error message of a Payload-style error body, or a fallback naming the status. */
+export const errorMessage = async (response: Response, fallback: string) => {
+  try {
+    const body = await response.json()
+    return body?.errors?.[0]?.message ?? body?.message ?? `${fallback} (${response.status}).`
+  } catch {
+    return `${fallback} (${response.status}).`
+  }
+}
+
+export const formatWhen = (iso: string | null | undefined) => {
+  if (!iso) return ''
+  const date = new Date(iso)
+  if (Number.isNaN(date.getTime())) return ''
+  return date.toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' })
+}
+
+/** "in 5 minutes", "2 hours ago": how far a moment is from now, in words. */
+export const relativeTime = (iso: string | null | undefined, now = Date.now()) => {
+  if (!iso) return ''
+  const ms = new Date(iso).getTime() - now
+  if (Number.isNaN(ms)) return ''
+  const format = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' })
+  const abs = Math.abs(ms)
+  if (abs < 60_000) return format.format(Math.round(ms / 1000), 'second')
+  if (abs < 3_600_000) return format.format(Math.round(ms / 60_000), 'minute')
+  if (abs < 86_400_000) return format.format(Math.round(ms / 3_600_000), 'hour')
+  return format.format(Math.round(ms / 86_400_000), 'day')
+}
+
+/** `yyyy-MM-ddTHH:mm` in the browser's time zone, for `<input type="datetime-local">`. */
+export const toLocalInput = (date: Date) => {
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`
+}
+
+/** The next Thursday at 08:00 local time (next week's if this Thursday's has passed). */
+export const nextThursdayMorning = (now = new Date()) => {
+  const date = new Date(now)
+  date.setHours(8, 0, 0, 0)
+  const daysAhead = (4 - date.getDay() + 7) % 7
+  date.setDate(date.getDate() + daysAhead)
+  if (date.getTime() <= now.getTime()) date.setDate(date.getDate() + 7)
+  return date
+}
+
+export const numberOr0 = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : 0)

@@ -1,0 +1,304 @@
+import fs from 'node:fs'
+import path from 'node:path'
+
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import { launchBrowser } from '../helpers/browser'
+import { httpApi, ROOT, startProductionServer, type RunningServer } from '../helpers/server'
+import { startSmtpSink } from '../helpers/smtpSink'
+import { startWorker, type WorkerProcess } from '../helpers/worker'
+
+/**
+ * The owner's newsletter journey in headless Chromium against `next start`, with a real
+ * SMTP sink and a real worker process on the same SQLite file: compose, watch the live
+ * preview, send a test to herself, schedule, and watch the send reach 100%.
+ */
+
+let server: RunningServer
+let sink: Awaited<ReturnType<typeof startSmtpSink>>
+let worker: WorkerProcess | undefined
+let browser: Browser
+let page: Page
+let token: string
+let articleId: number | string
+let newsletterId = ''
+
+const EMAIL = 'owner@stevenson-clinic.test'
+const PASSWORD = 'a-long-and-memorable-passphrase'
+const RUN = Date.now()
+const SUBJECT = `Thursday notes ${RUN}`
+const ARTICLE_TITLE = `Easing desk-worker neck pain ${RUN}`
+const INTRO = 'Three small habits that keep a neck loose between appointments.'
+const SUBSCRIBERS = Array.from({ length: 5 }, (_, index) => `reader${index + 1}.${RUN}@example.com`)
+/** A confirmed subscriber whose mailbox no longer exists: the sink answers 550 5.1.1. */
+const GONE = `gone.${RUN}@example.com`
+const GONE_REPLY = '5.1.1 Recipient address rejected: User unknown in virtual mailbox table'
+const SCREENSHOTS = path.join(ROOT, 'test-results')
+
+const api = (method: string, route: string, body?: unknown) => httpApi(server.url, method, route, { body, token })
+
+/** Headers unfolded and quoted-printable undone, so subjects and headers read as written. */
+const decoded = (raw: string) => raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=').replace(/\r?\n[ \t]+/g, ' ')
+const subjectOf = (raw: string) => /^Subject: (.*)$/m.exec(decoded(raw))?.[1]?.trim() ?? ''
+
+const waitFor = async <T,>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await probe()
+    if (value) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; server log:\n${server.output().slice(-2000)}\nworker log:\n${worker?.output().slice(-3000) ?? '(no worker)'}`)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+}
+
+beforeAll(async () => {
+  sink = await startSmtpSink({ rejectRecipient: (address) => (address === GONE ? { code: 550, message: GONE_REPLY } : undefined) })
+  // startProductionServer spreads process.env into the server's environment.
+  process.env.SMTP_URL = sink.url
+  process.env.EMAIL_FROM = 'Stevenson Clinic <news@stevenson-clinic.test>'
+  server = await startProductionServer('newsletters')
+  browser = await launchBrowser()
+  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
+  page.setDefaultTimeout(30_000)
+  fs.mkdirSync(SCREENSHOTS, { recursive: true })
+})
+
+afterAll(async () => {
+  if (page && !page.isClosed()) await page.screenshot({ path: path.join(SCREENSHOTS, 'newsletter-last.png'), fullPage: true }).catch(() => {})
+  await browser?.close()
+  if (worker && worker.child.exitCode === null) {
+    worker.kill('SIGTERM')
+    await worker.exited
+  }
+  await server?.stop()
+  await sink?.close()
+})
+
+describe('the owner sends a newsletter from the admin (headless Chromium)', () => {
+  it('seeds an admin, the clinic settings, a published article and confirmed subscribers through REST', async () => {
+    const registered = await httpApi(server.url, 'POST', '/users/first-register', { body: { email: EMAIL, password: PASSWORD, 'confirm-password': PASSWORD } })
+    expect(registered.status, registered.text).toBe(200)
+    token = registered.json.token ?? (await httpApi(server.url, 'POST', '/users/login', { body: { email: EMAIL, password: PASSWORD } })).json.token
+    expect(token).toBeTruthy()
+
+    const clinic = await api('POST', '/globals/clinic', {
+      name: 'Stevenson Clinic',
+      bookingUrl: 'https://example.com/book',
+      timezone: 'America/Chicago',
+      mailingAddress: '123 Example St\nSpringfield, IL 62701',
+      medicalDisclaimer: 'Massage therapy does not replace medical advice.',
+    })
+    expect(clinic.status, clinic.text).toBe(200)
+
+    const article = await api('POST', '/articles', {
+      _status: 'published',
+      title: ARTICLE_TITLE,
+      content: {
+        root: {
+          type: 'root', format: '', indent: 0, version: 1, direction: 'ltr',
+          children: [{ type: 'paragraph', format: '', indent: 0, version: 1, direction: 'ltr', textFormat: 0, children: [{ type: 'text', text: 'Roll the shoulders back, twice an hour.', format: 0, style: '', mode: 'normal', detail: 0, version: 1 }] }],
+        },
+      },
+    })
+    expect(article.status, article.text).toBe(201)
+    articleId = article.json.doc.id
+
+    for (const email of [...SUBSCRIBERS, GONE]) {
+      const created = await api('POST', '/subscribers', {
+        email,
+        name: email.split('.')[0],
+        status: 'confirmed',
+        consent: { at: new Date().toISOString(), source: 'e2e test', text: 'Send me the newsletter.' },
+      })
+      expect(created.status, created.text).toBe(201)
+    }
+  })
+
+  it('logs in to the admin', async () => {
+    await page.goto(`${server.url}/admin/login`)
+    await page.fill('input[name="email"]', EMAIL)
+    await page.fill('input[name="password"]', PASSWORD)
+    await page.click('button[type="submit"]')
+    await page.waitForURL((url) => url.pathname === '/admin' || url.pathname === '/admin/')
+  })
+
+  it('composes a newsletter and the live preview follows the typing', async () => {
+    await page.goto(`${server.url}/admin/collections/newsletters/create`)
+    const frame = page.frameLocator('iframe[title^="Email preview"]')
+    // Nothing to render yet: the preview says what it needs rather than showing an error.
+    await frame.getByText('The preview appears once the newsletter has an intro or a featured article.').waitFor()
+    await page.fill('input[name="subject"]', SUBJECT)
+    const editor = page.locator('[contenteditable="true"]').first()
+    await editor.click()
+    await page.keyboard.type(INTRO)
+
+    // The featured articles picker: type to search, pick the article.
+    const picker = page.locator('#field-featuredArticles')
+    await picker.locator('.rs__control').click()
+    await page.keyboard.type(ARTICLE_TITLE.slice(0, 20))
+    await page.locator('.rs__option', { hasText: ARTICLE_TITLE }).first().click()
+    await picker.locator('.relationship--multi-value-label__text', { hasText: ARTICLE_TITLE }).waitFor()
+
+    // The preview is rendered from the unsaved form: intro and article show before saving.
+    await frame.getByText(INTRO).waitFor()
+    await frame.getByText(ARTICLE_TITLE).first().waitFor()
+    await page.getByTestId('preview-subject').getByText(SUBJECT).waitFor()
+    await expect(page.locator('iframe[title^="Email preview"]').evaluate((el) => (el as HTMLIFrameElement).sandbox.contains('allow-scripts'))).resolves.toBe(false)
+
+    // Desktop and phone widths.
+    expect((await page.locator('iframe[title^="Email preview"]').boundingBox())!.width).toBeGreaterThanOrEqual(600)
+    await page.getByRole('button', { name: /Mobile \(375 px\)/ }).click()
+    await page.locator('iframe[title="Email preview, mobile width"]').waitFor()
+    expect(Math.round((await page.locator('iframe[title^="Email preview"]').boundingBox())!.width)).toBe(375)
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'newsletter-preview-mobile.png'), fullPage: true })
+    await page.getByRole('button', { name: /Desktop/ }).click()
+
+    await page.getByRole('button', { name: 'Save' }).first().click()
+    await page.waitForURL(/\/admin\/collections\/newsletters\/[^/]+$/, { waitUntil: 'commit' })
+    await page.waitForURL((url) => !url.pathname.endsWith('/create'))
+    newsletterId = page.url().split('/').pop()!.split('?')[0]!
+    expect(newsletterId).toMatch(/^[\w-]+$/)
+    const saved = await api('GET', `/newsletters/${newsletterId}?depth=0`)
+    expect(saved.status).toBe(200)
+    expect(saved.json.subject).toBe(SUBJECT)
+    expect(saved.json.status).toBe('draft')
+    expect(saved.json.featuredArticles).toEqual([articleId])
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'newsletter-composed.png'), fullPage: true })
+  })
+
+  it('"Send test to me" delivers a [Test] copy to the owner over SMTP', async () => {
+    const button = page.getByRole('button', { name: 'Send test to me' })
+    await expect(button.isEnabled()).resolves.toBe(true)
+    await button.click()
+    await page.getByRole('status').filter({ hasText: `Test sent to ${EMAIL}` }).waitFor()
+    const mail = await waitFor('the test email', () => sink.messages.find((message) => message.to.includes(EMAIL)))
+    expect(subjectOf(mail.raw)).toBe(`[Test] ${SUBJECT}`)
+    expect(decoded(mail.raw)).toMatch(/^List-Unsubscribe: <[^>]+\/email\/unsubscribe\?preview=1>/m)
+    expect(decoded(mail.raw)).toContain(INTRO)
+    // Nobody else got anything.
+    expect(sink.messages.filter((message) => SUBSCRIBERS.some((address) => message.to.includes(address)))).toHaveLength(0)
+  })
+
+  it('schedules for next Thursday 08:00, then takes it back to draft', async () => {
+    await page.getByRole('button', { name: 'Next Thursday 08:00' }).click()
+    await page.getByRole('button', { name: 'Schedule send' }).click()
+    await page.getByTestId('newsletter-scheduled-for').getByText(/Thu/).waitFor()
+    const scheduled = await api('GET', `/newsletters/${newsletterId}?depth=0`)
+    expect(scheduled.json.status).toBe('scheduled')
+    const sendAt = new Date(scheduled.json.sendAt)
+    expect(sendAt.getDay()).toBe(4)
+    expect([sendAt.getHours(), sendAt.getMinutes()]).toEqual([8, 0])
+    expect(sendAt.getTime()).toBeGreaterThan(Date.now())
+
+    await page.getByRole('button', { name: 'Back to draft' }).click()
+    await page.getByRole('button', { name: 'Schedule send' }).waitFor()
+    expect((await api('GET', `/newsletters/${newsletterId}?depth=0`)).json.status).toBe('draft')
+  })
+
+  it('schedules the send for a minute from now and shows when it will go', async () => {
+    worker = startWorker({
+      DATABASE_URI: server.databaseUri,
+      SMTP_URL: sink.url,
+      EMAIL_FROM: 'Stevenson Clinic <news@stevenson-clinic.test>',
+      SERVER_URL: server.url,
+      PAYLOAD_SECRET: server.env.PAYLOAD_SECRET!,
+      MEDIA_DIR: server.env.MEDIA_DIR!,
+      // Paced, so the larger send below lasts long enough to be paused by hand.
+      SMTP_RATE_PER_SECOND: '4',
+    })
+    await worker.ready
+
+    // The input takes whole minutes: the next minute that leaves at least 30 s to look at the scheduled state.
+    const nextMinute = new Date(Math.ceil((Date.now() + 30_000) / 60_000) * 60_000)
+    const pad = (n: number) => String(n).padStart(2, '0')
+    const local = `${nextMinute.getFullYear()}-${pad(nextMinute.getMonth() + 1)}-${pad(nextMinute.getDate())}T${pad(nextMinute.getHours())}:${pad(nextMinute.getMinutes())}`
+    await page.getByLabel('Send at (your time zone)').fill(local)
+    await page.getByRole('button', { name: 'Schedule send' }).click()
+    await page.getByTestId('newsletter-scheduled-for').waitFor()
+    const scheduled = await api('GET', `/newsletters/${newsletterId}?depth=0`)
+    expect(['scheduled', 'sending', 'sent']).toContain(scheduled.json.status)
+    expect(new Date(scheduled.json.sendAt).getUTCMinutes()).toBe(nextMinute.getUTCMinutes())
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'newsletter-scheduled.png'), fullPage: true })
+  })
+
+  it('the progress bar reaches 100%; the final counts and the bounced address with its SMTP answer are shown', async () => {
+    await page.getByTestId('newsletter-status').getByText('sent', { exact: true }).waitFor({ timeout: 150_000 })
+    const bar = page.getByRole('progressbar', { name: 'Sending progress' })
+    await expect(bar.getAttribute('aria-valuenow')).resolves.toBe('100')
+    const counts = page.getByTestId('newsletter-counts')
+    await expect(counts.locator('[data-count="sent"]').textContent()).resolves.toBe(String(SUBSCRIBERS.length))
+    await expect(counts.locator('[data-count="bounced"]').textContent()).resolves.toBe('1')
+    await expect(counts.locator('[data-count="failed"]').textContent()).resolves.toBe('0')
+    await expect(counts.locator('[data-count="remaining"]').textContent()).resolves.toBe('0')
+    const failures = page.locator('section[aria-labelledby="newsletter-failures-heading"]')
+    const goneRow = failures.getByRole('row').filter({ hasText: GONE })
+    await goneRow.waitFor()
+    await expect(goneRow.getByRole('cell').nth(1).textContent()).resolves.toBe('bounced')
+    await expect(goneRow.textContent()).resolves.toMatch(/5\.1\.1 Recipient address rejected/)
+    await expect(failures.getByRole('row').count()).resolves.toBe(2)
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'newsletter-sent.png'), fullPage: true })
+
+    // What the sink received agrees: each subscriber once, with the real subject.
+    for (const address of SUBSCRIBERS) {
+      const received = sink.messages.filter((message) => message.to.includes(address))
+      expect(received, address).toHaveLength(1)
+      expect(subjectOf(received[0]!.raw)).toBe(SUBJECT)
+      expect(decoded(received[0]!.raw)).toMatch(/^List-Unsubscribe: <[^>]+\/email\/unsubscribe\?token=/m)
+    }
+    const saved = await api('GET', `/newsletters/${newsletterId}?depth=0`)
+    expect(saved.json.status).toBe('sent')
+    expect(saved.json.counts.sent).toBe(SUBSCRIBERS.length)
+    expect(saved.json.counts.bounced).toBe(1)
+    expect(sink.messages.filter((message) => message.to.includes(GONE))).toHaveLength(0)
+  })
+
+  it('pauses a send in progress, resumes it, and every subscriber still gets exactly one copy', async () => {
+    const more = Array.from({ length: 30 }, (_, index) => `later${index + 1}.${RUN}@example.com`)
+    for (const email of more) {
+      const created = await api('POST', '/subscribers', { email, status: 'confirmed', consent: { at: new Date().toISOString(), source: 'e2e test' } })
+      expect(created.status, created.text).toBe(201)
+    }
+    const subject = `Pause test ${RUN}`
+    const created = await api('POST', '/newsletters', { subject, featuredArticles: [articleId] })
+    expect(created.status, created.text).toBe(201)
+    await page.goto(`${server.url}/admin/collections/newsletters/${created.json.doc.id}`)
+    await page.getByRole('button', { name: 'Send now' }).click()
+
+    await page.getByTestId('newsletter-status').getByText('sending', { exact: true }).waitFor({ timeout: 60_000 })
+    await page.getByRole('button', { name: 'Pause' }).click()
+    await page.getByTestId('newsletter-status').getByText('paused', { exact: true }).waitFor()
+    await page.getByRole('button', { name: 'Resume' }).waitFor()
+    const paused = await api('GET', `/newsletters/${created.json.doc.id}?depth=0`)
+    expect(paused.json.status).toBe('paused')
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'newsletter-paused.png'), fullPage: true })
+
+    await page.getByRole('button', { name: 'Resume' }).click()
+    await page.getByTestId('newsletter-status').getByText('sent', { exact: true }).waitFor({ timeout: 150_000 })
+    await expect(page.getByRole('progressbar', { name: 'Sending progress' }).getAttribute('aria-valuenow')).resolves.toBe('100')
+    const everyone = [...SUBSCRIBERS, ...more]
+    await expect(page.getByTestId('newsletter-counts').locator('[data-count="sent"]').textContent()).resolves.toBe(String(everyone.length))
+    for (const address of everyone) {
+      const copies = sink.messages.filter((message) => message.to.includes(address) && subjectOf(message.raw) === subject)
+      expect(copies, address).toHaveLength(1)
+    }
+  })
+
+  it('cancels a scheduled newsletter after confirming, and nothing is sent', async () => {
+    const subject = `Never sent ${RUN}`
+    const created = await api('POST', '/newsletters', { subject, featuredArticles: [articleId] })
+    expect(created.status, created.text).toBe(201)
+    const id = created.json.doc.id
+    const scheduled = await api('PATCH', `/newsletters/${id}`, { status: 'scheduled', sendAt: new Date(Date.now() + 7 * 86_400_000).toISOString() })
+    expect(scheduled.status, scheduled.text).toBe(200)
+    await page.goto(`${server.url}/admin/collections/newsletters/${id}`)
+    await page.getByTestId('newsletter-status').getByText('scheduled', { exact: true }).waitFor()
+    await page.getByRole('button', { name: 'Cancel sending' }).click()
+    const dialog = page.getByRole('dialog')
+    await dialog.getByText('Cancel this send?').waitFor()
+    await dialog.getByRole('button', { name: 'Cancel sending' }).click()
+    await page.getByTestId('newsletter-status').getByText('cancelled', { exact: true }).waitFor()
+    expect((await api('GET', `/newsletters/${id}?depth=0`)).json.status).toBe('cancelled')
+    expect(sink.messages.filter((message) => subjectOf(message.raw) === subject)).toHaveLength(0)
+  })
+})
