@@ -40,7 +40,9 @@ export const Articles: CollectionConfig<'articles'> = {
     beforeChange: [copyAuthorName, rememberPublicState],
     // bumpContentRevision*: public content changed, clear every app process's response cache (src/cache).
     // queueAnnouncement records the intent to email the article when it first goes live; the worker sends it.
-    afterChange: [bumpContentRevisionAfterChange, recordContentChange, queueAnnouncement],
+    // It runs before recordContentChange: its nested re-save of the article then counts as
+    // part of this change (one `publish` webhook event), not as a separate `update`.
+    afterChange: [bumpContentRevisionAfterChange, queueAnnouncement, recordContentChange],
     afterDelete: [bumpContentRevisionAfterDelete, recordContentDelete],
   },
   fields: [

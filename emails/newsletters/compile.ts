@@ -1,4 +1,5 @@
 import type { Payload, PayloadRequest } from 'payload'
+import { withClinicDefaults } from '../templates/clinicDefaults'
 
 import type { Article, Clinic, Media, Newsletter } from '../../payload-types'
 import { absoluteMediaUrl, articleUrl } from '../../src/utilities/siteUrl'
@@ -140,7 +141,7 @@ export const buildNewsletterSource = async (
   if (!template) throw new Error(`Unknown newsletter template "${String(newsletter.template)}".`)
   const ids = (newsletter.featuredArticles ?? []).map(idOf).filter((id): id is string | number => id !== undefined)
   const [clinic, articles, references] = await Promise.all([
-    payload.findGlobal({ slug: 'clinic', depth: 0, overrideAccess: true, req: options.req }),
+    payload.findGlobal({ slug: 'clinic', depth: 0, overrideAccess: true, req: options.req }).then(withClinicDefaults),
     loadPublishedArticles(payload, ids, options),
     loadIntroReferences(payload, newsletter.intro, options),
   ])

@@ -1,4 +1,5 @@
 import type { Payload } from 'payload'
+import { withClinicDefaults } from '../../emails/templates/clinicDefaults'
 
 import type { Subscriber } from '../../payload-types'
 import { createMailer } from '../../emails/transport'
@@ -19,7 +20,7 @@ export const sendSubscriberEmail = async (
   template: TemplateName,
   tokens: Record<string, string>,
 ) => {
-  const clinic = await payload.findGlobal({ slug: 'clinic', depth: 0, overrideAccess: true })
+  const clinic = withClinicDefaults(await payload.findGlobal({ slug: 'clinic', depth: 0, overrideAccess: true }))
   const email = await renderEmail(templates[template], clinic, {
     name: subscriber.name || 'there',
     preferencesUrl: preferencesUrl(subscriber),

@@ -1,6 +1,6 @@
 import type { CollectionAfterChangeHook } from 'payload'
 
-import type { Article } from '../../../payload-types'
+import type { Article, Newsletter } from '../../../payload-types'
 
 const idOf = (value: unknown) => (value && typeof value === 'object' ? (value as { id: number | string }).id : (value as number | string))
 
@@ -49,21 +49,29 @@ export const queueAnnouncement: CollectionAfterChangeHook<Article> = async ({ do
   if (existing.totalDocs > 0) return doc
 
   const conditions = (doc.conditions ?? []).map(idOf).filter((id) => id !== undefined && id !== null)
-  const draft = await payload.create({
-    collection: 'newsletters',
-    data: {
-      subject: doc.title,
-      template: 'article',
-      featuredArticles: [doc.id],
-      sourceArticle: doc.id,
-      audience: conditions.length ? 'topics' : 'all',
-      audienceTopics: conditions as number[],
-      status: 'draft',
-    },
-    depth: 0,
-    overrideAccess: true,
-    req,
-  })
+  let draft: Newsletter
+  try {
+    draft = await payload.create({
+      collection: 'newsletters',
+      data: {
+        subject: doc.title,
+        template: 'article',
+        featuredArticles: [doc.id],
+        sourceArticle: doc.id,
+        audience: conditions.length ? 'topics' : 'all',
+        audienceTopics: conditions as number[],
+        status: 'draft',
+      },
+      depth: 0,
+      overrideAccess: true,
+      req,
+    })
+  } catch (error) {
+    // The article is live already: refusing its publish over the email would be worse.
+    // The owner can still write the announcement by hand.
+    payload.logger.error({ event: 'article.announcement.not-queued', article: doc.id, error: (error as Error).message })
+    return doc
+  }
 
   const claimed = await payload.db.updateOne({
     collection: 'articles',
