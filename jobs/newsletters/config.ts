@@ -20,9 +20,9 @@ export type NewsletterSendConfig = {
   readAheadBatch: number
   /**
    * Deliveries allowed in `sending` at once: the most that can end `unknown` if this worker
-   * dies. Default: twice the SMTP pool size, so every connection has its next message ready
-   * while the previous group's results are written. `NEWSLETTER_IN_FLIGHT=<pool size>` gives
-   * the tightest bound at some throughput.
+   * dies. Default: the SMTP pool size, the bound the newsletter issue promises (only what is
+   * on the wire can be ambiguous). Twice the pool size keeps every connection's next message
+   * ready while results are written: faster, with up to twice as many `unknown` per crash.
    */
   inFlight: number
   /** Deliveries claimed (and results written) per database update: the pool size. */
@@ -46,7 +46,7 @@ export const loadNewsletterSendConfig = (overrides: Partial<NewsletterSendConfig
     renewEveryMs: Math.min(1_000, Math.floor(leaseMs / 3)),
     snapshotBatch: numberFromEnv('NEWSLETTER_SNAPSHOT_BATCH', 250),
     readAheadBatch: 200,
-    inFlight: numberFromEnv('NEWSLETTER_IN_FLIGHT', poolSize * 2),
+    inFlight: numberFromEnv('NEWSLETTER_IN_FLIGHT', poolSize),
     claimBatch: poolSize,
     maxAttempts: numberFromEnv('NEWSLETTER_MAX_ATTEMPTS', 5),
     retryBaseMs: numberFromEnv('NEWSLETTER_RETRY_BASE_MS', 60_000),

@@ -15,7 +15,7 @@ import type { WorkerProcess } from '../helpers/worker'
 const RECIPIENTS = 2_000
 const POOL_SIZE = 5
 /** The default window: twice the pool size. */
-const IN_FLIGHT = 2 * POOL_SIZE
+const IN_FLIGHT = POOL_SIZE
 let ctx: TestPayload
 let sink: Awaited<ReturnType<typeof startSmtpSink>>
 const workers: WorkerProcess[] = []
@@ -79,7 +79,7 @@ describe('crash safety', () => {
     // Zero missing other than unknown: every subscriber not unknown received it exactly once.
     const missing = deliveries.filter((d) => !gotSet.has(d.email))
     expect(missing.every((d) => d.status === 'unknown')).toBe(true)
-    // At most the in-flight window (NEWSLETTER_IN_FLIGHT, default twice the pool size) per crash is ambiguous.
+    // At most the in-flight window (NEWSLETTER_IN_FLIGHT, default the pool size) per crash is ambiguous.
     expect(unknown.length).toBeLessThanOrEqual(IN_FLIGHT * crashes.length)
     const counts = (await newsletterStatus(payload, newsletter.id)).counts
     expect(counts).toMatchObject({ recipients: RECIPIENTS, sent: sent.length, unknown: unknown.length })
