@@ -2,10 +2,7 @@
  * Every knob of the newsletter sending pipeline, in one place. Environment variables exist
  * for operators and for tests that need short leases and quick retries.
  */
-const numberFromEnv = (name: string, fallback: number) => {
-  const value = Number(process.env[name])
-  return Number.isFinite(value) && value > 0 ? value : fallback
-}
+import { numberFromEnv } from '../shared/env'
 
 export type NewsletterSendConfig = {
   /** node-cron expression (with seconds) of the clock that looks for due sends. */

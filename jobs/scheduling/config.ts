@@ -2,10 +2,7 @@
  * Every knob of the scheduled-publishing pipeline, in one place (listmonk's `Config` idea).
  * Environment variables exist for operators and for tests that need short leases.
  */
-const numberFromEnv = (name: string, fallback: number) => {
-  const value = Number(process.env[name])
-  return Number.isFinite(value) && value > 0 ? value : fallback
-}
+import { numberFromEnv } from '../shared/env'
 
 export type SchedulerConfig = {
   /** node-cron expression (with seconds) of the coarse clock that (re)discovers changes. */

@@ -2,10 +2,7 @@
  * Every knob of webhook delivery, in one place (as jobs/scheduling/config.ts). Environment
  * variables exist for operators and for tests that need short retries.
  */
-const numberFromEnv = (name: string, fallback: number) => {
-  const value = Number(process.env[name])
-  return Number.isFinite(value) && value > 0 ? value : fallback
-}
+import { numberFromEnv } from '../shared/env'
 
 export type WebhookConfig = {
   /** node-cron expression (with seconds) of the clock that looks for due deliveries. */
