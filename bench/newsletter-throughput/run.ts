@@ -130,7 +130,7 @@ const worker = startWorker({
   SMTP_POOL_SIZE: String(POOL_SIZE),
   SQLITE_SYNCHRONOUS: WORKER_SYNCHRONOUS,
   NODE_ENV: 'production',
-  ...(WORKER_HEAP_MB ? { NODE_OPTIONS: `--conditions=production --max-old-space-size=${WORKER_HEAP_MB}` } : {}),
+  NODE_OPTIONS: ['--conditions=production', WORKER_HEAP_MB ? `--max-old-space-size=${WORKER_HEAP_MB}` : '', process.env.BENCH_WORKER_NODE_OPTIONS ?? ''].filter(Boolean).join(' '),
 })
 cleanup.add(async () => {
   worker.kill('SIGKILL')
