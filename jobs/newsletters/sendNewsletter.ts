@@ -9,6 +9,7 @@ import { getServerUrl } from '../../src/utilities/serverUrl'
 import type { NewsletterSendConfig } from './config'
 import { classifySmtpFailure } from './smtpErrors'
 import {
+  cancelQueuedDeliveries,
   claimDeliveries,
   countDeliveries,
   findAudiencePage,
@@ -189,6 +190,9 @@ export class NewsletterRun {
       }
       if (!(await updateHeldNewsletter(payload, this.id, this.workerId, data))) {
         this.lost = true
+        // The snapshot runs alongside the send, so a cancel can land while this page is being
+        // inserted: the cancel cancelled the queued rows it saw, not the ones inserted after it.
+        if ((await findNewsletter(payload, this.id))?.status === 'cancelled') await cancelQueuedDeliveries(payload, this.id)
         return false
       }
       // New deliveries to send: let the sender look.

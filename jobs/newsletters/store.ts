@@ -1,3 +1,5 @@
+import { setImmediate as nextTurn } from 'node:timers/promises'
+
 import type { Payload, Where } from 'payload'
 
 import type { Delivery, Newsletter, Subscriber } from '../../payload-types'
@@ -220,6 +222,13 @@ export const insertDeliveries = async (
   let inserted = 0
   for (const subscriber of subscribers) {
     if (existing.has(String(subscriber.id))) continue
+    // The embedded SQLite driver (libsql) runs each statement synchronously and resolves
+    // with a microtask, so a loop of awaited inserts never lets the event loop turn: the
+    // SMTP sockets and timers starve for the whole snapshot (42 s for 10,000 rows with
+    // synchronous=FULL), and the driver's native statement memory, released by finalizers
+    // that only run when the loop turns, piles up (+220 MiB RSS at 10k, more at 30k, never
+    // given back to the OS). One turn per row lets sending overlap the snapshot as intended.
+    await nextTurn()
     try {
       await payload.db.create({
         collection: DELIVERIES,

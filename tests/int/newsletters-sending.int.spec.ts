@@ -199,7 +199,9 @@ describe('sending a newsletter', () => {
     await waitFor('the newsletter to finish', async () => ['sent', 'failed'].includes((await newsletterStatus(payload, newsletter.id)).status), 60_000)
     let deliveries = await deliveriesOf(payload, newsletter.id)
     const statusOf = (email: string) => deliveries.find((d) => d.email === email)?.status
-    expect(statusOf('levers-299@example.com')).toBe('skipped')
+    // The audience snapshot runs alongside the send: if it had not reached levers-299 when they
+    // unsubscribed, they are left out of it (no delivery); if it had, their queued delivery is skipped.
+    expect([undefined, 'skipped']).toContain(statusOf('levers-299@example.com'))
     expect(recipientsOf(sink.messages, subject)).not.toContain('levers-299@example.com')
     // 554 5.7.1 is about the message, not the mailbox: bounced (counted), subscriber stays.
     expect(statusOf('levers-5@example.com')).toBe('bounced')
