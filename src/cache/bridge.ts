@@ -9,8 +9,12 @@ export type ContentCacheBridge = {
   readonly pollIntervalMs: number
   /** A read of the content-revision token finished; `startedAt` is when that read began. */
   revisionRead: (revision: string | null, startedAt: number) => void
-  /** A hook in this process changed public content (it may not be committed yet). */
-  contentChanged: () => void
+  /**
+   * A hook in this process changed public content (it may not be committed yet) and wrote
+   * `revision` as the new token: the cache clears now, and the poller's later read of that
+   * same token does not clear it a second time (which would drop entries filled since).
+   */
+  contentChanged: (revision?: string) => void
   /** Set by the watcher once it runs, so a second Payload init does not start another. */
   watching?: boolean
   /** Set by the watcher: stops it (tests stop Payload while the process lives on). */

@@ -109,6 +109,7 @@ export class ContentCache implements ContentCacheBridge {
   private revision: string | null | undefined = undefined
   private confirmedAt = Number.NEGATIVE_INFINITY
   private localChanges = 0
+  private lastLocalChangeAt = Number.NEGATIVE_INFINITY
   private readonly store: SegmentedLru<CapturedResponse>
   private readonly inflight = new Map<string, { startedAt: number; response: Promise<CapturedResponse> }>()
   // Parsing and printing a GraphQL query costs more than serving its hit: remember recent answers.
@@ -140,14 +141,21 @@ export class ContentCache implements ContentCacheBridge {
   // ---- the bridge ----
 
   revisionRead(revision: string | null, startedAt: number) {
-    if (revision !== this.revision) {
+    // A read that began before this process's last change saw only what was committed
+    // before it, and that change's clear covers all of it: its token is old news.
+    const predatesLocalChange = startedAt < this.lastLocalChangeAt
+    if (revision !== this.revision && !predatesLocalChange) {
       this.revision = revision
       this.invalidate()
     }
     if (startedAt > this.confirmedAt) this.confirmedAt = startedAt
   }
 
-  contentChanged() {
+  contentChanged(revision?: string) {
+    // Safe to adopt: the store is cleared right here, after every earlier change committed,
+    // so nothing kept from now on predates a token this skips.
+    if (revision !== undefined && this.revision !== undefined) this.revision = revision
+    this.lastLocalChangeAt = this.now()
     this.localChanges += 1
     this.invalidate()
   }

@@ -14,14 +14,15 @@ import { getContentCacheBridge } from '../cache/bridge'
  */
 const bump = async (req: PayloadRequest) => {
   if (req.context?.skipContentRevision) return
+  const revision = randomUUID()
   await req.payload.updateGlobal({
     slug: 'content-revision',
-    data: { revision: randomUUID(), changedAt: new Date().toISOString() },
+    data: { revision, changedAt: new Date().toISOString() },
     req,
     overrideAccess: true,
     depth: 0,
   })
-  getContentCacheBridge()?.contentChanged()
+  getContentCacheBridge()?.contentChanged(revision)
 }
 
 /**

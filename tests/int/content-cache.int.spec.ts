@@ -100,6 +100,10 @@ afterAll(async () => {
 })
 
 const get = async (pathAndQuery: string, headers: Record<string, string> = {}) => {
+  // Hits are only served while the revision was read recently; on a loaded machine (CI) a
+  // Local API write can hold the event loop past that bound. Wait for it, so that HIT/MISS
+  // expectations test the rules rather than the machine's load.
+  while (!cache.isFresh()) await new Promise((resolve) => setTimeout(resolve, 10))
   const response = await fetch(`${cacheUrl}${pathAndQuery}`, { headers })
   return { status: response.status, headers: response.headers, text: await response.text() }
 }
@@ -291,33 +295,73 @@ describe('the cache over real HTTP in front of Payload', () => {
   })
 
   it('stays within its byte budget under 10,000 distinct queries, and keeps the hot entries', async () => {
-    const hot = ['/api/globals/clinic?depth=0', '/api/articles?limit=2&depth=0', '/api/faqs?limit=1']
-    for (const url of hot) {
-      await get(url)
-      expect((await get(url)).headers.get('x-cache')).toBe('HIT')
+    // The byte budget is the cache's own policy, whatever answers behind it: here a plain
+    // HTTP server answering each URL with ~1.5 KB of JSON, so 10,000 misses take seconds
+    // instead of 10,000 Payload renders (minutes on 2 cores). A steady revision feed stands
+    // for the watcher (tested above and in the e2e file) so that hits may be served.
+    const floodSocket = path.join(socketDir, 'flood.sock')
+    const upstream = http.createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ url: req.url, padding: 'x'.repeat(1500) }))
+    })
+    await new Promise<void>((resolve) => upstream.listen(floodSocket, resolve))
+    servers.push(upstream)
+    const flood = new ContentCache(
+      { ...contentCacheConfig({} as NodeJS.ProcessEnv), maxBytes: MAX_BYTES, maxEntryBytes: 32 * 1024 },
+      { transport: httpTransport({ socketPath: floodSocket }), allowedOrigins: [] },
+    )
+    const front = http.createServer((req, res) =>
+      flood.handle(req, res, (_passed, response) => {
+        response.writeHead(502)
+        response.end()
+      }),
+    )
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve))
+    servers.push(front)
+    const floodUrl = `http://127.0.0.1:${(front.address() as net.AddressInfo).port}`
+    const keepFresh = setInterval(() => flood.revisionRead('steady', Date.now()), 20)
+    flood.revisionRead('steady', Date.now())
+    // Under load the feed's timer can lag past the staleness bound, and then the cache
+    // rightly serves no hits: hot-entry checks wait for freshness first.
+    const fresh = async () => {
+      while (!flood.isFresh()) await new Promise((resolve) => setTimeout(resolve, 10))
     }
-    let next = 0
-    const worker = async () => {
-      while (next < 10_000) {
-        const index = next++
-        const response = await get(`/api/globals/clinic?depth=0&flood=${index}`)
-        expect(response.status).toBe(200)
-        // Readers keep asking for the hot entries during the flood.
-        if (index % 500 === 0) for (const url of hot) await get(url)
-        if (index % 1000 === 0) expect(cache.stats().bytes).toBeLessThanOrEqual(MAX_BYTES)
+    const read = async (pathAndQuery: string) => {
+      const response = await fetch(`${floodUrl}${pathAndQuery}`)
+      await response.arrayBuffer()
+      return response
+    }
+    try {
+      const hot = ['/api/globals/clinic?depth=0', '/api/articles?limit=2&depth=0', '/api/faqs?limit=1']
+      for (const url of hot) {
+        await read(url)
+        await fresh()
+        expect((await read(url)).headers.get('x-cache')).toBe('HIT')
       }
+      let next = 0
+      const reader = async () => {
+        while (next < 10_000) {
+          const index = next++
+          const response = await read(`/api/articles?depth=0&flood=${index}`)
+          expect(response.status).toBe(200)
+          // Readers keep asking for the hot entries during the flood.
+          if (index % 500 === 0) for (const url of hot) await read(url)
+          if (index % 1000 === 0) expect(flood.stats().bytes).toBeLessThanOrEqual(MAX_BYTES)
+        }
+      }
+      await Promise.all(Array.from({ length: 8 }, reader))
+      const stats = flood.stats()
+      expect(stats.miss).toBeGreaterThanOrEqual(10_000)
+      expect(stats.bytes).toBeLessThanOrEqual(MAX_BYTES)
+      expect(stats.entries).toBeLessThan(1000)
+      for (const url of hot) {
+        await fresh()
+        expect((await read(url)).headers.get('x-cache')).toBe('HIT')
+      }
+    } finally {
+      clearInterval(keepFresh)
     }
-    await Promise.all(Array.from({ length: 8 }, worker))
-    const stats = cache.stats()
-    expect(stats.bytes).toBeLessThanOrEqual(MAX_BYTES)
-    expect(stats.entries).toBeLessThan(1000)
-    for (const url of hot) {
-      // On a loaded machine the revision read may lag behind the flood; hits wait for it
-      // (that guard is what keeps them fresh), so this checks presence, not speed.
-      while (!cache.isFresh()) await new Promise((resolve) => setTimeout(resolve, 10))
-      expect((await get(url)).headers.get('x-cache')).toBe('HIT')
-    }
-  }, 600_000)
+  }, 300_000)
 
   it('does not cache keys or responses above their size limits', async () => {
     const hugeWhere = `/api/articles?where[title][equals]=${'x'.repeat(10_000)}`
