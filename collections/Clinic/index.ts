@@ -5,13 +5,11 @@ import { isAdmin } from '../../src/access/isAdmin'
 import { isStaffField } from '../../src/access/isStaff'
 import { bumpContentRevisionAfterGlobalChange } from '../../src/hooks/bumpContentRevision'
 import { jsonLdField } from '../../src/fields/jsonLd'
+import { optionsFrom } from '../../src/fields/optionsFrom'
 import { urlField } from '../../src/fields/url'
 import { clinicJsonLd } from '../../src/jsonld/clinic'
 
-const DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((day) => ({
-  label: day[0].toUpperCase() + day.slice(1),
-  value: day,
-}))
+const DAYS = optionsFrom(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'])
 
 const validateTimeOfDay: TextFieldSingleValidation = (value) =>
   !value || /^([01]\d|2[0-3]):[0-5]\d$/.test(value) ? true : `"${value}" is not a time of day: use 24-hour HH:MM, e.g. 09:00.`
@@ -86,10 +84,7 @@ export const Clinic: GlobalConfig<'clinic'> = {
           name: 'platform',
           type: 'select',
           required: true,
-          options: ['facebook', 'instagram', 'youtube', 'linkedin', 'other'].map((value) => ({
-            label: value[0].toUpperCase() + value.slice(1),
-            value,
-          })),
+          options: optionsFrom(['facebook', 'instagram', 'youtube', 'linkedin', 'other']),
         },
         urlField({ name: 'url', required: true }),
       ],

@@ -1,6 +1,7 @@
 import type { CollectionConfig } from 'payload'
 
 import { isAdmin } from '../../src/access/isAdmin'
+import { optionsFrom } from '../../src/fields/optionsFrom'
 
 export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'failed', 'bounced', 'unknown', 'skipped', 'cancelled'] as const
 
@@ -34,7 +35,7 @@ export const Deliveries: CollectionConfig<'deliveries'> = {
       required: true,
       defaultValue: 'queued',
       index: true,
-      options: DELIVERY_STATUSES.map((value) => ({ label: value[0].toUpperCase() + value.slice(1), value })),
+      options: optionsFrom(DELIVERY_STATUSES),
     },
     { name: 'attempts', type: 'number', defaultValue: 0 },
     { name: 'nextAttemptAt', type: 'date', index: true },

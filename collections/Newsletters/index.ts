@@ -4,13 +4,12 @@ import { isStaff } from '../../src/access/isStaff'
 import { newsletterPreviewEndpoints } from '../../src/endpoints/newsletterPreview'
 import { newsletterSendingEndpoints } from '../../src/endpoints/newsletterSending'
 import { newsletterPreviewFields, newsletterSendPanelField } from '../../src/fields/newsletterAdmin'
+import { optionsFrom } from '../../src/fields/optionsFrom'
 import { guardStatusTransitions } from './hooks/guardStatusTransitions'
 import { validateTemplate } from './hooks/validateTemplate'
 
 export const NEWSLETTER_STATUSES = ['draft', 'scheduled', 'sending', 'paused', 'sent', 'cancelled', 'failed'] as const
 export const NEWSLETTER_TEMPLATES = ['newsletter', 'article', 'digest'] as const
-
-const titleCase = (value: string) => value[0].toUpperCase() + value.slice(1)
 
 /**
  * A newsletter records intent (what to send, to whom, when) and the outcome of its send.
@@ -83,7 +82,7 @@ export const Newsletters: CollectionConfig<'newsletters'> = {
       type: 'select',
       required: true,
       defaultValue: 'newsletter',
-      options: NEWSLETTER_TEMPLATES.map((value) => ({ label: titleCase(value), value })),
+      options: optionsFrom(NEWSLETTER_TEMPLATES),
       admin: { position: 'sidebar' },
     },
     {
@@ -92,7 +91,7 @@ export const Newsletters: CollectionConfig<'newsletters'> = {
       required: true,
       defaultValue: 'draft',
       index: true,
-      options: NEWSLETTER_STATUSES.map((value) => ({ label: titleCase(value), value })),
+      options: optionsFrom(NEWSLETTER_STATUSES),
       admin: { position: 'sidebar' },
     },
     {

@@ -3,6 +3,7 @@ import type { CollectionConfig, TextFieldSingleValidation } from 'payload'
 import { isAdmin } from '../../src/access/isAdmin'
 import { isStaff } from '../../src/access/isStaff'
 import { subscriberCsvEndpoints } from '../../src/endpoints/subscriberCsv'
+import { optionsFrom } from '../../src/fields/optionsFrom'
 import { checkEmailAddress } from '../../src/subscribers/emailAddress'
 import { eraseDeliveries } from './hooks/eraseDeliveries'
 import { normaliseEmail } from './hooks/normaliseEmail'
@@ -61,7 +62,7 @@ export const Subscribers: CollectionConfig<'subscribers'> = {
       required: true,
       defaultValue: 'pending',
       index: true,
-      options: SUBSCRIBER_STATUSES.map((value) => ({ label: value[0].toUpperCase() + value.slice(1), value })),
+      options: optionsFrom(SUBSCRIBER_STATUSES),
       admin: { position: 'sidebar' },
     },
     {

@@ -2,6 +2,7 @@ import type { CollectionConfig } from 'payload'
 
 import { isAdmin } from '../../src/access/isAdmin'
 import { webhookDeliveryEndpoints } from '../../src/endpoints/webhooks'
+import { optionsFrom } from '../../src/fields/optionsFrom'
 
 export const WEBHOOK_DELIVERY_STATUSES = ['queued', 'sending', 'delivered', 'failed'] as const
 
@@ -36,7 +37,7 @@ export const WebhookDeliveries: CollectionConfig<'webhook-deliveries'> = {
       required: true,
       defaultValue: 'queued',
       index: true,
-      options: WEBHOOK_DELIVERY_STATUSES.map((value) => ({ label: value[0].toUpperCase() + value.slice(1), value })),
+      options: optionsFrom(WEBHOOK_DELIVERY_STATUSES),
     },
     { name: 'attempts', type: 'number', defaultValue: 0 },
     { name: 'nextAttemptAt', type: 'date' },

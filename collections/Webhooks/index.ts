@@ -2,6 +2,7 @@ import type { CollectionConfig } from 'payload'
 
 import { isAdmin } from '../../src/access/isAdmin'
 import { webhookEndpoints } from '../../src/endpoints/webhooks'
+import { optionsFrom } from '../../src/fields/optionsFrom'
 import { generateWebhookSecret, MIN_SECRET_LENGTH } from '../../src/webhooks/signature'
 import { MAX_WEBHOOK_URL_LENGTH, webhookUrlProblem } from '../../src/webhooks/targetUrl'
 import { deleteDeliveryLog } from './hooks/deleteDeliveryLog'
@@ -43,7 +44,7 @@ export const Webhooks: CollectionConfig<'webhooks'> = {
       hasMany: true,
       required: true,
       defaultValue: [...WEBHOOK_EVENTS],
-      options: WEBHOOK_EVENTS.map((value) => ({ label: value[0].toUpperCase() + value.slice(1), value })),
+      options: optionsFrom(WEBHOOK_EVENTS),
     },
     {
       name: 'collections',
@@ -51,7 +52,7 @@ export const Webhooks: CollectionConfig<'webhooks'> = {
       hasMany: true,
       required: true,
       defaultValue: [...WEBHOOK_COLLECTIONS],
-      options: WEBHOOK_COLLECTIONS.map((value) => ({ label: value[0].toUpperCase() + value.slice(1), value })),
+      options: optionsFrom(WEBHOOK_COLLECTIONS),
     },
     {
       name: 'secret',
