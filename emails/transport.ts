@@ -13,11 +13,17 @@ import SMTPPool from 'nodemailer/lib/smtp-pool/index.js'
  * by nodemailer, so the outbox shows byte for byte what SMTP would have carried.
  */
 
+/**
+ * A body part already encoded for the wire (its MIME headers, a blank line, the encoded
+ * body), which nodemailer sends as it is: see `personaliseNewsletterParts`.
+ */
+export type EncodedPart = { raw: string }
+
 export type OutgoingEmail = {
   to: string
   subject: string
-  html: string
-  text: string
+  html: string | EncodedPart
+  text: string | EncodedPart
   /** Extra headers such as List-Unsubscribe. */
   headers?: Record<string, string>
   /** A fixed Message-ID (e.g. `<newsletter-12.member-34@clinic>`); nodemailer makes one otherwise. */
@@ -109,8 +115,10 @@ const toNodemailer = (message: OutgoingEmail, from: string) => ({
   from,
   to: message.to,
   subject: message.subject,
-  html: message.html,
-  text: message.text,
+  // nodemailer's composer takes `{ raw }` for html and text (getAlternatives in
+  // node_modules/nodemailer/lib/mail-composer/index.js); its type definitions do not say so.
+  html: message.html as string,
+  text: message.text as string,
   headers: message.headers,
   messageId: message.messageId,
 })

@@ -1,6 +1,6 @@
 import type { Payload } from 'payload'
 
-import { compileNewsletter, personaliseNewsletter, type CompiledNewsletter } from '../../emails/newsletters/compile'
+import { compileNewsletter, personaliseNewsletterParts, type CompiledNewsletter } from '../../emails/newsletters/compile'
 import { mjmlCompileCount } from '../../emails/render'
 import type { Mailer } from '../../emails/transport'
 import type { Newsletter } from '../../payload-types'
@@ -323,9 +323,9 @@ export class NewsletterRun {
       this.inFlight--
       this.wake?.()
     }
-    let body: { html: string; text: string }
+    let body: ReturnType<typeof personaliseNewsletterParts>
     try {
-      body = personaliseNewsletter(compiled, { name: row.name, unsubscribeUrl: unsubscribeUrl(subscriber), preferencesUrl: preferencesUrl(subscriber) })
+      body = personaliseNewsletterParts(compiled, { name: row.name, unsubscribeUrl: unsubscribeUrl(subscriber), preferencesUrl: preferencesUrl(subscriber) })
     } catch (error) {
       settle({ status: 'failed', lastError: error instanceof Error ? error.message : String(error), attempts })
       return

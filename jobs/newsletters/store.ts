@@ -35,15 +35,23 @@ const relationId = (value: unknown): Id | null =>
   value && typeof value === 'object' ? ((value as { id: Id }).id ?? null) : ((value as Id | null | undefined) ?? null)
 
 /**
- * `payload.db.updateOne({ where, options: { atomic: true } })` updates every matching row in
- * one statement on SQLite and one document per call on MongoDB (findOneAndUpdate). Calling it
- * until nothing matches any more gives "update all that match" on both, one statement (plus
- * an empty one) on SQLite. The `where` must stop matching a row once it is updated.
+ * Payload's SQL adapters (SQLite, Postgres: built on drizzle) run an atomic `updateOne` with
+ * a `where` as one `UPDATE … WHERE … RETURNING` over every matching row; MongoDB's runs
+ * `findOneAndUpdate`, one document per call.
+ */
+const updatesEveryMatchAtOnce = (payload: Payload) => 'drizzle' in payload.db
+
+/**
+ * `payload.db.updateOne({ where, options: { atomic: true } })` until nothing matches any more
+ * gives "update all that match" on every adapter: one statement on SQL, one call per document
+ * on MongoDB. The `where` must stop matching a row once it is updated.
  */
 const updateAllMatching = async (payload: Payload, collection: typeof DELIVERIES | typeof SUBSCRIBERS, where: Where, data: Record<string, unknown>, limit: number) => {
+  const once = updatesEveryMatchAtOnce(payload)
   for (let calls = 0; calls <= limit; calls++) {
     const updated = await payload.db.updateOne({ collection, where, data, options: { atomic: true } })
-    if (!updated) return
+    // On SQL the first statement took every match; a second would be an empty write per group.
+    if (!updated || once) return
   }
 }
 
@@ -206,6 +214,34 @@ const isUniqueViolation = (error: unknown) => {
   return /unique|duplicate|E11000|invalid: newsletter/i.test(text)
 }
 
+type DeliveryInsert = Pick<Delivery, 'email' | 'status' | 'attempts' | 'messageId'> & { newsletter: Id; subscriber: Id }
+
+/**
+ * Payload's SQL adapters (SQLite, Postgres) create a row with their own `insert` helper,
+ * which also takes many rows: one statement, so one commit, for a whole page. Payload's
+ * public adapter API has no multi-row create, and one `create` per recipient cost a commit
+ * each (an fsync with synchronous=FULL, during which libsql blocks the event loop, SMTP
+ * sockets included): 35 of the 66 s a 10,000-recipient send took. Null on other adapters
+ * (MongoDB), where `create` per row is cheap and is used instead.
+ */
+type SqlInsertAdapter = {
+  drizzle: unknown
+  tableNameMap: Map<string, string>
+  tables: Record<string, unknown>
+  insert: (args: { db: unknown; tableName: string; values: Array<Record<string, unknown>> }) => Promise<unknown[]>
+}
+const multiRowInsert = (payload: Payload) => {
+  const adapter = payload.db as unknown as Partial<SqlInsertAdapter>
+  const tableName = adapter.tableNameMap?.get(DELIVERIES)
+  if (!updatesEveryMatchAtOnce(payload) || typeof adapter.insert !== 'function' || !tableName || !adapter.tables?.[tableName]) return null
+  return async (rows: DeliveryInsert[]) => {
+    const now = iso(Date.now())
+    // Column keys are the field names (Payload's drizzle schema); tests/int/newsletters-sending
+    // compares these rows with ones made by `payload.db.create`.
+    await adapter.insert!({ db: adapter.drizzle, tableName, values: rows.map((row) => ({ ...row, createdAt: now, updatedAt: now })) })
+  }
+}
+
 /**
  * Queues one delivery per subscriber of the page, skipping those already queued by an
  * earlier (crashed) run of the same step. The database's unique (newsletter, subscriber)
@@ -219,30 +255,39 @@ export const insertDeliveries = async (
 ) => {
   if (!subscribers.length) return 0
   const existing = await existingRecipients(payload, newsletterId, subscribers.map((s) => s.id))
-  let inserted = 0
-  for (const subscriber of subscribers) {
-    if (existing.has(String(subscriber.id))) continue
-    // The embedded SQLite driver (libsql) runs each statement synchronously and resolves
-    // with a microtask, so a loop of awaited inserts never lets the event loop turn: the
-    // SMTP sockets and timers starve for the whole snapshot (42 s for 10,000 rows with
-    // synchronous=FULL) and native memory outside the V8 heap piles up meanwhile (+220 MiB
-    // RSS at 10k, more at 30k; likely the driver's per-statement objects, whose release waits
-    // for the loop). One turn per row removes both and lets sending overlap the snapshot.
-    // Measurements: bench/newsletter-throughput/README.md.
+  const rows: DeliveryInsert[] = subscribers
+    .filter((subscriber) => !existing.has(String(subscriber.id)))
+    .map((subscriber) => ({
+      newsletter: newsletterId,
+      subscriber: subscriber.id,
+      email: subscriber.email,
+      status: 'queued',
+      attempts: 0,
+      messageId: messageIdFor(subscriber.id),
+    }))
+  if (!rows.length) return 0
+  // The embedded SQLite driver (libsql) runs each statement synchronously and resolves with
+  // a microtask, so a loop of awaited writes never lets the event loop turn: SMTP sockets and
+  // timers starve, and native memory outside the V8 heap piled up meanwhile (+220 MiB RSS at
+  // 10k). One turn before each write removes both and lets sending overlap the snapshot.
+  // Measurements: bench/newsletter-throughput/README.md.
+  const insertMany = multiRowInsert(payload)
+  if (insertMany) {
     await nextTurn()
     try {
-      await payload.db.create({
-        collection: DELIVERIES,
-        data: {
-          newsletter: newsletterId,
-          subscriber: subscriber.id,
-          email: subscriber.email,
-          status: 'queued',
-          attempts: 0,
-          messageId: messageIdFor(subscriber.id),
-        },
-        returning: false,
-      })
+      await insertMany(rows)
+      return rows.length
+    } catch (error) {
+      // Another holder (a takeover race) queued some of this page since we looked: row by
+      // row below, where the unique index refuses exactly the ones that exist.
+      if (!isUniqueViolation(error)) throw error
+    }
+  }
+  let inserted = 0
+  for (const row of rows) {
+    await nextTurn()
+    try {
+      await payload.db.create({ collection: DELIVERIES, data: row, returning: false })
       inserted++
     } catch (error) {
       if (!isUniqueViolation(error)) throw error
@@ -308,7 +353,8 @@ export const claimDeliveries = async (payload: Payload, ids: Id[], claimToken: s
   if (!ids.length) return []
   const claimable: Where = { and: [{ id: { in: ids } }, { status: { equals: 'queued' } }] }
   let rows: DeliveryRow[] = []
-  // SQLite claims the whole group in the first update; MongoDB one row per call (see updateAllMatching).
+  // SQL adapters claim the whole group in the first update; MongoDB one row per call (see updateAllMatching).
+  const once = updatesEveryMatchAtOnce(payload)
   for (let calls = 0; calls <= ids.length; calls++) {
     const updated = await payload.db.updateOne({ collection: DELIVERIES, where: claimable, data: { status: 'sending', leaseOwner: claimToken, updatedAt: iso(Date.now()) }, options: { atomic: true } })
     const { docs } = await payload.db.find<DeliveryRow>({
@@ -320,7 +366,7 @@ export const claimDeliveries = async (payload: Payload, ids: Id[], claimToken: s
       pagination: false,
     })
     rows = docs.map((doc) => ({ ...doc, subscriber: relationId(doc.subscriber) }))
-    if (!updated || rows.length >= ids.length) break
+    if (!updated || once || rows.length >= ids.length) break
   }
   return rows
 }

@@ -1,3 +1,8 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+import { simpleParser } from 'mailparser'
 import { createLocalReq, type Payload } from 'payload'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
@@ -6,6 +11,7 @@ import {
   compileNewsletter,
   newsletterTemplates,
   personaliseNewsletter,
+  personaliseNewsletterParts,
   renderNewsletterPreview,
 } from '../../emails/newsletters/compile'
 import { mjmlCompileCount } from '../../emails/render'
@@ -232,6 +238,33 @@ describe('compileNewsletter', () => {
     expect(personaliseNewsletter(compiled, { ...recipient, name: null }).text).toContain('Hi there,')
     // No unsubscribe link: refused.
     expect(() => personaliseNewsletter(compiled, { ...recipient, unsubscribeUrl: '' })).toThrow(/unsubscribe/)
+  })
+
+  it('encodes the parts for the wire once: a built message decodes to exactly the personalised copy', async () => {
+    const article = await publishedArticle({ title: 'Zoë’s frozen shoulder — week 3 ✓' })
+    const longLine = `A line with no spaces for a while: ${'x'.repeat(200)}, then trailing spaces   `
+    const newsletter = await createNewsletter({ featuredArticles: [article.id], intro: richText(`Hello {{name}}. ${longLine}`) })
+    const compiled = await compileNewsletter(payload, newsletter)
+    const outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsletter-parts-'))
+    const { createMailer } = await import('../../emails/transport')
+    const mailer = createMailer({ smtpUrl: '', outboxDir, logger: { info: () => {} } })
+    const recipients = [
+      { name: 'Zoë Ångström 😀 <&> =3D', unsubscribeUrl: `https://cms.clinic.test/email/unsubscribe?token=${'ab.'.repeat(60)}&x=="1"`, preferencesUrl: 'https://cms.clinic.test/p?t=a=b' },
+      { name: null, unsubscribeUrl: 'https://u.test/1', preferencesUrl: 'https://p.test/1' },
+    ]
+    for (const recipient of recipients) {
+      const expected = personaliseNewsletter(compiled, recipient)
+      const parts = personaliseNewsletterParts(compiled, recipient)
+      const sent = await mailer.send({ to: 'reader@example.com', subject: compiled.subject, ...parts })
+      const raw = fs.readFileSync(sent.path!, 'utf8')
+      // Quoted-printable keeps every line within 76 characters.
+      expect(raw.split('\r\n').filter((line) => line.length > 76 && !/^[A-Za-z-]+: /.test(line))).toEqual([])
+      const parsed = await simpleParser(raw)
+      const lf = (value: string) => value.replace(/\r\n/g, '\n')
+      expect(lf(String(parsed.html))).toBe(lf(expected.html))
+      expect(lf(parsed.text ?? '')).toBe(lf(expected.text))
+    }
+    fs.rmSync(outboxDir, { recursive: true, force: true })
   })
 
   it('compiles the MJML once per newsletter content, never per recipient', async () => {

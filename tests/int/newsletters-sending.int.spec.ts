@@ -11,6 +11,7 @@ import {
   unfolded,
   waitFor,
 } from '../helpers/newsletters'
+import { richText } from '../helpers/fixtures'
 import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
 import { startSmtpSink } from '../helpers/smtpSink'
 import type { WorkerProcess } from '../helpers/worker'
@@ -234,3 +235,44 @@ describe('sending a newsletter', () => {
     expect((await resumeNewsletter(payload, second.id)).ok).toBe(false)
   }, 240_000)
 })
+
+describe('the audience snapshot', () => {
+  it("writes a page in one multi-row insert with the same rows as Payload's create, and never queues a subscriber twice", async () => {
+    const { payload } = ctx
+    const { insertDeliveries } = await import('../../jobs/newsletters/store')
+    const draftNewsletter = (subject: string) => payload.create({ collection: 'newsletters', data: { subject, intro: richText('Rows.') } as never })
+    const draft = await draftNewsletter('Snapshot rows')
+    const ids = await addSubscribers(payload, 6, { prefix: 'snapshot' })
+    const subscribers = (await payload.find({ collection: 'subscribers', where: { id: { in: ids } }, sort: 'id', limit: 0, overrideAccess: true })).docs
+    const messageId = (subscriberId: number | string) => `<snapshot-${subscriberId}@localhost>`
+
+    // Two runs of the same step at once (a takeover race): both see nothing queued yet; the
+    // unique index lets exactly one row per subscriber in, and the loser's count says so.
+    const page = subscribers.slice(0, 5)
+    const inserted = await Promise.all([insertDeliveries(payload, draft.id, page, messageId), insertDeliveries(payload, draft.id, page, messageId)])
+    expect(inserted.reduce((sum, n) => sum + n, 0)).toBe(5)
+    expect(await insertDeliveries(payload, draft.id, subscribers, messageId)).toBe(1) // only the sixth is new
+
+    // The sixth row next to one written by Payload's own create: the same fields, the same shape.
+    const byCreate = await payload.create({
+      collection: 'deliveries',
+      data: { newsletter: draft.id, subscriber: subscribers[5].id, email: 'other@example.com', status: 'queued', attempts: 0, messageId: 'x' } as never,
+      overrideAccess: true,
+    }).catch((error: Error) => error)
+    expect(byCreate).toBeInstanceOf(Error) // the pair is unique in the database, whoever writes it
+    const reference = await payload.create({
+      collection: 'deliveries',
+      data: { newsletter: (await draftNewsletter('Reference rows')).id, subscriber: subscribers[5].id, email: subscribers[5].email, status: 'queued', attempts: 0, messageId: 'x' } as never,
+      overrideAccess: true,
+    })
+    const rows = (await payload.find({ collection: 'deliveries', where: { newsletter: { equals: draft.id } }, sort: 'id', depth: 0, limit: 0, overrideAccess: true })).docs
+    expect(rows.map((row) => row.subscriber)).toEqual(subscribers.map((s) => s.id))
+    const shape = (row: Record<string, unknown>) => Object.keys(row).filter((key) => row[key] !== null && row[key] !== undefined).sort()
+    const sixth = rows[5] as unknown as Record<string, unknown>
+    expect(shape(sixth)).toEqual(shape(reference as unknown as Record<string, unknown>))
+    expect(sixth).toMatchObject({ status: 'queued', attempts: 0, email: subscribers[5].email, messageId: messageId(subscribers[5].id) })
+    expect(Number.isNaN(Date.parse(String(sixth.createdAt)))).toBe(false)
+    expect(Number.isNaN(Date.parse(String(sixth.updatedAt)))).toBe(false)
+  })
+})
+
