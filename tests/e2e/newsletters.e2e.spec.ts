@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 
+import { TZDate } from '@date-fns/tz'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -26,6 +27,7 @@ let newsletterId = ''
 
 const EMAIL = 'owner@stevenson-clinic.test'
 const PASSWORD = 'a-long-and-memorable-passphrase'
+const CLINIC_TIME_ZONE = 'America/Chicago'
 const RUN = Date.now()
 const SUBJECT = `Thursday notes ${RUN}`
 const ARTICLE_TITLE = `Easing desk-worker neck pain ${RUN}`
@@ -85,7 +87,7 @@ describe('the owner sends a newsletter from the admin (headless Chromium)', () =
     const clinic = await api('POST', '/globals/clinic', {
       name: 'Stevenson Clinic',
       bookingUrl: 'https://example.com/book',
-      timezone: 'America/Chicago',
+      timezone: CLINIC_TIME_ZONE,
       mailingAddress: '123 Example St\nSpringfield, IL 62701',
       medicalDisclaimer: 'Massage therapy does not replace medical advice.',
     })
@@ -186,10 +188,12 @@ describe('the owner sends a newsletter from the admin (headless Chromium)', () =
     await page.getByTestId('newsletter-scheduled-for').getByText(/Thu/).waitFor()
     const scheduled = await api('GET', `/newsletters/${newsletterId}?depth=0`)
     expect(scheduled.json.status).toBe('scheduled')
-    const sendAt = new Date(scheduled.json.sendAt)
+    // 08:00 on the clinic's clock (America/Chicago), whatever the browser's zone (UTC here).
+    const sendAt = new TZDate(Date.parse(scheduled.json.sendAt), CLINIC_TIME_ZONE)
     expect(sendAt.getDay()).toBe(4)
     expect([sendAt.getHours(), sendAt.getMinutes()]).toEqual([8, 0])
     expect(sendAt.getTime()).toBeGreaterThan(Date.now())
+    await page.getByTestId('newsletter-scheduled-for').getByText(/08:00|8:00/).waitFor()
 
     await page.getByRole('button', { name: 'Back to draft' }).click()
     await page.getByRole('button', { name: 'Schedule send' }).waitFor()
@@ -212,13 +216,14 @@ describe('the owner sends a newsletter from the admin (headless Chromium)', () =
     // The input takes whole minutes: the next minute that leaves at least 30 s to look at the scheduled state.
     const nextMinute = new Date(Math.ceil((Date.now() + 30_000) / 60_000) * 60_000)
     const pad = (n: number) => String(n).padStart(2, '0')
-    const local = `${nextMinute.getFullYear()}-${pad(nextMinute.getMonth() + 1)}-${pad(nextMinute.getDate())}T${pad(nextMinute.getHours())}:${pad(nextMinute.getMinutes())}`
-    await page.getByLabel('Send at (your time zone)').fill(local)
+    const wall = new TZDate(nextMinute.getTime(), CLINIC_TIME_ZONE)
+    const local = `${wall.getFullYear()}-${pad(wall.getMonth() + 1)}-${pad(wall.getDate())}T${pad(wall.getHours())}:${pad(wall.getMinutes())}`
+    await page.getByLabel(`Send at (clinic time, ${CLINIC_TIME_ZONE})`).fill(local)
     await page.getByRole('button', { name: 'Schedule send' }).click()
     await page.getByTestId('newsletter-scheduled-for').waitFor()
     const scheduled = await api('GET', `/newsletters/${newsletterId}?depth=0`)
     expect(['scheduled', 'sending', 'sent']).toContain(scheduled.json.status)
-    expect(new Date(scheduled.json.sendAt).getUTCMinutes()).toBe(nextMinute.getUTCMinutes())
+    expect(Date.parse(scheduled.json.sendAt)).toBe(nextMinute.getTime())
     await page.screenshot({ path: path.join(SCREENSHOTS, 'newsletter-scheduled.png'), fullPage: true })
   })
 

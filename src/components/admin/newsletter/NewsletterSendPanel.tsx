@@ -1,10 +1,12 @@
 'use client'
 
 import { ConfirmationModal, useDocumentInfo, useForm, useFormFields, useFormModified, useModal } from '@payloadcms/ui'
-import React, { useCallback, useEffect, useState } from 'react'
+import React, { useCallback, useEffect, useRef, useState } from 'react'
 
+import { parseScheduleTime } from '../../../utilities/parseScheduleTime'
 import {
   ACTIVE_STATUSES,
+  browserTimeZone,
   type Counts,
   errorMessage,
   FINISHED_STATUSES,
@@ -57,11 +59,31 @@ export const NewsletterSendPanel: React.FC = () => {
   const [busy, setBusy] = useState(false)
   const [testMessage, setTestMessage] = useState<Message>(null)
   const [message, setMessage] = useState<Message>(null)
-  // A send time already chosen (and still ahead) is the default; otherwise next Thursday 08:00.
-  const [when, setWhen] = useState(() => {
+  // Times are picked and shown on the clinic's clock (the clinic global's timezone), the way
+  // the owner thinks of "Thursday 08:00", wherever her browser happens to be.
+  const [timeZone, setTimeZone] = useState<string | null>(null)
+  const [when, setWhen] = useState('')
+  useEffect(() => {
+    let cancelled = false
+    fetch('/api/globals/clinic?depth=0', { credentials: 'include' })
+      .then((response) => (response.ok ? response.json() : null))
+      .catch(() => null)
+      .then((clinic: { timezone?: string } | null) => {
+        if (!cancelled) setTimeZone(clinic?.timezone || browserTimeZone())
+      })
+    return () => {
+      cancelled = true
+    }
+  }, [])
+  // Once the zone is known: a send time already chosen (and still ahead) is the default;
+  // otherwise next Thursday 08:00. Only once, so a half-typed (empty) input is left alone.
+  const defaulted = useRef(false)
+  useEffect(() => {
+    if (!timeZone || defaulted.current) return
+    defaulted.current = true
     const chosen = sendAt ? new Date(sendAt) : null
-    return toLocalInput(chosen && chosen.getTime() > Date.now() ? chosen : nextThursdayMorning())
-  })
+    setWhen(toLocalInput(chosen && chosen.getTime() > Date.now() ? chosen : nextThursdayMorning(timeZone), timeZone))
+  }, [timeZone, sendAt])
   const [, setTick] = useState(0)
 
   const status: NewsletterStatus = progress?.status ?? formStatus
@@ -157,12 +179,19 @@ export const NewsletterSendPanel: React.FC = () => {
     })
 
   const schedule = () => {
-    const at = new Date(when)
-    if (Number.isNaN(at.getTime())) {
+    if (!timeZone) return
+    if (!when) {
       setMessage({ kind: 'error', text: 'Pick a date and time to send.' })
       return
     }
-    void saveWith({ status: 'scheduled', sendAt: at.toISOString() })
+    // Same reading as the scheduling API: a wall-clock time in the clinic's zone; an hour the
+    // clocks skip is refused with a message rather than guessed.
+    const parsed = parseScheduleTime(when, timeZone)
+    if (!parsed.ok) {
+      setMessage({ kind: 'error', text: parsed.message })
+      return
+    }
+    void saveWith({ status: 'scheduled', sendAt: parsed.date.toISOString() })
   }
 
   const control = (action: 'pause' | 'resume' | 'cancel' | 'retry-failed', done: string) =>
@@ -210,10 +239,10 @@ export const NewsletterSendPanel: React.FC = () => {
           Sending: <span data-testid="newsletter-status">{status}</span>
         </h4>
 
-        {status === 'draft' ? (
+        {status === 'draft' && timeZone ? (
           <div style={{ marginTop: 'calc(var(--base) * 0.5)' }}>
             <label htmlFor="newsletter-send-at" style={{ display: 'block', marginBottom: 4 }}>
-              Send at (your time zone)
+              Send at (clinic time, {timeZone})
             </label>
             <input
               id="newsletter-send-at"
@@ -223,10 +252,10 @@ export const NewsletterSendPanel: React.FC = () => {
               style={{ width: '100%', padding: '6px 8px', border: '1px solid var(--theme-elevation-150)', borderRadius: 'var(--style-radius-s, 3px)', background: 'var(--theme-input-bg)', color: 'var(--theme-text)' }}
             />
             <div style={{ ...row, margin: '6px 0 calc(var(--base) * 0.5)', fontSize: 13 }}>
-              <button type="button" className="btn btn--style-subtle btn--size-small" style={noMargin} onClick={() => setWhen(toLocalInput(nextThursdayMorning()))}>
+              <button type="button" className="btn btn--style-subtle btn--size-small" style={noMargin} onClick={() => setWhen(toLocalInput(nextThursdayMorning(timeZone), timeZone))}>
                 Next Thursday 08:00
               </button>
-              <button type="button" className="btn btn--style-subtle btn--size-small" style={noMargin} onClick={() => setWhen(toLocalInput(new Date(Date.now() + 60 * 60_000)))}>
+              <button type="button" className="btn btn--style-subtle btn--size-small" style={noMargin} onClick={() => setWhen(toLocalInput(new Date(Date.now() + 60 * 60_000), timeZone))}>
                 In an hour
               </button>
             </div>
@@ -244,7 +273,7 @@ export const NewsletterSendPanel: React.FC = () => {
         {status === 'scheduled' ? (
           <div style={{ marginTop: 'calc(var(--base) * 0.5)' }}>
             <p style={{ margin: '0 0 calc(var(--base) * 0.5)' }} data-testid="newsletter-scheduled-for">
-              Sends {formatWhen(sendAt) || 'now'}
+              Sends {formatWhen(sendAt, timeZone ?? undefined) || 'now'}
               {sendAt ? ` (${relativeTime(sendAt)})` : ''}.
             </p>
             <div style={row}>
@@ -296,9 +325,9 @@ export const NewsletterSendPanel: React.FC = () => {
               ))}
             </dl>
             {status === 'sending' && progress?.estimatedFinishAt ? (
-              <p style={{ margin: '6px 0 0' }}>Estimated finish: {formatWhen(progress.estimatedFinishAt)} ({relativeTime(progress.estimatedFinishAt)})</p>
+              <p style={{ margin: '6px 0 0' }}>Estimated finish: {formatWhen(progress.estimatedFinishAt, timeZone ?? undefined)} ({relativeTime(progress.estimatedFinishAt)})</p>
             ) : null}
-            {progress?.finishedAt && FINISHED_STATUSES.includes(status) ? <p style={{ margin: '6px 0 0' }}>Finished {formatWhen(progress.finishedAt)}.</p> : null}
+            {progress?.finishedAt && FINISHED_STATUSES.includes(status) ? <p style={{ margin: '6px 0 0' }}>Finished {formatWhen(progress.finishedAt, timeZone ?? undefined)}.</p> : null}
             {progress?.note ? (
               <p role="note" style={{ margin: '6px 0 0', color: 'var(--theme-warning-650, var(--theme-warning-500))' }}>
                 {progress.note}

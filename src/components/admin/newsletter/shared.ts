@@ -1,5 +1,7 @@
 'use client'
 
+import { TZDate } from '@date-fns/tz'
+
 /**
  * What the newsletter admin components share: the progress shape the pipeline's
  * `GET /api/newsletters/:id/progress` answers, and small formatting helpers.
@@ -40,11 +42,12 @@ export const errorMessage = async (response: Response, fallback: string) => {
   }
 }
 
-export const formatWhen = (iso: string | null | undefined) => {
+/** A moment for people: "Thu, 3 Dec, 08:00 CST", in `timeZone` (the clinic's) when given. */
+export const formatWhen = (iso: string | null | undefined, timeZone?: string) => {
   if (!iso) return ''
   const date = new Date(iso)
   if (Number.isNaN(date.getTime())) return ''
-  return date.toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' })
+  return date.toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZoneName: 'short', timeZone })
 }
 
 /** "in 5 minutes", "2 hours ago": how far a moment is from now, in words. */
@@ -61,19 +64,23 @@ export const relativeTime = (iso: string | null | undefined, now = Date.now()) =
 }
 
 /** `yyyy-MM-ddTHH:mm` in the browser's time zone, for `<input type="datetime-local">`. */
-export const toLocalInput = (date: Date) => {
+/** The `datetime-local` value (`2026-12-03T08:00`) of an instant, as a wall clock in `timeZone` reads it. */
+export const toLocalInput = (date: Date, timeZone: string) => {
+  const wall = new TZDate(date.getTime(), timeZone)
   const pad = (n: number) => String(n).padStart(2, '0')
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`
+  return `${wall.getFullYear()}-${pad(wall.getMonth() + 1)}-${pad(wall.getDate())}T${pad(wall.getHours())}:${pad(wall.getMinutes())}`
 }
 
-/** The next Thursday at 08:00 local time (next week's if this Thursday's has passed). */
-export const nextThursdayMorning = (now = new Date()) => {
-  const date = new Date(now)
+/** The next Thursday at 08:00 in `timeZone` (next week's if this Thursday's has passed), as an instant. */
+export const nextThursdayMorning = (timeZone: string, now = new Date()) => {
+  const date = new TZDate(now.getTime(), timeZone)
   date.setHours(8, 0, 0, 0)
-  const daysAhead = (4 - date.getDay() + 7) % 7
-  date.setDate(date.getDate() + daysAhead)
+  date.setDate(date.getDate() + ((4 - date.getDay() + 7) % 7))
   if (date.getTime() <= now.getTime()) date.setDate(date.getDate() + 7)
-  return date
+  return new Date(date.getTime())
 }
+
+/** The browser's own zone: only a fallback while (or if) the clinic's cannot be read. */
+export const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
 
 export const numberOr0 = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : 0)
