@@ -237,7 +237,7 @@ const multiRowInsert = (payload: Payload) => {
   return async (rows: DeliveryInsert[]) => {
     const now = iso(Date.now())
     // Column keys are the field names (Payload's drizzle schema); tests/int/newsletters-sending
-    // compares these rows with ones made by `payload.db.create`.
+    // compares these rows with one made by Payload's own create.
     await adapter.insert!({ db: adapter.drizzle, tableName, values: rows.map((row) => ({ ...row, createdAt: now, updatedAt: now })) })
   }
 }
