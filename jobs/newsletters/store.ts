@@ -272,25 +272,34 @@ export const insertDeliveries = async (
   // 10k). One turn before each write removes both and lets sending overlap the snapshot.
   // Measurements: bench/newsletter-throughput/README.md.
   const insertMany = multiRowInsert(payload)
-  if (insertMany) {
-    await nextTurn()
-    try {
-      await insertMany(rows)
-      return rows.length
-    } catch (error) {
-      // Another holder (a takeover race) queued some of this page since we looked: row by
-      // row below, where the unique index refuses exactly the ones that exist.
-      if (!isUniqueViolation(error)) throw error
+  const oneByOne = async (chunk: DeliveryInsert[]) => {
+    let inserted = 0
+    for (const row of chunk) {
+      await nextTurn()
+      try {
+        await payload.db.create({ collection: DELIVERIES, data: row, returning: false })
+        inserted++
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error
+      }
     }
+    return inserted
   }
+  if (!insertMany) return oneByOne(rows)
   let inserted = 0
-  for (const row of rows) {
+  // At most 500 rows (8 bound values each) per statement, well under SQLite's 32,766,
+  // whatever NEWSLETTER_SNAPSHOT_BATCH says.
+  for (let start = 0; start < rows.length; start += 500) {
+    const chunk = rows.slice(start, start + 500)
     await nextTurn()
     try {
-      await payload.db.create({ collection: DELIVERIES, data: row, returning: false })
-      inserted++
+      await insertMany(chunk)
+      inserted += chunk.length
     } catch (error) {
+      // Another holder (a takeover race) queued some of these since we looked: row by row,
+      // where the unique index refuses exactly the ones that exist.
       if (!isUniqueViolation(error)) throw error
+      inserted += await oneByOne(chunk)
     }
   }
   return inserted
