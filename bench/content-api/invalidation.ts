@@ -15,7 +15,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 import { richText } from '../../tests/helpers/fixtures'
-import { httpApi, ROOT, startProductionServer } from '../../tests/helpers/server'
+import { httpApi, localPayloadOnServerData, ROOT, startProductionServer } from '../../tests/helpers/server'
 import { createCleanup } from '../lib/cleanup'
 import { machineInfo } from '../lib/machine'
 
@@ -64,13 +64,7 @@ const main = async () => {
   const id: number = created.json.doc.id
 
   // The publisher: this process, through the Local API, on the server's database file.
-  process.env.DATABASE_URI = server.databaseUri
-  process.env.MEDIA_DIR = String(server.env.MEDIA_DIR)
-  process.env.PAYLOAD_SECRET = String(server.env.PAYLOAD_SECRET)
-  process.env.SEED_DEMO_CONTENT = 'false'
-  const { getPayload } = await import('payload')
-  const config = (await import('../../payload.config')).default
-  const payload = await getPayload({ config })
+  const payload = await localPayloadOnServerData(server)
   cleanup.add(() => payload.destroy())
 
   const restRead = async () => {

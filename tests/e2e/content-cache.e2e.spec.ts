@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Payload } from 'payload'
 
 import { richText } from '../helpers/fixtures'
-import { httpApi, startProductionServer, type RunningServer } from '../helpers/server'
+import { httpApi, localPayloadOnServerData, startProductionServer, type RunningServer } from '../helpers/server'
 import { startWorker, type WorkerProcess } from '../helpers/worker'
 
 /**
@@ -39,13 +39,7 @@ beforeAll(async () => {
   expect(keyed.status).toBe(200)
 
   // This test process is "another process": the Local API on the server's SQLite file.
-  process.env.DATABASE_URI = server.databaseUri
-  process.env.MEDIA_DIR = String(server.env.MEDIA_DIR)
-  process.env.PAYLOAD_SECRET = String(server.env.PAYLOAD_SECRET)
-  process.env.SEED_DEMO_CONTENT = 'false'
-  const { getPayload } = await import('payload')
-  const config = (await import('../../payload.config')).default
-  payload = await getPayload({ config })
+  payload = await localPayloadOnServerData(server)
 })
 
 afterAll(async () => {

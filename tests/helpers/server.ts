@@ -86,6 +86,21 @@ export const startProductionServer = async (name: string, extraEnv: Record<strin
   throw new Error(`npm start did not become ready within 120 s:\n${log}`)
 }
 
+/**
+ * This process as "another process" writing to the running server's data: Payload's Local
+ * API on the server's SQLite file and media folder. Sets this process's environment (the
+ * config reads it on import), so call it once per process.
+ */
+export const localPayloadOnServerData = async (server: RunningServer) => {
+  process.env.DATABASE_URI = server.databaseUri
+  process.env.MEDIA_DIR = String(server.env.MEDIA_DIR)
+  process.env.PAYLOAD_SECRET = String(server.env.PAYLOAD_SECRET)
+  process.env.SEED_DEMO_CONTENT = 'false'
+  const { getPayload } = await import('payload')
+  const config = (await import('../../payload.config')).default
+  return getPayload({ config })
+}
+
 /** Runs `npm run seed` against the server's database, as a user would. */
 export const seedServerDatabase = (server: RunningServer) =>
   new Promise<string>((resolve, reject) => {

@@ -41,3 +41,14 @@ export const startWorker = (env: Record<string, string>): WorkerProcess => {
   )
   return { child, output: () => log, ready, exited, kill: (signal = 'SIGTERM') => child.kill(signal) }
 }
+
+/**
+ * Stops every worker in `workers` (SIGKILL by default: tests that need a graceful stop pass
+ * SIGTERM), waits until each has exited, and empties the list for the next test.
+ */
+export const stopWorkers = async (workers: WorkerProcess[], signal: NodeJS.Signals = 'SIGKILL') => {
+  for (const worker of workers.splice(0)) {
+    worker.kill(signal)
+    await worker.exited
+  }
+}

@@ -21,7 +21,7 @@ import { drawHeroImage } from '../../src/seed/heroImage'
 import { createMarkdownConverter } from '../../src/seed/lexical'
 import { createStaff, PASSWORD, richText } from '../helpers/fixtures'
 import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
-import { startWorker, type WorkerProcess } from '../helpers/worker'
+import { startWorker, stopWorkers, type WorkerProcess } from '../helpers/worker'
 
 /**
  * What a newsletter says and looks like, and the two automatic newsletters (article
@@ -35,7 +35,7 @@ let http: typeof import('../helpers/http')
 let editorToken: string
 let markdown: (text: string) => any
 let image: Media
-let workers: WorkerProcess[] = []
+const workers: WorkerProcess[] = []
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -74,13 +74,7 @@ beforeAll(async () => {
   })
 })
 
-afterEach(async () => {
-  for (const worker of workers) {
-    worker.kill('SIGKILL')
-    await worker.exited
-  }
-  workers = []
-})
+afterEach(() => stopWorkers(workers))
 
 afterAll(async () => {
   if (ctx) await stopTestPayload(ctx)

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addSubscribers, deliveriesOf, newsletterStatus, newsletterWorker, recipientsOf, scheduleNewsletter, setUpClinic, waitFor } from '../helpers/newsletters'
 import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
 import { startSmtpSink } from '../helpers/smtpSink'
-import type { WorkerProcess } from '../helpers/worker'
+import { stopWorkers, type WorkerProcess } from '../helpers/worker'
 
 /**
  * The point of the pipeline: kill -9 the worker in the middle of a send, several times,
@@ -27,10 +27,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  for (const w of workers) {
-    w.kill('SIGKILL')
-    await w.exited
-  }
+  await stopWorkers(workers)
   await sink?.close()
   if (ctx) await stopTestPayload(ctx)
 })

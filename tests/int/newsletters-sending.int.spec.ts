@@ -14,7 +14,7 @@ import {
 import { richText } from '../helpers/fixtures'
 import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
 import { startSmtpSink } from '../helpers/smtpSink'
-import type { WorkerProcess } from '../helpers/worker'
+import { stopWorkers as stopAll, type WorkerProcess } from '../helpers/worker'
 
 /**
  * The sending pipeline with a real SMTP sink and real worker processes: audience, headers,
@@ -24,7 +24,7 @@ import type { WorkerProcess } from '../helpers/worker'
 
 let ctx: TestPayload
 let conditions: Array<number | string>
-let workers: WorkerProcess[] = []
+const workers: WorkerProcess[] = []
 const sinks: Array<{ close: () => Promise<void> }> = []
 
 const startSink = async (options?: Parameters<typeof startSmtpSink>[0]) => {
@@ -37,13 +37,7 @@ const worker = (smtpUrl: string, env: Record<string, string> = {}) => {
   workers.push(started)
   return started
 }
-const stopWorkers = async () => {
-  for (const w of workers) {
-    w.kill('SIGTERM')
-    await w.exited
-  }
-  workers = []
-}
+const stopWorkers = () => stopAll(workers, 'SIGTERM')
 
 beforeAll(async () => {
   ctx = await startTestPayload('newsletters-sending')

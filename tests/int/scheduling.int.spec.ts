@@ -3,12 +3,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { parseScheduleTime } from '../../src/utilities/parseScheduleTime'
 import { createStaff, PASSWORD, richText } from '../helpers/fixtures'
 import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
-import { startWorker, type WorkerProcess } from '../helpers/worker'
+import { startWorker, stopWorkers, type WorkerProcess } from '../helpers/worker'
 
 let ctx: TestPayload
 let http: typeof import('../helpers/http')
 let editorToken: string
-let workers: WorkerProcess[] = []
+const workers: WorkerProcess[] = []
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -37,13 +37,7 @@ beforeAll(async () => {
   })
 })
 
-afterEach(async () => {
-  for (const worker of workers) {
-    worker.kill('SIGKILL')
-    await worker.exited
-  }
-  workers = []
-})
+afterEach(() => stopWorkers(workers))
 
 afterAll(async () => {
   if (ctx) await stopTestPayload(ctx)

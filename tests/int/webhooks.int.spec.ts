@@ -7,7 +7,7 @@ import type { WebhookDelivery } from '../../payload-types'
 import { createStaff, PASSWORD, richText } from '../helpers/fixtures'
 import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
 import { startWebhookReceiver, type ReceivedWebhook } from '../helpers/webhookReceiver'
-import { startWorker, type WorkerProcess } from '../helpers/worker'
+import { startWorker, stopWorkers, type WorkerProcess } from '../helpers/worker'
 
 let ctx: TestPayload
 let http: typeof import('../helpers/http')
@@ -310,12 +310,7 @@ describe('delivery by the worker', () => {
     hook = await createWebhook({ url: receiver.url('/live') })
   })
 
-  afterAll(async () => {
-    for (const worker of workers) {
-      worker.kill('SIGTERM')
-      await worker.exited
-    }
-  })
+  afterAll(() => stopWorkers(workers, 'SIGTERM'))
 
   const liveDeliveries = (id: number | string) => deliveriesFor({ and: [{ webhook: { equals: hook.id } }, { documentId: { equals: String(id) } }] })
   const receivedFor = (id: number | string) => receiver.forPath('/live').filter((request) => String(request.json?.id) === String(id))
