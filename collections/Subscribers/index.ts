@@ -5,6 +5,7 @@ import { isStaff } from '../../src/access/isStaff'
 import { subscriberCsvEndpoints } from '../../src/endpoints/subscriberCsv'
 import { optionsFrom } from '../../src/fields/optionsFrom'
 import { checkEmailAddress } from '../../src/subscribers/emailAddress'
+import { isAcceptableName, NAME_RULE } from '../../src/subscribers/personName'
 import { eraseDeliveries } from './hooks/eraseDeliveries'
 import { normaliseEmail } from './hooks/normaliseEmail'
 import { recordErasure } from './hooks/recordErasure'
@@ -17,8 +18,7 @@ const validateEmail: TextFieldSingleValidation = (value) => {
   return checked.ok ? true : checked.message
 }
 
-const validateName: TextFieldSingleValidation = (value) =>
-  !value || !/[\r\n\u0000]/.test(value) ? true : 'A name cannot contain line breaks.'
+const validateName: TextFieldSingleValidation = (value) => (!value || isAcceptableName(value) ? true : NAME_RULE)
 
 /**
  * People who receive the clinic's emails. Health interests are personal data: the public

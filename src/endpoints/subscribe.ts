@@ -2,6 +2,7 @@ import type { Endpoint, PayloadHandler, PayloadRequest } from 'payload'
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
 
 import { checkEmailAddress } from '../subscribers/emailAddress'
+import { isAcceptableName, NAME_RULE } from '../subscribers/personName'
 import { subscribe } from '../subscribers/service'
 
 const MAX_BODY_BYTES = 8 * 1024
@@ -16,6 +17,8 @@ const perAddress = new RateLimiterMemory({ keyPrefix: 'subscribe-email', points:
 
 const problem = (status: number, message: string, headers: Record<string, string> = {}) =>
   Response.json({ errors: [{ message }] }, { status, headers })
+
+const isFilledIn = (value: unknown) => value !== undefined && value !== null && (typeof value !== 'string' || value.trim() !== '')
 
 /** The client's address as the proxy in front reports it. */
 const clientIp = (req: PayloadRequest) =>
@@ -58,12 +61,13 @@ const handleSubscribe: PayloadHandler = async (req) => {
   if (limitedByIp) return limitedByIp
 
   // A hidden form field that only bots fill in: accept, store nothing.
-  if (typeof body.website === 'string' && body.website.trim()) return Response.json(ACCEPTED, { status: 202 })
+  // Any value that is not empty counts, whatever its type: bots post numbers and lists too.
+  if (isFilledIn(body.website)) return Response.json(ACCEPTED, { status: 202 })
 
   const email = checkEmailAddress(body.email)
   if (!email.ok) return problem(400, email.message)
-  if (body.name !== undefined && (typeof body.name !== 'string' || body.name.length > 100 || /[\r\n\u0000]/.test(body.name))) {
-    return problem(400, '"name" must be text of at most 100 characters, on one line.')
+  if (body.name !== undefined && (typeof body.name !== 'string' || !isAcceptableName(body.name))) {
+    return problem(400, `"name": ${NAME_RULE}`)
   }
   if (body.consentText !== undefined && (typeof body.consentText !== 'string' || body.consentText.length > 2000)) {
     return problem(400, '"consentText" must be text of at most 2000 characters.')
