@@ -41,7 +41,7 @@ export const clinicHost = () => new URL(getServerUrl()).hostname || 'localhost'
 /** Same delivery, same Message-ID: a message retried after a 4xx is the same message to every mailbox. */
 export const deliveryMessageId = (newsletterId: Id, subscriberId: Id) => `<newsletter-${newsletterId}.subscriber-${subscriberId}@${clinicHost()}>`
 
-type Ready = DeliveryRow & { name?: string | null }
+type Ready = DeliveryRow & { name?: string | null; manageSecret?: string | null }
 
 /**
  * One worker's turn at one claimed newsletter: snapshot the audience (if not done), compile
@@ -234,7 +234,7 @@ export class NewsletterRun {
     for (const row of rows) {
       const subscriber = row.subscriber != null ? states.get(String(row.subscriber)) : undefined
       if (!subscriber || subscriber.status !== 'confirmed') skipped.push(row.id)
-      else this.buffer.push({ ...row, name: subscriber.name })
+      else this.buffer.push({ ...row, name: subscriber.name, manageSecret: subscriber.manageSecret })
     }
     if (skipped.length) await skipQueuedDeliveries(payload, skipped, 'No longer subscribed when its turn came.')
   }
@@ -315,7 +315,7 @@ export class NewsletterRun {
   }
 
   private dispatch(compiled: CompiledNewsletter, row: Ready, host: string) {
-    const subscriber = { id: row.subscriber as Id }
+    const subscriber = { id: row.subscriber as Id, manageSecret: row.manageSecret }
     const attempts = (row.attempts ?? 0) + 1
     this.inFlight++
     const settle = (outcome: DeliveryOutcome) => {

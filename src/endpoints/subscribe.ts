@@ -3,7 +3,7 @@ import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
 
 import { checkEmailAddress } from '../subscribers/emailAddress'
 import { isAcceptableName, NAME_RULE } from '../subscribers/personName'
-import { subscribe } from '../subscribers/service'
+import { queueSignup } from '../subscribers/service'
 
 const MAX_BODY_BYTES = 8 * 1024
 const ACCEPTED = { message: 'Thanks! If this address can receive our emails, a confirmation link is on its way.' }
@@ -92,17 +92,16 @@ const handleSubscribe: PayloadHandler = async (req) => {
     topicIds.push(...docs.map((doc) => doc.id))
   }
 
-  const limitedByAddress = await consume(perAddress, email.email)
+  const limitedByAddress = await consume(perAddress, email.key)
   if (limitedByAddress) return limitedByAddress
 
-  const sendAfterAnswering = await subscribe(
+  // Everything that depends on the address happens after this answer (see queueSignup).
+  const queued = queueSignup(
     req.payload,
     { email: email.email, name: body.name?.trim() || undefined, topicIds, consentText: body.consentText },
     { ip: clientIp(req), userAgent: req.headers.get('user-agent') ?? '', source: String(body.source ?? 'api').slice(0, 100) },
   )
-  setImmediate(() =>
-    sendAfterAnswering().catch((error) => req.payload.logger.error({ event: 'subscriber.email-failed', err: error })),
-  )
+  if (!queued) return problem(503, 'We are receiving a lot of signups right now. Please try again in a minute.', { 'Retry-After': '60' })
   return Response.json(ACCEPTED, { status: 202 })
 }
 

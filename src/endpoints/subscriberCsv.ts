@@ -31,7 +31,7 @@ const importSubscribers: PayloadHandler = async (req) => {
   const topics = await topicMaps(req.payload)
   const { docs: existing } = await req.payload.find({
     collection: 'subscribers',
-    select: { email: true },
+    select: { emailKey: true },
     limit: 0,
     pagination: false,
     depth: 0,
@@ -39,7 +39,7 @@ const importSubscribers: PayloadHandler = async (req) => {
   })
   let plan
   try {
-    plan = planImport(csv, topics.bySlug, new Set(existing.map((doc) => doc.email)))
+    plan = planImport(csv, topics.bySlug, new Set(existing.flatMap((doc) => (doc.emailKey ? [doc.emailKey] : []))))
   } catch (error) {
     if (error instanceof CsvFormatError) return problem(400, error.message)
     throw error

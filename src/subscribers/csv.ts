@@ -11,6 +11,8 @@ export const CSV_COLUMNS = ['email', 'name', 'status', 'topics', 'consent_at', '
 export type PlannedSubscriber = {
   row: number
   email: string
+  /** The mailbox (`emailKey`): duplicates are found by this, in the file and in the list. */
+  key: string
   name?: string
   status: 'pending' | 'confirmed' | 'unsubscribed'
   topicIds: number[]
@@ -34,7 +36,8 @@ export class CsvFormatError extends Error {}
 export const planImport = (
   csv: string,
   topicsBySlug: Map<string, number>,
-  existingEmails: Set<string>,
+  /** The `emailKey`s of the subscribers already stored. */
+  existingKeys: Set<string>,
   now = new Date(),
 ): ImportReport => {
   let records: Record<string, string>[]
@@ -53,8 +56,9 @@ export const planImport = (
     const email = checked.ok ? checked.email : String(record.email ?? '')
     const invalid = (reason: string) => report.invalid.push({ row, email, reason })
     if (!checked.ok) return invalid(checked.message)
-    if (seen.has(email) || existingEmails.has(email)) {
-      report.duplicates.push({ row, email, reason: seen.has(email) ? 'Appears earlier in this file.' : 'Already a subscriber.' })
+    const key = checked.key
+    if (seen.has(key) || existingKeys.has(key)) {
+      report.duplicates.push({ row, email, reason: seen.has(key) ? 'Appears earlier in this file.' : 'Already a subscriber.' })
       return
     }
     const status = (record.status || 'pending').toLowerCase()
@@ -74,10 +78,11 @@ export const planImport = (
     } else if (status === 'confirmed') {
       return invalid('A confirmed subscriber needs consent_at: when they agreed. Without it, import them as pending and they will be asked to confirm.')
     }
-    seen.add(email)
+    seen.add(key)
     report.accepted.push({
       row,
       email,
+      key,
       name,
       status,
       topicIds: slugs.map((slug) => topicsBySlug.get(slug)!),

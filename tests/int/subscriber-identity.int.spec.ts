@@ -45,7 +45,7 @@ afterAll(async () => {
 const subscribe = async (body: unknown) => {
   const response = await http.api('POST', '/subscribe', { body, headers: { 'X-Forwarded-For': `10.2.0.${++ipCounter}` } })
   // Signups are written after the answer (same work for every address); wait for them.
-  await (service as any).signupsSettled?.()
+  await service.signupsSettled()
   return response
 }
 

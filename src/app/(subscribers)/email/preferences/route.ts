@@ -2,7 +2,7 @@ import config from '@payload-config'
 import { getPayload, type Payload } from 'payload'
 
 import type { Subscriber } from '../../../../../payload-types'
-import { html, renderPage, safe } from '../../../../subscribers/pages'
+import { goneLinkPage, html, renderPage, safe } from '../../../../subscribers/pages'
 import { isAcceptableName, NAME_RULE } from '../../../../subscribers/personName'
 import { unsubscribeUrl } from '../../../../subscribers/links'
 import { findByManageToken, updatePreferences } from '../../../../subscribers/service'
@@ -50,7 +50,9 @@ const open = async (request: Request) => {
   const invalid =
     found.kind === 'ok'
       ? null
-      : renderPage({ clinic, status: 400, title: 'This link does not work', body: html`<p>Use the preferences link in any of our emails exactly as it arrived.</p>` })
+      : found.kind === 'gone'
+        ? goneLinkPage(clinic)
+        : renderPage({ clinic, status: 400, title: 'This link does not work', body: html`<p>Use the preferences link in any of our emails exactly as it arrived.</p>` })
   return { payload, clinic, token, found, invalid }
 }
 
