@@ -281,8 +281,12 @@ export class NewsletterRun {
           const group = this.buffer.splice(0, free)
           const token = `${this.workerId}#${++this.claimSeq}`
           const claimed = await claimDeliveries(this.payload, group.map((row) => row.id), token)
-          const names = new Map(group.map((row) => [String(row.id), row.name]))
-          for (const row of claimed) this.dispatch(compiled, { ...row, name: names.get(String(row.id)) }, host)
+          // The claim reads the rows back without the subscriber's name and link secret.
+          const buffered = new Map(group.map((row) => [String(row.id), row]))
+          for (const row of claimed) {
+            const { name, manageSecret } = buffered.get(String(row.id)) ?? {}
+            this.dispatch(compiled, { ...row, name, manageSecret }, host)
+          }
           continue
         }
         if (this.inFlight === 0) {
