@@ -151,6 +151,22 @@ describe('one subscriber per mailbox, whatever the capitalisation', () => {
     expect(await byKey('pat.case@example.com')).toHaveLength(1)
   })
 
+  it('a subscriber made in the admin gets a secret nobody can set or change through the API', async () => {
+    const created = await http.api('POST', '/subscribers', {
+      body: { email: 'Admin.Made@example.com', status: 'confirmed', manageSecret: 'chosen', legacyLinkIds: ',1,', emailKey: 'someone@else.example' },
+      credentials: { token: adminToken },
+    })
+    expect(created.status, created.text).toBe(201)
+    const raw = (await ctx.payload.db.findOne({ collection: 'subscribers', where: { id: { equals: created.json.doc.id } } })) as any
+    expect(raw.manageSecret).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(raw.legacyLinkIds ?? null).toBeNull()
+    expect(raw.emailKey).toBe('admin.made@example.com')
+    const patched = await http.api('PATCH', `/subscribers/${raw.id}`, { body: { name: 'Ada', manageSecret: 'chosen', legacyLinkIds: ',1,' }, credentials: { token: adminToken } })
+    expect(patched.status, patched.text).toBe(200)
+    const after = (await ctx.payload.db.findOne({ collection: 'subscribers', where: { id: { equals: raw.id } } })) as any
+    expect([after.name, after.manageSecret, after.legacyLinkIds ?? null]).toEqual(['Ada', raw.manageSecret, null])
+  })
+
   it('the CSV import treats other capitalisations as duplicates, in the file and in the list', async () => {
     const file = ['email,name,status', 'PAT.CASE@example.com,Pat,pending', 'Dup.Twice@example.com,D,pending', 'dup.twice@EXAMPLE.com,D2,pending'].join('\n')
     const preview = await http.api('POST', '/subscribers/import?dryRun=1', { body: file, credentials: { token: adminToken }, headers: { 'Content-Type': 'text/csv' } })
