@@ -623,7 +623,11 @@ export interface Delivery {
  */
 export interface Subscriber {
   id: number;
+  /**
+   * As the person typed it. One subscriber per mailbox: capitals do not count.
+   */
   email: string;
+  emailKey?: string | null;
   name?: string | null;
   status: 'pending' | 'confirmed' | 'unsubscribed' | 'bounced' | 'complained';
   /**
@@ -651,6 +655,8 @@ export interface Subscriber {
   unsubscribedAt?: string | null;
   bounceCount?: number | null;
   confirmationNonce?: string | null;
+  manageSecret?: string | null;
+  legacyLinkIds?: string | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -1178,6 +1184,7 @@ export interface DeliveriesSelect<T extends boolean = true> {
  */
 export interface SubscribersSelect<T extends boolean = true> {
   email?: T;
+  emailKey?: T;
   name?: T;
   status?: T;
   topics?: T;
@@ -1195,6 +1202,8 @@ export interface SubscribersSelect<T extends boolean = true> {
   unsubscribedAt?: T;
   bounceCount?: T;
   confirmationNonce?: T;
+  manageSecret?: T;
+  legacyLinkIds?: T;
   updatedAt?: T;
   createdAt?: T;
 }

@@ -85,7 +85,7 @@ const started = Date.now()
 for (let i = 0; i < SUBSCRIBERS; i++) {
   await payload.db.create({
     collection: 'subscribers',
-    data: { email: `reader-${i}@example.com`, name: `Reader ${i}`, status: 'confirmed', bounceCount: 0 },
+    data: { email: `reader-${i}@example.com`, emailKey: `reader-${i}@example.com`, manageSecret: `bench-secret-${i}`, name: `Reader ${i}`, status: 'confirmed', bounceCount: 0 },
     returning: false,
   })
 }
@@ -112,7 +112,7 @@ const { createMailer } = await import('../../emails/transport')
 const { listUnsubscribeHeaders, preferencesUrl, unsubscribeUrl } = await import('../../src/subscribers/links')
 const draft = { id: 0, subject: 'Ceiling run', intro, audience: 'all', template: 'newsletter', status: 'draft' } as never
 const compiled = await compileNewsletter(payload, draft)
-const reader = { name: 'Reader', unsubscribeUrl: unsubscribeUrl({ id: 1 }), preferencesUrl: preferencesUrl({ id: 1 }) }
+const reader = { name: 'Reader', unsubscribeUrl: unsubscribeUrl({ id: 1, manageSecret: 'bench-secret-0' }), preferencesUrl: preferencesUrl({ id: 1, manageSecret: 'bench-secret-0' }) }
 const body = personaliseNewsletter(compiled, reader)
 const encodedBody = personaliseNewsletterParts(compiled, reader)
 const messageBytes = Buffer.byteLength(body.html) + Buffer.byteLength(body.text)
@@ -125,7 +125,7 @@ const measureCeiling = async (subject: string, parts: { html: string | { raw: st
   const startedAt = Date.now()
   await Promise.all(
     Array.from({ length: CEILING_MESSAGES }, (_, i) =>
-      mailer.send({ to: `reader-${i}@example.com`, subject, ...parts, headers: listUnsubscribeHeaders({ id: i + 1 }) }),
+      mailer.send({ to: `reader-${i}@example.com`, subject, ...parts, headers: listUnsubscribeHeaders({ id: i + 1, manageSecret: `bench-secret-${i}` }) }),
     ),
   )
   const seconds = (Date.now() - startedAt) / 1000

@@ -41,7 +41,7 @@ export const clinicHost = () => new URL(getServerUrl()).hostname || 'localhost'
 /** Same delivery, same Message-ID: a message retried after a 4xx is the same message to every mailbox. */
 export const deliveryMessageId = (newsletterId: Id, subscriberId: Id) => `<newsletter-${newsletterId}.subscriber-${subscriberId}@${clinicHost()}>`
 
-type Ready = DeliveryRow & { name?: string | null }
+type Ready = DeliveryRow & { name?: string | null; manageSecret?: string | null }
 
 /**
  * One worker's turn at one claimed newsletter: snapshot the audience (if not done), compile
@@ -234,7 +234,7 @@ export class NewsletterRun {
     for (const row of rows) {
       const subscriber = row.subscriber != null ? states.get(String(row.subscriber)) : undefined
       if (!subscriber || subscriber.status !== 'confirmed') skipped.push(row.id)
-      else this.buffer.push({ ...row, name: subscriber.name })
+      else this.buffer.push({ ...row, name: subscriber.name, manageSecret: subscriber.manageSecret })
     }
     if (skipped.length) await skipQueuedDeliveries(payload, skipped, 'No longer subscribed when its turn came.')
   }
@@ -281,8 +281,12 @@ export class NewsletterRun {
           const group = this.buffer.splice(0, free)
           const token = `${this.workerId}#${++this.claimSeq}`
           const claimed = await claimDeliveries(this.payload, group.map((row) => row.id), token)
-          const names = new Map(group.map((row) => [String(row.id), row.name]))
-          for (const row of claimed) this.dispatch(compiled, { ...row, name: names.get(String(row.id)) }, host)
+          // The claim reads the rows back without the subscriber's name and link secret.
+          const buffered = new Map(group.map((row) => [String(row.id), row]))
+          for (const row of claimed) {
+            const { name, manageSecret } = buffered.get(String(row.id)) ?? {}
+            this.dispatch(compiled, { ...row, name, manageSecret }, host)
+          }
           continue
         }
         if (this.inFlight === 0) {
@@ -315,7 +319,7 @@ export class NewsletterRun {
   }
 
   private dispatch(compiled: CompiledNewsletter, row: Ready, host: string) {
-    const subscriber = { id: row.subscriber as Id }
+    const subscriber = { id: row.subscriber as Id, manageSecret: row.manageSecret }
     const attempts = (row.attempts ?? 0) + 1
     this.inFlight++
     const settle = (outcome: DeliveryOutcome) => {

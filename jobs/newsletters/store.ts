@@ -341,12 +341,15 @@ export const nextQueuedAttemptAt = async (payload: Payload, newsletterId: Id): P
   return docs[0].nextAttemptAt ? Date.parse(docs[0].nextAttemptAt) : Date.now()
 }
 
-/** Current status and name of subscribers, to honour unsubscribes made during the send. */
+/**
+ * Current status and name of subscribers, to honour unsubscribes made during the send, and
+ * the secret their links carry (read here, through the adapter, since no API returns it).
+ */
 export const findSubscriberStates = async (payload: Payload, ids: Id[]) => {
-  const { docs } = await payload.db.find<Pick<Subscriber, 'id' | 'status' | 'name'>>({
+  const { docs } = await payload.db.find<Pick<Subscriber, 'id' | 'status' | 'name' | 'manageSecret'>>({
     collection: SUBSCRIBERS,
     where: { id: { in: ids } },
-    select: { status: true, name: true },
+    select: { status: true, name: true, manageSecret: true },
     limit: 0,
     pagination: false,
   })

@@ -2,7 +2,8 @@ import type { Endpoint, PayloadHandler, PayloadRequest } from 'payload'
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
 
 import { checkEmailAddress } from '../subscribers/emailAddress'
-import { subscribe } from '../subscribers/service'
+import { isAcceptableName, NAME_RULE } from '../subscribers/personName'
+import { queueSignup } from '../subscribers/service'
 
 const MAX_BODY_BYTES = 8 * 1024
 const ACCEPTED = { message: 'Thanks! If this address can receive our emails, a confirmation link is on its way.' }
@@ -16,6 +17,8 @@ const perAddress = new RateLimiterMemory({ keyPrefix: 'subscribe-email', points:
 
 const problem = (status: number, message: string, headers: Record<string, string> = {}) =>
   Response.json({ errors: [{ message }] }, { status, headers })
+
+const isFilledIn = (value: unknown) => value !== undefined && value !== null && (typeof value !== 'string' || value.trim() !== '')
 
 /** The client's address as the proxy in front reports it. */
 const clientIp = (req: PayloadRequest) =>
@@ -58,12 +61,13 @@ const handleSubscribe: PayloadHandler = async (req) => {
   if (limitedByIp) return limitedByIp
 
   // A hidden form field that only bots fill in: accept, store nothing.
-  if (typeof body.website === 'string' && body.website.trim()) return Response.json(ACCEPTED, { status: 202 })
+  // Any value that is not empty counts, whatever its type: bots post numbers and lists too.
+  if (isFilledIn(body.website)) return Response.json(ACCEPTED, { status: 202 })
 
   const email = checkEmailAddress(body.email)
   if (!email.ok) return problem(400, email.message)
-  if (body.name !== undefined && (typeof body.name !== 'string' || body.name.length > 100 || /[\r\n\u0000]/.test(body.name))) {
-    return problem(400, '"name" must be text of at most 100 characters, on one line.')
+  if (body.name !== undefined && (typeof body.name !== 'string' || !isAcceptableName(body.name))) {
+    return problem(400, `"name": ${NAME_RULE}`)
   }
   if (body.consentText !== undefined && (typeof body.consentText !== 'string' || body.consentText.length > 2000)) {
     return problem(400, '"consentText" must be text of at most 2000 characters.')
@@ -88,17 +92,16 @@ const handleSubscribe: PayloadHandler = async (req) => {
     topicIds.push(...docs.map((doc) => doc.id))
   }
 
-  const limitedByAddress = await consume(perAddress, email.email)
+  const limitedByAddress = await consume(perAddress, email.key)
   if (limitedByAddress) return limitedByAddress
 
-  const sendAfterAnswering = await subscribe(
+  // Everything that depends on the address happens after this answer (see queueSignup).
+  const queued = queueSignup(
     req.payload,
     { email: email.email, name: body.name?.trim() || undefined, topicIds, consentText: body.consentText },
     { ip: clientIp(req), userAgent: req.headers.get('user-agent') ?? '', source: String(body.source ?? 'api').slice(0, 100) },
   )
-  setImmediate(() =>
-    sendAfterAnswering().catch((error) => req.payload.logger.error({ event: 'subscriber.email-failed', err: error })),
-  )
+  if (!queued) return problem(503, 'We are receiving a lot of signups right now. Please try again in a minute.', { 'Retry-After': '60' })
   return Response.json(ACCEPTED, { status: 202 })
 }
 

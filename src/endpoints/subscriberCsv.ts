@@ -1,4 +1,4 @@
-import type { Endpoint, PayloadHandler } from 'payload'
+import { type Endpoint, type PayloadHandler, ValidationError } from 'payload'
 
 import { hasRole } from '../access/roles'
 import { CsvFormatError, exportCsv, planImport } from '../subscribers/csv'
@@ -31,7 +31,7 @@ const importSubscribers: PayloadHandler = async (req) => {
   const topics = await topicMaps(req.payload)
   const { docs: existing } = await req.payload.find({
     collection: 'subscribers',
-    select: { email: true },
+    select: { emailKey: true },
     limit: 0,
     pagination: false,
     depth: 0,
@@ -39,7 +39,7 @@ const importSubscribers: PayloadHandler = async (req) => {
   })
   let plan
   try {
-    plan = planImport(csv, topics.bySlug, new Set(existing.map((doc) => doc.email)))
+    plan = planImport(csv, topics.bySlug, new Set(existing.flatMap((doc) => (doc.emailKey ? [doc.emailKey] : []))))
   } catch (error) {
     if (error instanceof CsvFormatError) return problem(400, error.message)
     throw error
@@ -50,20 +50,29 @@ const importSubscribers: PayloadHandler = async (req) => {
   if (!dryRun) {
     for (const row of plan.accepted) {
       const nonce = row.status === 'pending' ? newNonce() : null
-      const doc = await req.payload.create({
-        collection: 'subscribers',
-        data: {
-          email: row.email,
-          name: row.name,
-          status: row.status,
-          topics: row.topicIds,
-          consent: row.consent,
-          confirmedAt: row.status === 'confirmed' ? row.consent.at : undefined,
-          confirmationNonce: nonce,
-        },
-        overrideAccess: true,
-        depth: 0,
-      })
+      let doc
+      try {
+        doc = await req.payload.create({
+          collection: 'subscribers',
+          data: {
+            email: row.email,
+            name: row.name,
+            status: row.status,
+            topics: row.topicIds,
+            consent: row.consent,
+            confirmedAt: row.status === 'confirmed' ? row.consent.at : undefined,
+            confirmationNonce: nonce,
+          },
+          overrideAccess: true,
+          depth: 0,
+        })
+      } catch (error) {
+        // Signed up (or imported) by someone else since the plan was made: report the row,
+        // keep the others.
+        if (!(error instanceof ValidationError)) throw error
+        plan.invalid.push({ row: row.row, email: row.email, reason: error.data?.errors?.[0]?.message ?? error.message })
+        continue
+      }
       created.push(doc.email)
       if (nonce) pendingToConfirm.push({ id: doc.id, nonce })
     }

@@ -3,6 +3,7 @@ import { stringify } from 'csv-stringify/sync'
 
 import type { Subscriber } from '../../payload-types'
 import { checkEmailAddress } from './emailAddress'
+import { isAcceptableName, NAME_RULE } from './personName'
 
 /** Columns understood on import and written on export. Only `email` is required. */
 export const CSV_COLUMNS = ['email', 'name', 'status', 'topics', 'consent_at', 'consent_source', 'consent_text'] as const
@@ -10,6 +11,8 @@ export const CSV_COLUMNS = ['email', 'name', 'status', 'topics', 'consent_at', '
 export type PlannedSubscriber = {
   row: number
   email: string
+  /** The mailbox (`emailKey`): duplicates are found by this, in the file and in the list. */
+  key: string
   name?: string
   status: 'pending' | 'confirmed' | 'unsubscribed'
   topicIds: number[]
@@ -33,7 +36,8 @@ export class CsvFormatError extends Error {}
 export const planImport = (
   csv: string,
   topicsBySlug: Map<string, number>,
-  existingEmails: Set<string>,
+  /** The `emailKey`s of the subscribers already stored. */
+  existingKeys: Set<string>,
   now = new Date(),
 ): ImportReport => {
   let records: Record<string, string>[]
@@ -52,8 +56,9 @@ export const planImport = (
     const email = checked.ok ? checked.email : String(record.email ?? '')
     const invalid = (reason: string) => report.invalid.push({ row, email, reason })
     if (!checked.ok) return invalid(checked.message)
-    if (seen.has(email) || existingEmails.has(email)) {
-      report.duplicates.push({ row, email, reason: seen.has(email) ? 'Appears earlier in this file.' : 'Already a subscriber.' })
+    const key = checked.key
+    if (seen.has(key) || existingKeys.has(key)) {
+      report.duplicates.push({ row, email, reason: seen.has(key) ? 'Appears earlier in this file.' : 'Already a subscriber.' })
       return
     }
     const status = (record.status || 'pending').toLowerCase()
@@ -61,7 +66,7 @@ export const planImport = (
       return invalid(`Unknown status "${record.status}": use pending, confirmed or unsubscribed.`)
     }
     const name = record.name || undefined
-    if (name && (name.length > 100 || /[\r\n\u0000]/.test(name))) return invalid('The name must be one line of at most 100 characters.')
+    if (name && !isAcceptableName(name)) return invalid(NAME_RULE)
     const slugs = (record.topics || '').split(/[;|]/).map((slug) => slug.trim()).filter(Boolean)
     const unknown = slugs.filter((slug) => !topicsBySlug.has(slug))
     if (unknown.length) return invalid(`Unknown topic ${unknown.join(', ')}.`)
@@ -73,10 +78,11 @@ export const planImport = (
     } else if (status === 'confirmed') {
       return invalid('A confirmed subscriber needs consent_at: when they agreed. Without it, import them as pending and they will be asked to confirm.')
     }
-    seen.add(email)
+    seen.add(key)
     report.accepted.push({
       row,
       email,
+      key,
       name,
       status,
       topicIds: slugs.map((slug) => topicsBySlug.get(slug)!),
@@ -86,8 +92,14 @@ export const planImport = (
   return report
 }
 
-/** A cell starting with = + - @ would run as a formula in a spreadsheet: make it text. */
-const spreadsheetSafe = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value)
+/**
+ * A cell a spreadsheet would run as a formula: one starting with = + - @ (or their
+ * full-width forms ＝ ＋ － ＠, which Excel and LibreOffice also accept), after any
+ * whitespace (spaces, NBSP, ideographic and other Unicode spaces, zero-width characters;
+ * spreadsheets skip them), or starting with a tab or CR. The OWASP advice: prefix with '.
+ */
+const FORMULA_START = /^(?:[\t\r]|[\s\u180E\u200B-\u200D\u2060\uFEFF]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20])/u
+const spreadsheetSafe = (value: string) => (FORMULA_START.test(value) ? `'${value}` : value)
 
 export const exportCsv = (subscribers: Subscriber[], slugById: Map<number, string>) =>
   stringify(

@@ -1,12 +1,19 @@
 import { getServerUrl } from '../utilities/serverUrl'
 import { CONFIRM_TOKEN_TTL_MS, signToken } from './tokens'
 
-type SubscriberRef = { id: number | string }
+/** What a link needs: the row's id and its secret (read from the row by the server only). */
+export type SubscriberRef = { id: number | string; manageSecret?: string | null }
+
+const secretOf = (subscriber: SubscriberRef) => {
+  // Fail loudly rather than send a link that cannot work (or one resting on the id alone).
+  if (!subscriber.manageSecret) throw new Error(`Subscriber ${subscriber.id} has no link secret: read it with overrideAccess or payload.db.`)
+  return subscriber.manageSecret
+}
 
 export const confirmUrl = (subscriber: SubscriberRef, nonce: string, now = Date.now()) =>
-  `${getServerUrl()}/email/confirm?token=${signToken({ p: 'confirm', s: String(subscriber.id), n: nonce, e: now + CONFIRM_TOKEN_TTL_MS })}`
+  `${getServerUrl()}/email/confirm?token=${signToken({ p: 'confirm', s: String(subscriber.id), k: secretOf(subscriber), n: nonce, e: now + CONFIRM_TOKEN_TTL_MS })}`
 
-const manageToken = (subscriber: SubscriberRef) => signToken({ p: 'manage', s: String(subscriber.id) })
+const manageToken = (subscriber: SubscriberRef) => signToken({ p: 'manage', s: String(subscriber.id), k: secretOf(subscriber) })
 
 export const preferencesUrl = (subscriber: SubscriberRef) => `${getServerUrl()}/email/preferences?token=${manageToken(subscriber)}`
 

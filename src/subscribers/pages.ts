@@ -60,3 +60,15 @@ ${body}
 </html>`,
     { status, headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'private, no-store', 'Referrer-Policy': 'no-referrer' } },
   )
+
+/**
+ * A manage link that is genuine but whose subscriber was erased (410): it says nothing
+ * about who, if anyone, is subscribed now.
+ */
+export const goneLinkPage = (clinic: Partial<Clinic> | null) =>
+  renderPage({
+    clinic,
+    status: 410,
+    title: 'This link no longer works',
+    body: html`<p>The subscription this link was for has been removed, so there is nothing to change. If you would like our emails, please sign up again.</p>`,
+  })

@@ -1,8 +1,9 @@
 import type { Payload } from 'payload'
 
 import type { Subscriber } from '../../payload-types'
+import { emailKeyOf } from './emailAddress'
 import { confirmUrl, preferencesUrl } from './links'
-import { newNonce, verifyToken } from './tokens'
+import { newNonce, sameSecret, type TokenClaims, verifyToken } from './tokens'
 
 export const CONSENT_TEXT_DEFAULT =
   'I would like to receive emails from Stevenson Therapeutic Medical Massage and Facials about articles and news. I can unsubscribe at any time.'
@@ -13,20 +14,19 @@ export type RequestMeta = { ip: string; userAgent: string; source: string }
 
 /**
  * Handles a signup without revealing whether the address was known: every branch ends
- * the same way for the caller. Emails are sent after the caller has answered, so timing
- * does not tell either.
+ * the same way for the caller. Runs after the caller has been answered (`queueSignup`),
+ * so neither the answer nor its timing depends on the address.
  */
-export const subscribe = async (payload: Payload, input: SubscribeInput, meta: RequestMeta): Promise<() => Promise<void>> => {
+export const subscribe = async (payload: Payload, input: SubscribeInput, meta: RequestMeta, at = new Date()): Promise<() => Promise<void>> => {
   const consent = {
-    at: new Date().toISOString(),
+    at: at.toISOString(),
     ip: meta.ip,
     userAgent: meta.userAgent.slice(0, 300),
     source: meta.source,
     text: input.consentText || CONSENT_TEXT_DEFAULT,
     version: input.consentText ? 'custom' : CONSENT_VERSION_DEFAULT,
   }
-  const { docs } = await payload.find({ collection: 'subscribers', where: { email: { equals: input.email } }, limit: 1, overrideAccess: true, depth: 0 })
-  const existing = docs[0] as Subscriber | undefined
+  const existing = await findByEmail(payload, input.email)
 
   if (existing?.status === 'confirmed') {
     return () => sendSubscriberEmail(payload, existing, 'alreadySubscribed', { preferencesUrl: preferencesUrl(existing) })
@@ -42,24 +42,89 @@ export const subscribe = async (payload: Payload, input: SubscribeInput, meta: R
     consent,
     confirmationNonce: nonce,
   }
-  const subscriber = existing
-    ? await payload.update({ collection: 'subscribers', id: existing.id, data, overrideAccess: true, depth: 0 })
-    : await payload.create({ collection: 'subscribers', data: { ...data, email: input.email }, overrideAccess: true, depth: 0 })
+  let subscriber: Subscriber
+  if (existing) {
+    // The address keeps the spelling it was first stored with: a signup in other capitals
+    // is the same person, and must not let anyone rewrite how it is shown.
+    subscriber = (await payload.update({ collection: 'subscribers', id: existing.id, data, overrideAccess: true, depth: 0 })) as Subscriber
+  } else {
+    try {
+      subscriber = (await payload.create({ collection: 'subscribers', data: { ...data, email: input.email }, overrideAccess: true, depth: 0 })) as Subscriber
+    } catch (error) {
+      // Another process stored the same mailbox in between (the unique emailKey said no):
+      // it is now an existing subscriber, so take that path once.
+      if (!(await findByEmail(payload, input.email))) throw error
+      return subscribe(payload, input, meta, at)
+    }
+  }
   return () => sendSubscriberEmail(payload, subscriber, 'confirmSubscription', { confirmUrl: confirmUrl(subscriber, nonce) })
 }
 
+/** Signups waiting to be written, at most this many (then the endpoint answers 503). */
+export const SIGNUP_QUEUE_LIMIT = 1000
+let signupQueue: Promise<void> = Promise.resolve()
+let queuedSignups = 0
+
+/**
+ * The one path every signup takes: the request only validates and queues, and answers
+ * 202; the lookup, the write (create, update or none) and the email happen here, one at a
+ * time, after the answer. So the answer takes the same work whether the address is new,
+ * pending, confirmed, unsubscribed or bounced. False when the queue is full.
+ * A signup still queued when the process dies is lost; the person can sign up again.
+ */
+export const queueSignup = (payload: Payload, input: SubscribeInput, meta: RequestMeta): boolean => {
+  if (queuedSignups >= SIGNUP_QUEUE_LIMIT) return false
+  queuedSignups++
+  const at = new Date()
+  // setImmediate: start only once the answer has been handed back, never within it.
+  const next = () =>
+    new Promise<void>((resolve) =>
+      setImmediate(async () => {
+        try {
+          const sendEmail = await subscribe(payload, input, meta, at)
+          await sendEmail().catch((error) => payload.logger.error({ event: 'subscriber.email-failed', err: error }))
+        } catch (error) {
+          payload.logger.error({ event: 'subscriber.signup-failed', err: error })
+        } finally {
+          queuedSignups--
+          resolve()
+        }
+      }),
+    )
+  signupQueue = signupQueue.then(next)
+  return true
+}
+
+/** Resolves once every signup queued so far is written and its email handed over (tests, shutdown). */
+export const signupsSettled = () => signupQueue
+
+/** The subscriber with this mailbox, in any capitalisation. */
+export const findByEmail = async (payload: Payload, email: string) => {
+  const { docs } = await payload.find({
+    collection: 'subscribers',
+    where: { emailKey: { equals: emailKeyOf(email) } },
+    limit: 1,
+    overrideAccess: true,
+    depth: 0,
+  })
+  return docs[0] as Subscriber | undefined
+}
+
+/**
+ * `gone`: a genuine link whose subscriber no longer exists (erased): no row holds its
+ * secret any more, whatever now has the same id. Pages answer 410.
+ */
 export type ConfirmOutcome =
   | { kind: 'confirmed' | 'already-confirmed'; subscriber: Subscriber }
-  | { kind: 'invalid' | 'expired' | 'used' | 'unknown' }
+  | { kind: 'invalid' | 'expired' | 'used' | 'gone' }
 
 export const confirm = async (payload: Payload, token: unknown): Promise<ConfirmOutcome> => {
   const check = verifyToken(token, 'confirm')
   if (!check.ok) return { kind: check.reason === 'expired' ? 'expired' : 'invalid' }
-  const subscriber = await findSubscriber(payload, check.claims.s)
-  if (!subscriber) return { kind: 'unknown' }
+  const subscriber = await subscriberOfLink(payload, check.claims)
+  if (!subscriber) return { kind: 'gone' }
   if (subscriber.status === 'confirmed') return { kind: 'already-confirmed', subscriber }
-  const stored = await payload.db.findOne({ collection: 'subscribers', where: { id: { equals: subscriber.id } } })
-  if (!stored || (stored as any).confirmationNonce !== check.claims.n) return { kind: 'used' }
+  if (!sameSecret(check.claims.n, subscriber.confirmationNonce)) return { kind: 'used' }
   const confirmed = (await payload.update({
     collection: 'subscribers',
     id: subscriber.id,
@@ -73,13 +138,38 @@ export const confirm = async (payload: Payload, token: unknown): Promise<Confirm
   return { kind: 'confirmed', subscriber: confirmed }
 }
 
-export type ManageOutcome = { kind: 'ok'; subscriber: Subscriber } | { kind: 'invalid' | 'unknown' }
+export type ManageOutcome = { kind: 'ok'; subscriber: Subscriber } | { kind: 'invalid' | 'gone' }
 
 export const findByManageToken = async (payload: Payload, token: unknown): Promise<ManageOutcome> => {
   const check = verifyToken(token, 'manage')
   if (!check.ok) return { kind: 'invalid' }
-  const subscriber = await findSubscriber(payload, check.claims.s)
-  return subscriber ? { kind: 'ok', subscriber } : { kind: 'unknown' }
+  const subscriber = await subscriberOfLink(payload, check.claims)
+  return subscriber ? { kind: 'ok', subscriber } : { kind: 'gone' }
+}
+
+/**
+ * The subscriber a genuine (signature-checked) link was written for, or null.
+ * - Links with a secret (`k`): the row with that id, only if it holds that secret
+ *   (compared in constant time). An erased subscriber's secret is gone with the row, so a
+ *   later subscriber who gets the same id back never matches.
+ * - Links without one, sent before per-subscriber secrets: only the subscriber the
+ *   migration recorded for that id in `legacyLinkIds` (the row itself, or the one its
+ *   case-duplicate was merged into). Rows created since never have any.
+ */
+const subscriberOfLink = async (payload: Payload, claims: TokenClaims): Promise<Subscriber | null> => {
+  if (typeof claims.s !== 'string' || !/^[0-9a-f]{1,24}$/i.test(claims.s)) return null
+  if (claims.k !== undefined) {
+    const subscriber = await findSubscriber(payload, claims.s)
+    return subscriber && sameSecret(claims.k, subscriber.manageSecret) ? subscriber : null
+  }
+  const { docs } = await payload.find({
+    collection: 'subscribers',
+    where: { legacyLinkIds: { contains: `,${claims.s},` } },
+    limit: 1,
+    overrideAccess: true,
+    depth: 0,
+  })
+  return (docs[0] as Subscriber | undefined) ?? null
 }
 
 /** Idempotent: unsubscribing twice is the same as once. */
@@ -111,6 +201,7 @@ export const updatePreferences = async (
 const sendSubscriberEmail: typeof import('./mail').sendSubscriberEmail = async (...args) =>
   (await import('./mail')).sendSubscriberEmail(...args)
 
+/** With overrideAccess: the row's secret and nonce are read too (server-side only, never sent). */
 const findSubscriber = async (payload: Payload, id: string) =>
   (await payload.findByID({ collection: 'subscribers', id, overrideAccess: true, depth: 0, disableErrors: true })) as Subscriber | null
 

@@ -7,9 +7,15 @@ import { resolvePayloadSecret } from '../secret'
  * PAYLOAD_SECRET for this purpose only, compared in constant time. `confirm` links expire
  * (7 days) and carry a nonce that confirming consumes, so a used link is recognised;
  * `manage` links (preferences, unsubscribe) never expire: they sit in old emails.
+ *
+ * Claims: `p` purpose, `s` subscriber id, `k` the subscriber's own random secret
+ * (`manageSecret`), `n` confirmation nonce, `e` expiry. The signature proves the server
+ * wrote the link; `k` proves it was written for the row that holds that secret now. Ids
+ * are SQLite rowids and come back after an erasure; secrets never do. Links without `k`
+ * were sent before secrets existed and are honoured only through `legacyLinkIds`.
  */
 export type TokenPurpose = 'confirm' | 'manage'
-export type TokenClaims = { p: TokenPurpose; s: string; n?: string; e?: number }
+export type TokenClaims = { p: TokenPurpose; s: string; k?: string; n?: string; e?: number }
 
 export const CONFIRM_TOKEN_TTL_MS = 7 * 24 * 60 * 60 * 1000
 
@@ -44,3 +50,14 @@ export const verifyToken = (token: unknown, purpose: TokenPurpose, now = Date.no
 }
 
 export const newNonce = () => crypto.randomBytes(12).toString('base64url')
+
+/** 256 random bits: a subscriber's link secret. */
+export const newManageSecret = () => crypto.randomBytes(32).toString('base64url')
+
+/** Constant-time equality of two secrets (a nonce, a manage secret); false for anything missing. */
+export const sameSecret = (given: unknown, stored: unknown) => {
+  if (typeof given !== 'string' || typeof stored !== 'string' || !stored) return false
+  // Hashing first gives equal lengths, so timingSafeEqual never throws and length leaks nothing.
+  const digest = (value: string) => crypto.createHash('sha256').update(value).digest()
+  return crypto.timingSafeEqual(digest(given), digest(stored))
+}

@@ -1,5 +1,6 @@
 import type { Payload } from 'payload'
 
+import { newManageSecret } from '../../src/subscribers/tokens'
 import { richText } from './fixtures'
 import type { ReceivedMail } from './smtpSink'
 import { startWorker, type WorkerProcess } from './worker'
@@ -31,6 +32,9 @@ export const addSubscribers = async (
       collection: 'subscribers',
       data: {
         email: `${options.prefix}-${i}@example.com`,
+        // What the collection's hooks would set (this path skips them).
+        emailKey: `${options.prefix}-${i}@example.com`.toLowerCase(),
+        manageSecret: newManageSecret(),
         name: options.name?.(i) ?? null,
         status: options.status ?? 'confirmed',
         bounceCount: 0,

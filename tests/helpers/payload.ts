@@ -11,9 +11,16 @@ export type TestPayload = { payload: Payload; dir: string; databaseFile: string 
  * migrations exactly as production is. One per test file (vitest runs each file in its
  * own process), so tests never share data.
  */
-export const startTestPayload = async (name: string): Promise<TestPayload> => {
+export const startTestPayload = async (
+  name: string,
+  options: {
+    /** Runs on the database file before Payload opens it (and applies the remaining migrations), e.g. to build an old schema with data. */
+    prepareDatabase?: (databaseFile: string) => Promise<void>
+  } = {},
+): Promise<TestPayload> => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cms-${name}-`))
   const databaseFile = path.join(dir, 'cms.db')
+  await options.prepareDatabase?.(databaseFile)
   process.env.DATABASE_URI = `file:${databaseFile}`
   process.env.MEDIA_DIR = path.join(dir, 'media')
   const { getPayload } = await import('payload')

@@ -23,6 +23,7 @@ beforeAll(async () => {
   unsubscribeRoute = await import('../../src/app/(subscribers)/email/unsubscribe/route')
   preferencesRoute = await import('../../src/app/(subscribers)/email/preferences/route')
   tokens = await import('../../src/subscribers/tokens')
+  service = await import('../../src/subscribers/service')
   await ctx.payload.updateGlobal({
     slug: 'clinic',
     data: { name: 'Stevenson Clinic', bookingUrl: 'https://example.com/book', timezone: 'America/Chicago', mailingAddress: '123 Example St\nSpringfield', medicalDisclaimer: 'Not medical advice.' },
@@ -39,8 +40,13 @@ afterAll(async () => {
   await sink?.close()
 })
 
-const subscribe = (body: unknown, headers: Record<string, string> = {}) =>
-  http.api('POST', '/subscribe', { body, headers: { 'X-Forwarded-For': `10.0.0.${++ipCounter}`, ...headers } })
+let service: typeof import('../../src/subscribers/service')
+const subscribe = async (body: unknown, headers: Record<string, string> = {}) => {
+  const response = await http.api('POST', '/subscribe', { body, headers: { 'X-Forwarded-For': `10.0.0.${++ipCounter}`, ...headers } })
+  // The answer comes first; the signup is written after it (the same work for every address).
+  await service.signupsSettled()
+  return response
+}
 
 const mailsTo = (address: string) => sink.messages.filter((message) => message.to.includes(address))
 

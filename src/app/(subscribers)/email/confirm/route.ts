@@ -28,6 +28,8 @@ export const GET = async (request: Request) => {
       return renderPage({ clinic, status: 410, title: 'This link has expired', body: html`<p>Confirmation links last 7 days. Please sign up again and we will send you a fresh one.</p>` })
     case 'used':
       return renderPage({ clinic, status: 410, title: 'This link was already used', body: html`<p>This confirmation link has been replaced by a newer one or was already used. Check your inbox for the latest email from us, or sign up again.</p>` })
+    case 'gone':
+      return renderPage({ clinic, status: 410, title: 'This link no longer works', body: html`<p>The subscription this link was for has been removed. If you would like our emails, please sign up again.</p>` })
     default:
       return renderPage({ clinic, status: 400, title: 'This link does not work', body: html`<p>The link is incomplete or was changed. Please use the button in the email exactly as it arrived, or sign up again.</p>` })
   }

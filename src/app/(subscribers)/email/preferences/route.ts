@@ -2,7 +2,8 @@ import config from '@payload-config'
 import { getPayload, type Payload } from 'payload'
 
 import type { Subscriber } from '../../../../../payload-types'
-import { html, renderPage, safe } from '../../../../subscribers/pages'
+import { goneLinkPage, html, renderPage, safe } from '../../../../subscribers/pages'
+import { isAcceptableName, NAME_RULE } from '../../../../subscribers/personName'
 import { unsubscribeUrl } from '../../../../subscribers/links'
 import { findByManageToken, updatePreferences } from '../../../../subscribers/service'
 
@@ -49,7 +50,9 @@ const open = async (request: Request) => {
   const invalid =
     found.kind === 'ok'
       ? null
-      : renderPage({ clinic, status: 400, title: 'This link does not work', body: html`<p>Use the preferences link in any of our emails exactly as it arrived.</p>` })
+      : found.kind === 'gone'
+        ? goneLinkPage(clinic)
+        : renderPage({ clinic, status: 400, title: 'This link does not work', body: html`<p>Use the preferences link in any of our emails exactly as it arrived.</p>` })
   return { payload, clinic, token, found, invalid }
 }
 
@@ -67,11 +70,11 @@ export const POST = async (request: Request) => {
   if (!fields) return renderPage({ clinic, status: 400, title: 'Nothing was saved', body: html`<p>The form could not be read. Please try again.</p>` })
   const name = String(fields.get('name') ?? '').trim()
   const slugs = fields.getAll('topics').map(String)
-  const bad = name.length > 100 || /[\r\n\u0000]/.test(name)
+  const bad = !isAcceptableName(name)
   const options = await topicOptions(payload)
   const unknown = slugs.filter((slug) => !options.some((option) => option.slug === slug))
   if (bad || unknown.length) {
-    const message = bad ? 'Your name must be one line of at most 100 characters.' : `Unknown topic: ${unknown.join(', ')}.`
+    const message = bad ? NAME_RULE : `Unknown topic: ${unknown.join(', ')}.`
     return renderPage({ clinic, status: 400, title: 'Your email preferences', body: await form(payload, found.subscriber, token, message) })
   }
   const updated = await updatePreferences(payload, found.subscriber, {

@@ -1,14 +1,14 @@
 import config from '@payload-config'
 import { getPayload } from 'payload'
 
-import { html, renderPage } from '../../../../subscribers/pages'
+import { goneLinkPage, html, renderPage } from '../../../../subscribers/pages'
 import { preferencesUrl } from '../../../../subscribers/links'
 import { findByManageToken, unsubscribe } from '../../../../subscribers/service'
 
 export const dynamic = 'force-dynamic'
 
-const invalidLink = (clinic: any) =>
-  renderPage({ clinic, status: 400, title: 'This link does not work', body: html`<p>The link is incomplete or was changed. Use the unsubscribe link in any of our emails exactly as it arrived.</p>` })
+const invalidLink = (clinic: any, kind: 'invalid' | 'gone') =>
+  kind === 'gone' ? goneLinkPage(clinic) : renderPage({ clinic, status: 400, title: 'This link does not work', body: html`<p>The link is incomplete or was changed. Use the unsubscribe link in any of our emails exactly as it arrived.</p>` })
 
 /** The page behind the unsubscribe link: one button, no login. */
 export const GET = async (request: Request) => {
@@ -16,7 +16,7 @@ export const GET = async (request: Request) => {
   const clinic = await payload.findGlobal({ slug: 'clinic', depth: 0 })
   const token = new URL(request.url).searchParams.get('token')
   const found = await findByManageToken(payload, token)
-  if (found.kind !== 'ok') return invalidLink(clinic)
+  if (found.kind !== 'ok') return invalidLink(clinic, found.kind)
   if (found.subscriber.status === 'unsubscribed') {
     return renderPage({ clinic, title: 'You are unsubscribed', body: html`<p><strong>${found.subscriber.email}</strong> will not receive our emails.</p>` })
   }
@@ -41,7 +41,7 @@ export const POST = async (request: Request) => {
   const payload = await getPayload({ config })
   const clinic = await payload.findGlobal({ slug: 'clinic', depth: 0 })
   const found = await findByManageToken(payload, new URL(request.url).searchParams.get('token'))
-  if (found.kind !== 'ok') return invalidLink(clinic)
+  if (found.kind !== 'ok') return invalidLink(clinic, found.kind)
   const subscriber = await unsubscribe(payload, found.subscriber)
   payload.logger.info({ event: 'subscriber.unsubscribed', subscriber: subscriber.id })
   return renderPage({
