@@ -111,6 +111,13 @@ const runServerProcess = async () => {
     },
     handlePublicRequest,
   )
+  // A client that waits for "100 Continue" before sending its body hears the 413 instead
+  // when the length it declares is over the limit, and sends nothing.
+  server.on('checkContinue', (req, res) => {
+    const { limit } = bodyLimitFor(req.url ?? '/', settings.bodyLimits)
+    if (Number(req.headers['content-length'] ?? 0) <= limit) res.writeContinue()
+    handlePublicRequest(req, res)
+  })
   // Behind a load balancer, idle keep-alive connections must outlive the balancer's.
   server.keepAliveTimeout = 65_000
   server.once('error', (error) => {

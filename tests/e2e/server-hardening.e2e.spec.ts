@@ -132,6 +132,31 @@ describe('one server process (WEB_CONCURRENCY=1)', () => {
       expect(result.sentBytes).toBeLessThan(10 * MB)
     })
 
+    it('Expect: 100-continue over the limit: 413 and no "100 Continue", so nothing is sent', async () => {
+      const answer = await new Promise<{ status?: number; continued: boolean }>((resolve, reject) => {
+        let continued = false
+        const request = http.request({
+          host: '127.0.0.1',
+          port: server.port,
+          path: '/api/graphql',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': String(100 * MB), expect: '100-continue' },
+        })
+        request.on('continue', () => {
+          continued = true
+          request.destroy()
+        })
+        request.on('response', (response) => {
+          response.resume()
+          resolve({ status: response.statusCode, continued })
+          request.destroy()
+        })
+        request.on('error', (error) => (continued ? resolve({ continued }) : reject(error)))
+        request.flushHeaders()
+      })
+      expect(answer).toEqual({ status: 413, continued: false })
+    })
+
     it('bodies within the limit still arrive whole, chunked or not', async () => {
       const body = JSON.stringify({ email: 'reader@example.com', name: 'R'.repeat(50) })
       for (const chunked of [true, false]) {

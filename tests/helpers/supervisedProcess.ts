@@ -17,6 +17,11 @@ if (cluster.isPrimary) {
   setTimeout(() => {
     if (mode === 'exception') throw new Error('boom from a handler')
     if (mode === 'rejection') void Promise.reject(new Error('a promise nobody awaited'))
+    if (mode === 'oom') {
+      // Until V8 gives up (run with a small --max-old-space-size).
+      const hoard: number[][] = []
+      for (;;) hoard.push(Array.from({ length: 100_000 }, (_, i) => i))
+    }
   }, 50)
   // Stay alive otherwise (until SIGTERM).
   setInterval(() => {}, 1000)

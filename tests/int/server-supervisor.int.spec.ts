@@ -43,6 +43,14 @@ describe('the npm start supervisor', () => {
     expect(log).toMatch(/died \(exit code 1\)/)
   })
 
+  it('sees a V8 out-of-memory death as a crash, logs it as such and restarts', async () => {
+    const { log } = await supervise('oom', (log) => /died/.test(log) && /ready[\s\S]*died[\s\S]*ready/.test(log), {
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=48`,
+    })
+    expect(log).toMatch(/JavaScript heap out of memory/)
+    expect(log).toMatch(/server process \d+ died \(signal SIGABRT: a V8 fatal error such as running out of memory/)
+  })
+
   it('backs off, and says so, when a process keeps dying right after it starts', async () => {
     const { log, ms } = await supervise('exception', (log) => /4 quick exits in a row/.test(log))
     expect(log).toMatch(/2 quick exits in a row: waiting 1 s/)
