@@ -1,4 +1,5 @@
 import http from 'node:http'
+import net from 'node:net'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -90,7 +91,7 @@ describe('one server process (WEB_CONCURRENCY=1)', () => {
   let token: string
 
   beforeAll(async () => {
-    server = await startProductionServer('hardening-1', { WEB_CONCURRENCY: '1' })
+    server = await startProductionServer('hardening-1', { WEB_CONCURRENCY: '1', SERVER_HEADERS_TIMEOUT_MS: '1500' })
     const registered = await httpApi(server.url, 'POST', '/users/first-register', {
       body: { email: EMAIL, password: PASSWORD, 'confirm-password': PASSWORD },
     })
@@ -192,6 +193,26 @@ describe('one server process (WEB_CONCURRENCY=1)', () => {
       expect(result.status).toBe(413)
       expect(result.ms).toBeLessThan(1000)
       expect(result.sentBytes).toBeLessThan(30 * MB)
+    })
+
+    it('headers dribbled in slowly (slow loris): 408 and closed once SERVER_HEADERS_TIMEOUT_MS is over', async () => {
+      const startedAt = Date.now()
+      const outcome = await new Promise<{ answer: string; closedAfterMs: number }>((resolve) => {
+        const socket = net.connect(server.port, '127.0.0.1')
+        let answer = ''
+        socket.write('GET /api/articles HTTP/1.1\r\nHost: 127.0.0.1\r\n')
+        // One more header line every 300 ms, never the blank line that ends them.
+        const dribble = setInterval(() => socket.writable && socket.write(`X-Slow-${Date.now()}: 1\r\n`), 300)
+        socket.on('data', (chunk) => (answer += chunk))
+        socket.on('error', () => {})
+        socket.on('close', () => {
+          clearInterval(dribble)
+          resolve({ answer, closedAfterMs: Date.now() - startedAt })
+        })
+        setTimeout(() => socket.destroy(), 8000)
+      })
+      expect(outcome.answer).toMatch(/^HTTP\/1\.1 408/)
+      expect(outcome.closedAfterMs).toBeLessThan(5000)
     })
 
     it('a URL over 8 KB is refused with 414', async () => {
