@@ -94,8 +94,10 @@ export const refuseRequest = (res: ServerResponse, status: number, message: stri
   res.end(body)
 }
 
-const refuseTooLarge = (res: ServerResponse, what: string, limit: number) =>
-  refuseRequest(res, 413, `${what} is too large: at most ${describeBytes(limit)} (${limit} bytes) are accepted here.`)
+const refuseTooLarge = (res: ServerResponse, what: string, limit: number) => {
+  const size = describeBytes(limit)
+  refuseRequest(res, 413, `${what} is too large: at most ${size.endsWith(' bytes') ? size : `${size} (${limit} bytes)`} are accepted here.`)
+}
 
 /**
  * Calls `proceed` once the request's body is known to fit `limit`, or answers 413.
