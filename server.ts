@@ -51,9 +51,10 @@ try {
   throw error
 }
 
+// As before supervision, printed once all server processes listen.
 const readyLine = `> Ready on http://${settings.hostname ?? 'localhost'}:${settings.port} (content cache ${
   settings.cache.enabled ? `on, ${settings.cache.maxBytes} bytes` : 'off'
-}; ${settings.processes} server process${settings.processes === 1 ? '' : 'es'})`
+})`
 
 /** One server process: Next, the cache, the public and internal listeners. */
 const runServerProcess = async () => {
