@@ -4,12 +4,17 @@
  * (src/cache, README "Caching"). Payload documents running Next behind a custom server;
  * this is the smallest one that lets cache hits skip Next's router entirely.
  *
- * Two listeners: the public one on HOSTNAME:PORT, and an internal unix socket that goes
- * straight to Next, which the cache uses to fetch misses (nothing outside this process can
- * reach it, so no header can be forged to skip or poison the cache).
+ * Process shape (SECURITY-server.md): the process `npm start` runs is a supervisor
+ * (node:cluster primary, src/server/supervisor.ts) that runs WEB_CONCURRENCY server
+ * processes on the one port and restarts any that dies. Each server process has two
+ * listeners: the public one on HOSTNAME:PORT (shared through the primary), and its own
+ * internal unix socket that goes straight to Next, which the cache uses to fetch misses
+ * (nothing outside this process can reach it, so no header can be forged to skip or poison
+ * the cache).
  *
  * Compiled to dist/server.mjs by `npm run build`; `npm run dev` keeps plain `next dev`.
  */
+import cluster from 'node:cluster'
 import fs from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
@@ -18,7 +23,11 @@ import { fileURLToPath } from 'node:url'
 
 import { installContentCacheBridge } from './src/cache/bridge'
 import { ContentCache, httpTransport } from './src/cache/contentCache'
-import { contentCacheConfig, ContentCacheConfigError } from './src/cache/config'
+import { bodyLimitFor, holdBodyWithinLimit, refuseRequest } from './src/server/bodyLimits'
+import { exitOnUnhandledErrors } from './src/server/crashLogging'
+import { sendSecurityHeaders } from './src/server/securityHeaders'
+import { serverSettings, ServerSettingsError, type ServerSettings } from './src/server/settings'
+import { EXIT_CONFIGURATION_ERROR, isStandby, reportReady, standBy, superviseServerProcesses } from './src/server/supervisor'
 import { getAllowedOrigins } from './src/utilities/allowedOrigins'
 
 ;(process.env as Record<string, string>).NODE_ENV = 'production'
@@ -30,78 +39,125 @@ const findRoot = (start: string) => {
   while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir)
   return dir
 }
-const dir = findRoot(path.dirname(fileURLToPath(import.meta.url)))
 
-const port = Number(process.env.PORT || 3000)
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`PORT must be a port number (got "${process.env.PORT}").`)
-  process.exit(1)
-}
-// Like `next start`: every interface unless HOSTNAME names one.
-const hostname = process.env.HOSTNAME?.trim() || undefined
-
-let config
+let settings: ServerSettings
 try {
-  config = contentCacheConfig()
+  settings = serverSettings()
 } catch (error) {
-  if (error instanceof ContentCacheConfigError) {
+  if (error instanceof ServerSettingsError) {
     console.error(error.message)
-    process.exit(1)
+    process.exit(cluster.isPrimary ? 1 : EXIT_CONFIGURATION_ERROR)
   }
   throw error
 }
 
-const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-next-'))
-const socketPath = path.join(socketDir, 'next.sock')
-const cache = new ContentCache(config, { transport: httpTransport({ socketPath }), allowedOrigins: getAllowedOrigins() })
-// Before Next loads Payload: its onInit finds the bridge and starts watching the revision.
-if (config.enabled) installContentCacheBridge(cache)
+// As before supervision, printed once all server processes listen.
+const readyLine = `> Ready on http://${settings.hostname ?? 'localhost'}:${settings.port} (content cache ${
+  settings.cache.enabled ? `on, ${settings.cache.maxBytes} bytes` : 'off'
+})`
 
-const { default: next } = await import('next')
-const app = next({ dev: false, dir, hostname: hostname ?? 'localhost', port })
-await app.prepare()
-const handleWithNext = app.getRequestHandler()
-const nextHandler = (req: http.IncomingMessage, res: http.ServerResponse) => {
-  void handleWithNext(req, res).catch((error: unknown) => {
-    console.error(error)
-    if (!res.headersSent) res.writeHead(500)
-    res.end()
+/** One server process: Next, the cache, the public and internal listeners. */
+const runServerProcess = async () => {
+  exitOnUnhandledErrors('server process')
+  // Until the listeners exist there is nothing to finish: a stop while starting exits at once.
+  let stop = (_signal: string): void => process.exit(0)
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+  const { port, hostname, cache: config } = settings
+  const dir = findRoot(path.dirname(fileURLToPath(import.meta.url)))
+
+  const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-next-'))
+  const socketPath = path.join(socketDir, 'next.sock')
+  const cache = new ContentCache(config, { transport: httpTransport({ socketPath }), allowedOrigins: getAllowedOrigins() })
+  // Before Next loads Payload: its onInit finds the bridge and starts watching the revision.
+  if (config.enabled) installContentCacheBridge(cache)
+
+  const { default: next } = await import('next')
+  const app = next({ dev: false, dir, hostname: hostname ?? 'localhost', port })
+  await app.prepare()
+  const handleWithNext = app.getRequestHandler()
+  const nextHandler = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    void handleWithNext(req, res).catch((error: unknown) => {
+      console.error(error)
+      if (!res.headersSent) res.writeHead(500)
+      res.end()
+    })
+  }
+
+  const internal = http.createServer(nextHandler)
+  // exclusive: this process's own socket, not one shared through the cluster primary.
+  await new Promise<void>((resolve) => internal.listen({ path: socketPath, exclusive: true }, resolve))
+
+  /**
+   * Every public request passes here first, before the cache or Next see it: the one place
+   * where an incoming request is checked and prepared (add per-request preparation, such
+   * as the client address, here).
+   */
+  const handlePublicRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    // First, so that every answer carries them: cache hits, 304s, refusals, Next's pages.
+    sendSecurityHeaders(res, settings.securityHeaders)
+    const url = req.url ?? '/'
+    if (Buffer.byteLength(url) > settings.maxUrlBytes) {
+      return refuseRequest(res, 414, `The URL is too long: at most ${settings.maxUrlBytes} bytes of path and query are accepted.`)
+    }
+    holdBodyWithinLimit(req, res, bodyLimitFor(url, settings.bodyLimits), () => cache.handle(req, res, nextHandler))
+  }
+
+  const server = http.createServer(
+    {
+      headersTimeout: settings.headersTimeoutMs,
+      requestTimeout: settings.requestTimeoutMs,
+      // How often Node checks those two timeouts (its default, 30 s, would let them slip by that much).
+      connectionsCheckingInterval: Math.min(5_000, settings.headersTimeoutMs),
+    },
+    handlePublicRequest,
+  )
+  // A client that waits for "100 Continue" before sending its body hears the 413 instead
+  // when the length it declares is over the limit, and sends nothing.
+  server.on('checkContinue', (req, res) => {
+    const { limit } = bodyLimitFor(req.url ?? '/', settings.bodyLimits)
+    if (Number(req.headers['content-length'] ?? 0) <= limit) res.writeContinue()
+    handlePublicRequest(req, res)
   })
+  // Behind a load balancer, idle keep-alive connections must outlive the balancer's.
+  server.keepAliveTimeout = 65_000
+  server.once('error', (error) => {
+    console.error(`Cannot listen on ${hostname ?? '*'}:${port}: ${error.message}`)
+    process.exit(EXIT_CONFIGURATION_ERROR)
+  })
+
+  let stopping = false
+  stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    console.log(`server process ${process.pid}: ${signal}: stopping`)
+    server.close()
+    internal.close()
+    server.closeIdleConnections()
+    fs.rmSync(socketDir, { recursive: true, force: true })
+    // In-flight requests get a moment to finish.
+    setTimeout(() => process.exit(0), 2000).unref()
+    server.once('close', () => process.exit(0))
+  }
+
+  // Payload starts with the first request (migrations, then the revision watcher): make
+  // that happen now rather than on a reader's request.
+  const warmedUp = new Promise<void>((resolve) => {
+    http
+      .get({ socketPath, path: '/api/globals/clinic?depth=0', headers: { host: `localhost:${port}` } }, (response) => {
+        response.resume()
+        response.once('end', resolve)
+      })
+      .on('error', () => resolve())
+  })
+  if (isStandby()) {
+    // The spare: fully started, but takes connections only once the supervisor says so.
+    await warmedUp
+    await standBy()
+  }
+  await new Promise<void>((resolve) => server.listen(port, hostname, resolve))
+  reportReady()
 }
 
-const internal = http.createServer(nextHandler)
-await new Promise<void>((resolve) => internal.listen(socketPath, resolve))
-
-const server = http.createServer((req, res) => cache.handle(req, res, nextHandler))
-// Behind a load balancer, idle keep-alive connections must outlive the balancer's.
-server.keepAliveTimeout = 65_000
-server.once('error', (error) => {
-  console.error(`Cannot listen on ${hostname ?? '*'}:${port}: ${error.message}`)
-  process.exit(1)
-})
-await new Promise<void>((resolve) => server.listen(port, hostname, resolve))
-console.log(
-  `> Ready on http://${hostname ?? 'localhost'}:${port} (content cache ${config.enabled ? `on, ${config.maxBytes} bytes` : 'off'})`,
-)
-
-// Payload starts with the first request (migrations, then the revision watcher): make
-// that happen now rather than on a reader's request.
-http
-  .get({ socketPath, path: '/api/globals/clinic?depth=0', headers: { host: `localhost:${port}` } }, (response) => response.resume())
-  .on('error', () => {})
-
-let stopping = false
-const stop = (signal: string) => {
-  if (stopping) return
-  stopping = true
-  console.log(`${signal}: stopping`)
-  server.close()
-  internal.close()
-  server.closeIdleConnections()
-  fs.rmSync(socketDir, { recursive: true, force: true })
-  // In-flight requests get a moment to finish.
-  setTimeout(() => process.exit(0), 2000).unref()
-  server.once('close', () => process.exit(0))
-}
-process.on('SIGTERM', () => stop('SIGTERM'))
-process.on('SIGINT', () => stop('SIGINT'))
+if (cluster.isPrimary) superviseServerProcesses({ processes: settings.processes, readyLine })
+else await runServerProcess()

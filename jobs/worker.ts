@@ -6,7 +6,12 @@
  */
 import fs from 'node:fs'
 
+import { exitOnUnhandledErrors } from '../src/server/crashLogging'
+
 if (fs.existsSync('.env')) process.loadEnvFile('.env')
+// Crashes are logged with their cause and exit 1; docker-compose (`restart: unless-stopped`)
+// or systemd (`Restart=on-failure`, SECURITY-server.md) start a new worker.
+exitOnUnhandledErrors('worker')
 // The worker never seeds; `npm run dev`'s app process does that.
 process.env.SEED_DEMO_CONTENT = 'false'
 

@@ -46,9 +46,9 @@ const handleSubscribe: PayloadHandler = async (req) => {
     return problem(400, 'Send JSON with Content-Type: application/json.')
   }
   const declared = Number(req.headers.get('content-length') ?? 0)
-  if (declared > MAX_BODY_BYTES) return problem(400, `The request body is too large (at most ${MAX_BODY_BYTES} bytes).`)
+  if (declared > MAX_BODY_BYTES) return problem(413, `The request body is too large (at most ${MAX_BODY_BYTES} bytes).`)
   const raw = await req.text!()
-  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return problem(400, `The request body is too large (at most ${MAX_BODY_BYTES} bytes).`)
+  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return problem(413, `The request body is too large (at most ${MAX_BODY_BYTES} bytes).`)
   let body: any
   try {
     body = JSON.parse(raw)

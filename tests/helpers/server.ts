@@ -23,8 +23,11 @@ export type RunningServer = {
   dir: string
   databaseUri: string
   env: NodeJS.ProcessEnv
+  /** The process `npm start` runs (the supervisor, since server processes run under it). */
+  pid: number
   output: () => string
-  stop: () => Promise<void>
+  /** SIGTERM to the process group, then waits for the exit; resolves to its exit code. */
+  stop: () => Promise<number | null>
 }
 
 /**
@@ -63,11 +66,12 @@ export const startProductionServer = async (name: string, extraEnv: Record<strin
   child.stderr!.on('data', (chunk) => (log += chunk))
 
   const stop = async () => {
-    if (child.exitCode === null) {
+    if (child.exitCode === null && child.signalCode === null) {
       process.kill(-child.pid!, 'SIGTERM')
       await new Promise((resolve) => child.once('exit', resolve))
     }
     fs.rmSync(dir, { recursive: true, force: true })
+    return child.exitCode
   }
 
   // Ready means Payload answered through the API (its first request also runs the migrations).
@@ -76,7 +80,7 @@ export const startProductionServer = async (name: string, extraEnv: Record<strin
     if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${log}`)
     try {
       const response = await fetch(`${url}/api/articles?limit=1`)
-      if (response.status === 200) return { url, port, dir, databaseUri, env, output: () => log, stop }
+      if (response.status === 200) return { url, port, dir, databaseUri, env, pid: child.pid!, output: () => log, stop }
     } catch {
       // not listening yet
     }
@@ -84,6 +88,31 @@ export const startProductionServer = async (name: string, extraEnv: Record<strin
   }
   await stop()
   throw new Error(`npm start did not become ready within 120 s:\n${log}`)
+}
+
+/**
+ * The server processes `npm start` runs under its supervisor, from their "server process
+ * <pid> ready" log lines, newest last (a restarted one is logged again with its new pid).
+ */
+export const serverProcessPids = (server: RunningServer): number[] => {
+  const pids = [...server.output().matchAll(/server process (\d+) ready/g)].map((match) => Number(match[1]))
+  return pids.length ? pids : [server.pid]
+}
+
+/** Whether a process with this pid exists (signal 0 checks without sending anything). */
+export const processIsAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Resident memory of a process in bytes (Linux /proc). */
+export const residentBytes = (pid: number) => {
+  const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))
+  return match ? Number(match[1]) * 1024 : Number.NaN
 }
 
 /**

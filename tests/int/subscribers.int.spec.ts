@@ -201,7 +201,7 @@ describe('bad input: 4xx, nothing stored, nothing sent', () => {
 
   it('1 MB body, non-JSON and the wrong content type', async () => {
     const huge = await subscribe({ email: 'big@example.com', name: 'x'.repeat(1024 * 1024) })
-    expect(huge.status).toBe(400)
+    expect(huge.status).toBe(413)
     const notJson = await http.api('POST', '/subscribe', { body: 'email=a@example.com', headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': '10.1.0.1' } })
     expect(notJson.status).toBe(400)
     const form = await http.api('POST', '/subscribe', { body: 'email=a@example.com', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Forwarded-For': '10.1.0.2' } })

@@ -1,0 +1,52 @@
+import { numberFromEnv } from '../../jobs/shared/env'
+import { contentCacheConfig, ContentCacheConfigError, type ContentCacheConfig } from '../cache/config'
+import { bodyLimitsFromEnv, type BodyLimits } from './bodyLimits'
+import { securityHeaders } from './securityHeaders'
+
+/** Everything `npm start` reads from the environment, checked once, in the supervisor and in every server process. */
+export type ServerSettings = {
+  port: number
+  /** Like `next start`: every interface unless HOSTNAME names one. */
+  hostname: string | undefined
+  /** Server processes under the supervisor. */
+  processes: number
+  cache: ContentCacheConfig
+  bodyLimits: BodyLimits
+  /** Longer request targets (path + query) are answered 414. */
+  maxUrlBytes: number
+  /** Slow-loris bounds: all headers within this long, the whole request within requestTimeoutMs. */
+  headersTimeoutMs: number
+  requestTimeoutMs: number
+  securityHeaders: Array<[string, string]>
+}
+
+export class ServerSettingsError extends Error {}
+
+export const serverSettings = (env: NodeJS.ProcessEnv = process.env): ServerSettings => {
+  const port = Number(env.PORT || 3000)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ServerSettingsError(`PORT must be a port number (got "${env.PORT}").`)
+  const processes = env.WEB_CONCURRENCY?.trim() ? Number(env.WEB_CONCURRENCY) : 1
+  if (!Number.isInteger(processes) || processes < 1 || processes > 64) {
+    throw new ServerSettingsError(`WEB_CONCURRENCY must be a whole number from 1 to 64 (got "${env.WEB_CONCURRENCY}").`)
+  }
+  let cache: ContentCacheConfig
+  try {
+    cache = contentCacheConfig(env)
+  } catch (error) {
+    if (error instanceof ContentCacheConfigError) throw new ServerSettingsError(error.message)
+    throw error
+  }
+  const headersTimeoutMs = numberFromEnv('SERVER_HEADERS_TIMEOUT_MS', 20_000)
+  return {
+    port,
+    hostname: env.HOSTNAME?.trim() || undefined,
+    processes,
+    cache,
+    bodyLimits: bodyLimitsFromEnv(),
+    maxUrlBytes: numberFromEnv('SERVER_MAX_URL_BYTES', 8 * 1024),
+    headersTimeoutMs,
+    // Node requires requestTimeout ≥ headersTimeout.
+    requestTimeoutMs: Math.max(headersTimeoutMs, numberFromEnv('SERVER_REQUEST_TIMEOUT_MS', 120_000)),
+    securityHeaders: securityHeaders({ serverUrl: env.SERVER_URL, hstsMaxAge: env.HSTS_MAX_AGE }),
+  }
+}
