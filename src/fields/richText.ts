@@ -29,11 +29,17 @@ export type RichTextLimits = {
  */
 export const richTextLimits = (): RichTextLimits => ({
   maxDepth: numberFromEnv('RICHTEXT_MAX_DEPTH', 32),
-  maxNodes: numberFromEnv('RICHTEXT_MAX_NODES', 10_000),
+  maxNodes: numberFromEnv('RICHTEXT_MAX_NODES', 5_000),
   maxTextLength: numberFromEnv('RICHTEXT_MAX_TEXT_LENGTH', 200_000),
 })
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** `root.children[0].children[0]…children[2]`: where a problem is, short enough for a message. */
+const shortPath = (where: string) => {
+  const segments = where.split('.')
+  return segments.length <= 5 ? where : `${segments.slice(0, 3).join('.')}…${segments.slice(-2).join('.')}`
+}
 
 const describe = (value: unknown) => (Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value)
 
@@ -52,11 +58,12 @@ export const lexicalDocumentProblem = (value: unknown, limits: RichTextLimits = 
 
   let nodes = 0
   let textLength = 0
-  // [node, depth, where] — where is a JSON-path-like hint for the message.
+  // [node, depth, path from the root]: the path names the place in a message.
   const pending: Array<[unknown, number, string]> = []
   for (let i = root.children.length - 1; i >= 0; i--) pending.push([root.children[i], 1, `root.children[${i}]`])
   while (pending.length) {
-    const [node, depth, where] = pending.pop()!
+    const [node, depth, fullPath] = pending.pop()!
+    const where = shortPath(fullPath)
     if (depth > limits.maxDepth) {
       return `Rich text is nested more than ${limits.maxDepth} levels deep (at ${where}). Flatten the quotes, lists or links.`
     }
@@ -81,7 +88,7 @@ export const lexicalDocumentProblem = (value: unknown, limits: RichTextLimits = 
     if (node.fields !== undefined && node.fields !== null && !isObject(node.fields)) return `"fields" of a ${node.type} node must be an object (${where}).`
     if (node.children !== undefined) {
       if (!Array.isArray(node.children)) return `"children" of a ${node.type} node must be a list (${where}).`
-      for (let i = node.children.length - 1; i >= 0; i--) pending.push([node.children[i], depth + 1, `${where}.children[${i}]`])
+      for (let i = node.children.length - 1; i >= 0; i--) pending.push([node.children[i], depth + 1, `${fullPath}.children[${i}]`])
     }
   }
   return null
