@@ -1,7 +1,7 @@
 import { convertLexicalToHTML, type HTMLConverter, type HTMLConverters } from '@payloadcms/richtext-lexical/html'
 import { sanitizeUrl } from 'payload/shared'
 
-import { lexicalDocumentProblem, richTextLimits } from '../../src/fields/richText'
+import { lexicalDocumentProblem, richTextLimits } from '../../src/utilities/lexicalLimits'
 import { absoluteMediaUrl, articleUrl, getSiteUrl } from '../../src/utilities/siteUrl'
 import { escapeHtml } from '../escapeHtml'
 import { theme } from '../templates/theme'
@@ -174,7 +174,7 @@ type LexicalDocument = Parameters<typeof convertLexicalToHTML>[0]['data']
 
 /**
  * Email-safe HTML for a Lexical document (empty string when it has no text). Throws when
- * the document is malformed or over the rich-text limits (src/fields/richText.ts): saves
+ * the document is malformed or over the rich-text limits (src/utilities/lexicalLimits.ts): saves
  * and the preview refuse those already, but a row written past the hooks (the Local API's
  * `payload.db`, a migration, an old database) must fail with a message, not walk Payload's
  * recursive converter into a stack overflow.

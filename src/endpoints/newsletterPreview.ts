@@ -5,7 +5,7 @@ import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
 import type { Newsletter } from '../../payload-types'
 import { createMailer, type Mailer } from '../../emails/transport'
 import { hasRole } from '../access/roles'
-import { lexicalDocumentProblem } from '../fields/richText'
+import { lexicalDocumentProblem } from '../utilities/lexicalLimits'
 import { getServerUrl } from '../utilities/serverUrl'
 
 /**
