@@ -29,5 +29,9 @@ export const hostileCases: Record<string, () => unknown> = {
   longText: () => doc([paragraph([text('a'.repeat(1_500_000))])]),
   longWords: () => doc([paragraph([text('word '.repeat(300_000))])]),
   manyHeadings: () => doc(Array.from({ length: 5000 }, (_, i) => element('heading', [text(`Heading ${i}`)], { tag: 'h2' }))),
+  /** Just inside the default limits (src/utilities/lexicalLimits.ts): the most an honest document may cost. */
+  largestAllowed: () => doc(Array.from({ length: 2400 }, (_, i) => paragraph([text(`${i} `.padEnd(80, 'x'), { format: i % 8 })]))),
+  deepestAllowed: () =>
+    doc([nested(15, (inner) => element('list', [element('listitem', [inner], { value: 1 })], { listType: 'bullet', tag: 'ul', start: 1 }), text('deep'))]),
   formattedRuns: () => doc([paragraph(Array.from({ length: 20_000 }, (_, i) => text(`run ${i} `, { format: 127 })))]),
 }
