@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { hostileCases } from '../../bench/richtext-hostile/cases'
+import { refuseUnboundedRichText } from '../../src/fields/richText'
 import { createStaff, PASSWORD, richText } from '../helpers/fixtures'
 import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
 
@@ -48,6 +49,23 @@ const countAll = async () => {
 }
 
 describe('rich text on save', () => {
+  it('every richText field of every collection and global is bounded (a new one cannot forget)', () => {
+    const found: string[] = []
+    const visit = (fields: any[], where: string) => {
+      for (const field of fields ?? []) {
+        const name = `${where}.${field.name ?? field.type}`
+        if (field.type === 'richText') found.push(`${name}: ${field.hooks?.beforeValidate?.[0] === refuseUnboundedRichText ? 'bounded' : 'UNBOUNDED'}`)
+        visit(field.fields ?? field.flattenedFields, name)
+        for (const tab of field.tabs ?? []) visit(tab.fields, name)
+        for (const block of field.blocks ?? []) visit(block.fields, `${name}.${block.slug}`)
+      }
+    }
+    for (const collection of ctx.payload.config.collections) visit(collection.fields, collection.slug)
+    for (const global of ctx.payload.config.globals) visit(global.fields, global.slug)
+    expect(found.length).toBeGreaterThanOrEqual(5)
+    expect(found.filter((line) => line.endsWith('UNBOUNDED'))).toEqual([])
+  })
+
   it('a 2,000-deep quote (the issue\'s document) is refused with 400 on every richText field, nothing written', async () => {
     const before = await countAll()
     const deep = hostileCases.deepQuotes!()
