@@ -131,6 +131,17 @@ describe('rich text on save', () => {
     expect((await ctx.payload.count({ collection: 'newsletters', where: { subject: { in: shapes.map(([what]) => what) } } })).totalDocs).toBe(0)
   })
 
+  it('GraphQL mutations are bounded the same way (the hook runs on every save path)', async () => {
+    const { json } = await http.gql(
+      'mutation ($content: JSON!) { createArticle(draft: true, data: { title: "Deep by GraphQL", slug: "deep-by-graphql", content: $content, _status: draft }) { id } }',
+      { content: hostileCases.deepQuotes!() },
+      { token },
+    )
+    expect(json.data?.createArticle ?? null).toBeNull()
+    expect(JSON.stringify(json.errors)).toMatch(/nested more than 32 levels/)
+    expect((await ctx.payload.count({ collection: 'articles', where: { slug: { equals: 'deep-by-graphql' } } })).totalDocs).toBe(0)
+  })
+
   it('ordinary rich text still saves (the limits are far above real content)', async () => {
     const response = await http.api('POST', '/faqs', { body: documents(richText('An ordinary answer.'), 'ok').faqs.body, credentials: { token } })
     expect(response.status, response.text.slice(0, 300)).toBe(201)
