@@ -7,11 +7,13 @@ import { escapeHtml } from '../escapeHtml'
 import { theme } from '../templates/theme'
 
 /**
- * Lexical rich text → HTML that survives email clients: Payload's own converters
- * (`@payloadcms/richtext-lexical/html`), re-styled with inline styles (Gmail drops
- * `<style>` in many cases and never sees the CMS's stylesheet), absolute URLs (an email
- * has no base URL), images width-constrained to the content column, and every CMS text
- * escaped with braces too, so rich text can never form a `{{token}}`.
+ * Lexical rich text → HTML that survives email clients: Payload's traversal
+ * (`convertLexicalToHTML` from `@payloadcms/richtext-lexical/html`) with converters of our
+ * own for every node type: inline styles (Gmail drops `<style>` in many cases and never
+ * sees the CMS's stylesheet), absolute URLs (an email has no base URL), images
+ * width-constrained to the content column, every attribute value ours or checked, and
+ * every CMS text escaped with braces too, so rich text can never form a `{{token}}`.
+ * What each node may write: SECURITY-richtext.md.
  */
 
 /** Width of the content column (600 px body − 2 × 24 px section padding). */
