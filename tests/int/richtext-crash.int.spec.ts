@@ -3,6 +3,8 @@ import path from 'node:path'
 
 import { describe, expect, it } from 'vitest'
 
+import { htmlToPlainText } from '../../emails/render'
+
 /**
  * The issue's crash, in child processes so this runner survives it: a 2,000-deep intro
  * made Payload's recursive HTML converter exhaust the stack, catch the RangeError and log
@@ -41,4 +43,14 @@ describe('a deeply nested intro never aborts the process', () => {
       }
     })
   }
+})
+
+describe('the text part of an email', () => {
+  it('html-to-text stops at a bounded depth instead of recursing into deeply nested HTML', () => {
+    // Not reachable through the Lexical limits today; a guard for any other HTML that reaches it.
+    const deep = `${'<blockquote>'.repeat(3000)}deep${'</blockquote>'.repeat(3000)}<p>after</p>`
+    let text = ''
+    expect(() => (text = htmlToPlainText(deep))).not.toThrow()
+    expect(text).toContain('after')
+  })
 })
