@@ -139,13 +139,14 @@ describe('the email converter writes only its own attributes', () => {
     expect(html).toContain('width="552"')
   })
 
-  it('unknown nodes are left out: blocks, inline blocks, made-up types', async () => {
+  it('unknown nodes are left out: blocks, inline blocks, relationships, made-up types', async () => {
     const intro = doc(
       element('paragraph', [text('kept')]),
       { type: 'block', version: 2, format: '', fields: { blockType: 'html', html: '<script>alert(7)</script>' } },
       { type: 'inlineBlock', version: 1, fields: { blockType: 'html', html: '<iframe src="https://evil.test">' } },
       element('script', [text('alert(8)')]),
       { type: 'html', version: 1, html: '<img src=x onerror=alert(9)>' },
+      { type: 'relationship', version: 2, format: '', relationTo: 'articles', value: 1 },
     )
     const html = await introHtmlOf(intro)
     expect(html).toContain('kept')
