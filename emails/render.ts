@@ -67,8 +67,16 @@ export const personalise = (html: string, tokens: Record<string, string>): strin
   return filled
 }
 
+/**
+ * Nesting html-to-text follows (it recurses per level, and runs out of stack near 2,000).
+ * Our templates nest about 20 levels and bounded rich text (RICHTEXT_MAX_DEPTH) adds at most
+ * about 70; anything deeper is cut off with an ellipsis instead of overflowing the stack.
+ */
+const PLAIN_TEXT_MAX_DEPTH = 200
+
 const toPlainText = compileHtmlToText({
   wordwrap: 78,
+  limits: { maxDepth: PLAIN_TEXT_MAX_DEPTH },
   selectors: [
     // "Label [https://…]"; a link whose text is its own URL is printed once.
     { selector: 'a', options: { linkBrackets: ['[', ']'], hideLinkHrefIfSameAsText: true } },

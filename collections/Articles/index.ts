@@ -8,6 +8,7 @@ import { ignoreDraftFlagForPublic } from '../../src/hooks/ignoreDraftFlagForPubl
 import { recordContentChange, recordContentDelete, rememberPublicState } from '../../src/webhooks/recordContentEvent'
 import { jsonLdField } from '../../src/fields/jsonLd'
 import { publishedAtField } from '../../src/fields/publishedAt'
+import { boundedRichText } from '../../src/fields/richText'
 import { scheduledChangeMarkerField } from '../../src/fields/scheduledChangeMarker'
 import { seoFields } from '../../src/fields/seo'
 import { articleJsonLd } from '../../src/jsonld/article'
@@ -55,7 +56,7 @@ export const Articles: CollectionConfig<'articles'> = {
       admin: { description: 'One or two sentences shown in lists, emails and search results.' },
     },
     { name: 'heroImage', type: 'upload', relationTo: 'media' },
-    { name: 'content', type: 'richText', required: true },
+    boundedRichText({ name: 'content', required: true }),
     {
       type: 'row',
       fields: [

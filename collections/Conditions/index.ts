@@ -8,6 +8,7 @@ import { ignoreDraftFlagForPublic } from '../../src/hooks/ignoreDraftFlagForPubl
 import { recordContentChange, recordContentDelete, rememberPublicState } from '../../src/webhooks/recordContentEvent'
 import { jsonLdField } from '../../src/fields/jsonLd'
 import { publishedAtField } from '../../src/fields/publishedAt'
+import { boundedRichText } from '../../src/fields/richText'
 import { scheduledChangeMarkerField } from '../../src/fields/scheduledChangeMarker'
 import { seoFields } from '../../src/fields/seo'
 import { TECHNIQUES } from '../../src/fields/techniques'
@@ -68,7 +69,7 @@ export const Conditions: CollectionConfig<'conditions'> = {
         {
           label: 'Treatment',
           fields: [
-            { name: 'howMassageHelps', type: 'richText' },
+            boundedRichText({ name: 'howMassageHelps' }),
             { name: 'techniques', type: 'select', hasMany: true, options: [...TECHNIQUES] },
             { name: 'relatedServices', type: 'relationship', relationTo: 'services', hasMany: true },
             {

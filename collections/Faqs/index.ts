@@ -8,6 +8,7 @@ import { ignoreDraftFlagForPublic } from '../../src/hooks/ignoreDraftFlagForPubl
 import { recordContentChange, recordContentDelete, rememberPublicState } from '../../src/webhooks/recordContentEvent'
 import { jsonLdField } from '../../src/fields/jsonLd'
 import { publishedAtField } from '../../src/fields/publishedAt'
+import { boundedRichText } from '../../src/fields/richText'
 import { scheduledChangeMarkerField } from '../../src/fields/scheduledChangeMarker'
 import { faqJsonLd } from '../../src/jsonld/faq'
 
@@ -46,7 +47,7 @@ export const Faqs: CollectionConfig<'faqs'> = {
   },
   fields: [
     { name: 'question', type: 'text', required: true, maxLength: 300 },
-    { name: 'answer', type: 'richText', required: true },
+    boundedRichText({ name: 'answer', required: true }),
     {
       type: 'row',
       fields: [

@@ -5,6 +5,7 @@ import { newsletterPreviewEndpoints } from '../../src/endpoints/newsletterPrevie
 import { newsletterSendingEndpoints } from '../../src/endpoints/newsletterSending'
 import { newsletterPreviewFields, newsletterSendPanelField } from '../../src/fields/newsletterAdmin'
 import { optionsFrom } from '../../src/fields/optionsFrom'
+import { boundedRichText } from '../../src/fields/richText'
 import { guardStatusTransitions } from './hooks/guardStatusTransitions'
 import { validateTemplate } from './hooks/validateTemplate'
 
@@ -42,7 +43,7 @@ export const Newsletters: CollectionConfig<'newsletters'> = {
       maxLength: 200,
       admin: { description: 'The grey line inboxes show after the subject.' },
     },
-    { name: 'intro', type: 'richText' },
+    boundedRichText({ name: 'intro' }),
     {
       name: 'featuredArticles',
       type: 'relationship',

@@ -8,6 +8,7 @@ import { ignoreDraftFlagForPublic } from '../../src/hooks/ignoreDraftFlagForPubl
 import { recordContentChange, recordContentDelete, rememberPublicState } from '../../src/webhooks/recordContentEvent'
 import { jsonLdField } from '../../src/fields/jsonLd'
 import { publishedAtField } from '../../src/fields/publishedAt'
+import { boundedRichText } from '../../src/fields/richText'
 import { scheduledChangeMarkerField } from '../../src/fields/scheduledChangeMarker'
 import { seoFields } from '../../src/fields/seo'
 import { urlField } from '../../src/fields/url'
@@ -52,7 +53,7 @@ export const Services: CollectionConfig<'services'> = {
     slugField({ useAsSlug: 'name' }),
     { name: 'category', type: 'select', required: true, options: SERVICE_CATEGORIES, defaultValue: 'medical' },
     { name: 'summary', type: 'textarea', maxLength: 400 },
-    { name: 'description', type: 'richText' },
+    boundedRichText({ name: 'description' }),
     {
       name: 'options',
       type: 'array',

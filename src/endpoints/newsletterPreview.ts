@@ -5,6 +5,7 @@ import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
 import type { Newsletter } from '../../payload-types'
 import { createMailer, type Mailer } from '../../emails/transport'
 import { hasRole } from '../access/roles'
+import { lexicalDocumentProblem } from '../utilities/lexicalLimits'
 import { getServerUrl } from '../utilities/serverUrl'
 
 /**
@@ -136,6 +137,9 @@ const previewUnsaved: PayloadHandler = async (req) => {
     if (value !== undefined && !Array.isArray(value)) return problem(400, `"${key}" must be a list of ids.`)
     if (Array.isArray(value)) draft[key] = value.map((item) => (item && typeof item === 'object' ? (item as { id?: unknown }).id : item))
   }
+  // The same bounds as on save, before any rendering: a 2,000-deep intro used to crash the process.
+  const introProblem = lexicalDocumentProblem(draft.intro)
+  if (introProblem) return problem(400, `"intro": ${introProblem}`)
   const rendered = await renderOr422(req, draft as Partial<Newsletter>)
   if (!rendered.ok) return rendered.response
   return Response.json(rendered.email, { headers: { 'Cache-Control': 'private, no-store' } })
