@@ -29,6 +29,7 @@ import { sendSecurityHeaders } from './src/server/securityHeaders'
 import { serverSettings, ServerSettingsError, type ServerSettings } from './src/server/settings'
 import { EXIT_CONFIGURATION_ERROR, isStandby, reportReady, standBy, superviseServerProcesses } from './src/server/supervisor'
 import { getAllowedOrigins } from './src/utilities/allowedOrigins'
+import { drainAll } from './src/utilities/drainBeforeExit'
 
 ;(process.env as Record<string, string>).NODE_ENV = 'production'
 if (fs.existsSync('.env')) process.loadEnvFile('.env')
@@ -135,9 +136,22 @@ const runServerProcess = async () => {
     internal.close()
     server.closeIdleConnections()
     fs.rmSync(socketDir, { recursive: true, force: true })
-    // In-flight requests get a moment to finish.
-    setTimeout(() => process.exit(0), 2000).unref()
-    server.once('close', () => process.exit(0))
+    // In-flight requests get a moment to finish; then work already answered (queued
+    // signups) is written before the process goes.
+    let finishing = false
+    const finish = async () => {
+      if (finishing) return
+      finishing = true
+      const unfinished = await drainAll(3000)
+      if (unfinished.length) console.error(`server process ${process.pid}: stopped before finishing: ${unfinished.join(', ')}`)
+      process.exit(0)
+    }
+    const inFlightGrace = setTimeout(() => void finish(), 2000)
+    inFlightGrace.unref()
+    server.once('close', () => {
+      clearTimeout(inFlightGrace)
+      void finish()
+    })
   }
 
   // Payload starts with the first request (migrations, then the revision watcher): make

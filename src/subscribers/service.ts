@@ -1,6 +1,7 @@
 import type { Payload } from 'payload'
 
 import type { Subscriber } from '../../payload-types'
+import { drainBeforeExit } from '../utilities/drainBeforeExit'
 import { emailKeyOf } from './emailAddress'
 import { confirmUrl, preferencesUrl } from './links'
 import { newNonce, sameSecret, type TokenClaims, verifyToken } from './tokens'
@@ -70,7 +71,8 @@ let queuedSignups = 0
  * 202; the lookup, the write (create, update or none) and the email happen here, one at a
  * time, after the answer. So the answer takes the same work whether the address is new,
  * pending, confirmed, unsubscribed or bounced. False when the queue is full.
- * A signup still queued when the process dies is lost; the person can sign up again.
+ * A graceful stop waits for the queue (src/utilities/drainBeforeExit.ts); a signup still
+ * queued when the process is killed is lost, and the person can sign up again.
  */
 export const queueSignup = (payload: Payload, input: SubscribeInput, meta: RequestMeta): boolean => {
   if (queuedSignups >= SIGNUP_QUEUE_LIMIT) return false
@@ -97,6 +99,9 @@ export const queueSignup = (payload: Payload, input: SubscribeInput, meta: Reque
 
 /** Resolves once every signup queued so far is written and its email handed over (tests, shutdown). */
 export const signupsSettled = () => signupQueue
+
+// A graceful stop (SIGTERM to `npm start`) writes the signups already answered 202.
+drainBeforeExit('subscriber signups', signupsSettled)
 
 /** The subscriber with this mailbox, in any capitalisation. */
 export const findByEmail = async (payload: Payload, email: string) => {
