@@ -14,6 +14,7 @@ import { Deliveries } from './collections/Deliveries'
 import { Faqs } from './collections/Faqs'
 import { Media } from './collections/Media'
 import { Newsletters } from './collections/Newsletters'
+import { RateLimits } from './collections/RateLimits'
 import { Services } from './collections/Services'
 import { Subscribers } from './collections/Subscribers'
 import { Users } from './collections/Users'
@@ -77,6 +78,7 @@ export default buildConfig({
     Users,
     Webhooks,
     WebhookDeliveries,
+    RateLimits,
   ],
   globals: [Clinic, AudienceStats, ContentRevision],
   endpoints: [...subscribeEndpoints, ...unknownCollectionScheduleEndpoints],

@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url'
 import { installContentCacheBridge } from './src/cache/bridge'
 import { ContentCache, httpTransport } from './src/cache/contentCache'
 import { contentCacheConfig, ContentCacheConfigError } from './src/cache/config'
+import { stampClientAddress } from './src/security/clientIp'
 import { getAllowedOrigins } from './src/utilities/allowedOrigins'
 
 ;(process.env as Record<string, string>).NODE_ENV = 'production'
@@ -72,7 +73,12 @@ const nextHandler = (req: http.IncomingMessage, res: http.ServerResponse) => {
 const internal = http.createServer(nextHandler)
 await new Promise<void>((resolve) => internal.listen(socketPath, resolve))
 
-const server = http.createServer((req, res) => cache.handle(req, res, nextHandler))
+// The client address (socket peer, or TRUST_PROXY hops into X-Forwarded-For) goes to the
+// route handlers in a header signed with this process's key; a client's own copy is dropped.
+const server = http.createServer((req, res) => {
+  stampClientAddress(req)
+  cache.handle(req, res, nextHandler)
+})
 // Behind a load balancer, idle keep-alive connections must outlive the balancer's.
 server.keepAliveTimeout = 65_000
 server.once('error', (error) => {

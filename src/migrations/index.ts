@@ -3,6 +3,7 @@ import * as migration_20261127_192712_scheduled_changes from './20261127_192712_
 import * as migration_20261127_203331_subscribers_and_schedule_marker from './20261127_203331_subscribers_and_schedule_marker';
 import * as migration_20261127_205500_audience_stats from './20261127_205500_audience_stats';
 import * as migration_20261127_220032_newsletters_webhooks_cache from './20261127_220032_newsletters_webhooks_cache';
+import * as migration_20261201_214604_rate_limits from './20261201_214604_rate_limits';
 
 export const migrations = [
   {
@@ -28,6 +29,11 @@ export const migrations = [
   {
     up: migration_20261127_220032_newsletters_webhooks_cache.up,
     down: migration_20261127_220032_newsletters_webhooks_cache.down,
-    name: '20261127_220032_newsletters_webhooks_cache'
+    name: '20261127_220032_newsletters_webhooks_cache',
+  },
+  {
+    up: migration_20261201_214604_rate_limits.up,
+    down: migration_20261201_214604_rate_limits.down,
+    name: '20261201_214604_rate_limits'
   },
 ];
