@@ -20,6 +20,7 @@ import { Subscribers } from './collections/Subscribers'
 import { Users } from './collections/Users'
 import { WebhookDeliveries } from './collections/WebhookDeliveries'
 import { Webhooks } from './collections/Webhooks'
+import { clinicEmailAdapter } from './emails/payloadEmailAdapter'
 import { extendJobsCollection } from './jobs/scheduling/jobsCollection'
 import { watchContentRevision } from './src/cache/watchContentRevision'
 import { chooseDatabase, databaseAdapter, DatabaseUriError, runMigrations } from './src/database'
@@ -83,6 +84,8 @@ export default buildConfig({
   globals: [Clinic, AudienceStats, ContentRevision],
   endpoints: [...subscribeEndpoints, ...unknownCollectionScheduleEndpoints],
   editor: lexicalEditor(),
+  // Password resets and Payload's other system mail, through the project's transport.
+  email: clinicEmailAdapter(),
   db: databaseAdapter(database),
   sharp,
   cors: allowedOrigins,
