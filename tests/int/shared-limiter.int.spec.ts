@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
 
+import { createClient } from '@libsql/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { ROOT } from '../helpers/server'
@@ -67,4 +68,21 @@ describe('shared rate-limit store (SQLite)', () => {
     await limiter.delete('a')
     expect((await limiter.consume('a')).remainingPoints).toBe(1)
   })
+
+  it('a locked database does not fail the request: the limit holds per process until the store answers', async () => {
+    const limiter = createSharedLimiter(ctx.payload, { keyPrefix: 'contract-busy', points: 2, duration: 30 })
+    // Another process holding the write lock for longer than the busy timeout (5 s).
+    const other = createClient({ url: `file:${ctx.databaseFile}` })
+    await other.execute('BEGIN EXCLUSIVE')
+    try {
+      const outcomes: string[] = []
+      for (let i = 0; i < 3; i++) {
+        outcomes.push(await limiter.consume('busy').then(() => 'allowed', (res) => (res instanceof Error ? `error: ${res.message}` : 'refused')))
+      }
+      expect(outcomes).toEqual(['allowed', 'allowed', 'refused'])
+    } finally {
+      await other.execute('ROLLBACK')
+      other.close()
+    }
+  }, 60_000)
 })
