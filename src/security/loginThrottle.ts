@@ -44,6 +44,18 @@ const loginLimiters = limitersPerPayload((payload) => {
 type Consumed = { limiter: RateLimiterAbstract; key: string; clearOnSuccess: boolean }
 const CONSUMED = 'loginThrottle.consumed'
 
+/**
+ * A named subclass: Payload's REST error formatter only shows the message of an error with a
+ * `name`, and Next's production build minifies APIError's class name to "" (a bare APIError
+ * then answers "An unknown error occurred.").
+ */
+export class TooManyAttemptsError extends APIError {
+  constructor(message: string) {
+    super(message, 429, undefined, true)
+    this.name = 'TooManyAttemptsError'
+  }
+}
+
 const retryAfterSeconds = (refusal: RateLimiterRes) => Math.max(1, Math.ceil(refusal.msBeforeNext / 1000))
 
 /** Takes a point from each limiter; the first refusal becomes a 429 with Retry-After. */
@@ -57,11 +69,8 @@ const consumeOrRefuse = async (req: PayloadRequest, what: string, entries: Consu
       // Payload's REST and GraphQL handlers both merge these into their error response.
       req.responseHeaders = new Headers({ 'Retry-After': String(seconds) })
       const minutes = Math.ceil(seconds / 60)
-      throw new APIError(
+      throw new TooManyAttemptsError(
         `Too many ${what} attempts from your network. Try again in ${seconds < 120 ? `${seconds} seconds` : `${minutes} minutes`}.`,
-        429,
-        undefined,
-        true,
       )
     }
   }
