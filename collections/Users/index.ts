@@ -3,6 +3,7 @@ import type { CollectionConfig } from 'payload'
 import { isAdmin, isAdminField } from '../../src/access/isAdmin'
 import { isAdminOrSelf } from '../../src/access/isAdminOrSelf'
 import { hasRole, ROLES } from '../../src/access/roles'
+import { forgotPasswordEndpoint } from '../../src/security/forgotPasswordEndpoint'
 import { forgiveSuccessfulLogin, throttleLogins } from '../../src/security/loginThrottle'
 import { enforcePasswordPolicy } from '../../src/security/passwordPolicy'
 import { sessionCookieIsSecure } from '../../src/security/sessionCookie'
@@ -23,6 +24,8 @@ export const Users: CollectionConfig<'users'> = {
     maxLoginAttempts: 0,
     cookies: { secure: sessionCookieIsSecure(), sameSite: 'Lax' },
   },
+  // Replaces Payload's forgot-password route: same operation, answered before it runs.
+  endpoints: [forgotPasswordEndpoint],
   access: {
     admin: ({ req: { user } }) => hasRole(user, 'admin') || hasRole(user, 'editor'),
     create: isAdmin,

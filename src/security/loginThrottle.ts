@@ -93,6 +93,15 @@ const hashLikePayload = (password: string) =>
 
 const normalisedEmail = (value: unknown) => (typeof value === 'string' ? value.toLowerCase().trim() : '')
 
+const FORGOT_COUNTED = 'loginThrottle.forgotCounted'
+
+/** Forgot-password requests per client address (REST route and GraphQL `forgotPasswordUser`). */
+export const throttleForgotPassword = async (req: PayloadRequest) => {
+  const key = limiterKeyForAddress(clientAddress(req))
+  await consumeOrRefuse(req, 'password reset', [{ limiter: loginLimiters(req.payload).forgotPerAddress, key, clearOnSuccess: false }])
+  req.context[FORGOT_COUNTED] = true
+}
+
 export const throttleLogins: CollectionBeforeOperationHook<'users'> = async ({ args, collection, operation, req }) => {
   if (req.payloadAPI === 'local') return args
   if (operation !== 'login' && operation !== 'forgotPassword' && operation !== 'resetPassword') return args
@@ -100,7 +109,8 @@ export const throttleLogins: CollectionBeforeOperationHook<'users'> = async ({ a
   const address = limiterKeyForAddress(clientAddress(req))
 
   if (operation === 'forgotPassword') {
-    await consumeOrRefuse(req, 'password reset', [{ limiter: limiters.forgotPerAddress, key: address, clearOnSuccess: false }])
+    // The REST route (src/security/forgotPasswordEndpoint.ts) has already counted this one.
+    if (!req.context[FORGOT_COUNTED]) await throttleForgotPassword(req)
     return args
   }
   if (operation === 'resetPassword') {

@@ -158,6 +158,31 @@ describe('no account discovery', () => {
     expect(Math.abs(result.existingMs - result.unknownMs)).toBeLessThan(Math.max(15, 0.2 * result.existingMs))
   }, 120_000)
 
+  it('forgot-password takes as long for an unknown address as for a staff one (medians of 30)', async () => {
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+    const staff = Array.from({ length: 30 }, (_, i) => `forgetful-${i}@clinic.test`)
+    for (const email of staff) await ctx.payload.create({ collection: 'users', data: { email, password: PASSWORD, roles: ['editor'] }, overrideAccess: true })
+    const time = async (email: string) => {
+      const started = performance.now()
+      const response = await http.api('POST', '/users/forgot-password', { body: { email }, headers: freshAddress() })
+      expect(response.status).toBe(200)
+      return performance.now() - started
+    }
+    const existing: number[] = []
+    const unknown: number[] = []
+    for (let i = 0; i < staff.length; i++) {
+      existing.push(await time(staff[i]))
+      unknown.push(await time(`nobody-forgot-${i}@clinic.test`))
+    }
+    const result = { existingMs: Math.round(median(existing)), unknownMs: Math.round(median(unknown)) }
+    console.log('forgot-password timing (median of 30):', result)
+    expect(Math.abs(result.existingMs - result.unknownMs)).toBeLessThan(10)
+    // The mails still go out, after the answers.
+    const deadline = Date.now() + 15_000
+    while (!staff.every((email) => sink.messages.some((m) => m.to.includes(email))) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+    expect(staff.filter((email) => !sink.messages.some((m) => m.to.includes(email)))).toEqual([])
+  }, 120_000)
+
   it('forgot-password answers the same for unknown addresses, and is limited per client address', async () => {
     const address = freshAddress()
     const known = await http.api('POST', '/users/forgot-password', { body: { email: 'editor@clinic.test' }, headers: address })
