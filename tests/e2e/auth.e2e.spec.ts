@@ -1,15 +1,21 @@
+import { simpleParser } from 'mailparser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import { startSmtpSink } from '../helpers/smtpSink'
 
 import { startProductionServer, type RunningServer } from '../helpers/server'
 
 let server: RunningServer
+let sink: Awaited<ReturnType<typeof startSmtpSink>>
 
 beforeAll(async () => {
-  server = await startProductionServer('auth', { SUBSCRIBE_LIMIT_PER_IP: '3', LOGIN_LIMIT_PER_ACCOUNT_AND_IP: '5' })
+  sink = await startSmtpSink()
+  server = await startProductionServer('auth', { SUBSCRIBE_LIMIT_PER_IP: '3', LOGIN_LIMIT_PER_ACCOUNT_AND_IP: '5', SMTP_URL: sink.url })
 })
 
 afterAll(async () => {
   await server?.stop()
+  await sink?.close()
 })
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -43,5 +49,18 @@ describe('client address and throttling through server.ts (npm start)', () => {
     const graphql = await post('/graphql', { query: 'mutation { loginUser(email: "owner@clinic.test", password: "wrong-7-guess") { token } }' })
     const { errors } = await graphql.json()
     expect(errors[0]).toMatchObject({ message: expect.stringMatching(/Too many login attempts/), extensions: { statusCode: 429 } })
+  })
+
+  it('forgot-password answers the same for staff and unknown addresses, and the staff reset mail arrives', async () => {
+    const staff = await post('/users/forgot-password', { email: 'owner@clinic.test' }, {})
+    const unknown = await post('/users/forgot-password', { email: 'nobody@clinic.test' }, {})
+    expect(staff.status).toBe(200)
+    expect(await unknown.json()).toEqual(await staff.json())
+    const deadline = Date.now() + 10_000
+    while (!sink.messages.some((m) => m.to.includes('owner@clinic.test')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+    const mail = sink.messages.find((m) => m.to.includes('owner@clinic.test'))
+    const parsed = await simpleParser(mail!.raw)
+    expect(String(parsed.html)).toContain(`${server.url}/admin/reset/`)
+    expect(sink.messages.some((m) => m.to.includes('nobody@clinic.test'))).toBe(false)
   })
 })
