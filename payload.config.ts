@@ -14,11 +14,13 @@ import { Deliveries } from './collections/Deliveries'
 import { Faqs } from './collections/Faqs'
 import { Media } from './collections/Media'
 import { Newsletters } from './collections/Newsletters'
+import { RateLimits } from './collections/RateLimits'
 import { Services } from './collections/Services'
 import { Subscribers } from './collections/Subscribers'
 import { Users } from './collections/Users'
 import { WebhookDeliveries } from './collections/WebhookDeliveries'
 import { Webhooks } from './collections/Webhooks'
+import { clinicEmailAdapter } from './emails/payloadEmailAdapter'
 import { extendJobsCollection } from './jobs/scheduling/jobsCollection'
 import { watchContentRevision } from './src/cache/watchContentRevision'
 import { chooseDatabase, databaseAdapter, DatabaseUriError, runMigrations } from './src/database'
@@ -77,10 +79,13 @@ export default buildConfig({
     Users,
     Webhooks,
     WebhookDeliveries,
+    RateLimits,
   ],
   globals: [Clinic, AudienceStats, ContentRevision],
   endpoints: [...subscribeEndpoints, ...unknownCollectionScheduleEndpoints],
   editor: lexicalEditor(),
+  // Password resets and Payload's other system mail, through the project's transport.
+  email: clinicEmailAdapter(),
   db: databaseAdapter(database),
   sharp,
   cors: allowedOrigins,

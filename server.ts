@@ -28,6 +28,7 @@ import { exitOnUnhandledErrors } from './src/server/crashLogging'
 import { sendSecurityHeaders } from './src/server/securityHeaders'
 import { serverSettings, ServerSettingsError, type ServerSettings } from './src/server/settings'
 import { EXIT_CONFIGURATION_ERROR, isStandby, reportReady, standBy, superviseServerProcesses } from './src/server/supervisor'
+import { stampClientAddress } from './src/security/clientIp'
 import { getAllowedOrigins } from './src/utilities/allowedOrigins'
 import { drainAll } from './src/utilities/drainBeforeExit'
 
@@ -91,12 +92,14 @@ const runServerProcess = async () => {
 
   /**
    * Every public request passes here first, before the cache or Next see it: the one place
-   * where an incoming request is checked and prepared (add per-request preparation, such
-   * as the client address, here).
+   * where an incoming request is checked and prepared.
    */
   const handlePublicRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     // First, so that every answer carries them: cache hits, 304s, refusals, Next's pages.
     sendSecurityHeaders(res, settings.securityHeaders)
+    // The client address (socket peer, or TRUST_PROXY hops into X-Forwarded-For) goes to the
+    // route handlers in a header signed with this process's key; a client's own copy is dropped.
+    stampClientAddress(req)
     const url = req.url ?? '/'
     if (Buffer.byteLength(url) > settings.maxUrlBytes) {
       return refuseRequest(res, 414, `The URL is too long: at most ${settings.maxUrlBytes} bytes of path and query are accepted.`)

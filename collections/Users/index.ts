@@ -3,6 +3,10 @@ import type { CollectionConfig } from 'payload'
 import { isAdmin, isAdminField } from '../../src/access/isAdmin'
 import { isAdminOrSelf } from '../../src/access/isAdminOrSelf'
 import { hasRole, ROLES } from '../../src/access/roles'
+import { forgotPasswordEndpoint } from '../../src/security/forgotPasswordEndpoint'
+import { forgiveSuccessfulLogin, throttleLogins } from '../../src/security/loginThrottle'
+import { enforcePasswordPolicy } from '../../src/security/passwordPolicy'
+import { sessionCookieIsSecure } from '../../src/security/sessionCookie'
 import { assignFirstUserAdmin } from './hooks/assignFirstUserAdmin'
 
 export const Users: CollectionConfig<'users'> = {
@@ -12,8 +16,16 @@ export const Users: CollectionConfig<'users'> = {
     defaultColumns: ['name', 'email', 'roles'],
     group: 'Settings',
   },
-  // API keys let a preview front end read drafts without a browser session.
-  auth: { useAPIKey: true },
+  auth: {
+    // API keys let a preview front end read drafts without a browser session.
+    useAPIKey: true,
+    // Payload's per-account lock (5 failures from anywhere → locked 10 minutes) let anyone
+    // lock the owner out; src/security/loginThrottle.ts throttles per address instead.
+    maxLoginAttempts: 0,
+    cookies: { secure: sessionCookieIsSecure(), sameSite: 'Lax' },
+  },
+  // Replaces Payload's forgot-password route: same operation, answered before it runs.
+  endpoints: [forgotPasswordEndpoint],
   access: {
     admin: ({ req: { user } }) => hasRole(user, 'admin') || hasRole(user, 'editor'),
     create: isAdmin,
@@ -23,6 +35,8 @@ export const Users: CollectionConfig<'users'> = {
     unlock: isAdmin,
   },
   hooks: {
+    beforeOperation: [throttleLogins, enforcePasswordPolicy],
+    afterLogin: [forgiveSuccessfulLogin],
     beforeChange: [assignFirstUserAdmin],
   },
   fields: [

@@ -1,6 +1,9 @@
-import type { Endpoint, PayloadHandler, PayloadRequest } from 'payload'
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
+import type { Endpoint, PayloadHandler } from 'payload'
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible'
 
+import { numberFromEnv } from '../../jobs/shared/env'
+import { clientAddress, limiterKeyForAddress } from '../security/clientIp'
+import { createSharedLimiter, limitersPerPayload } from '../security/sharedLimiter'
 import { checkEmailAddress } from '../subscribers/emailAddress'
 import { isAcceptableName, NAME_RULE } from '../subscribers/personName'
 import { queueSignup } from '../subscribers/service'
@@ -8,23 +11,18 @@ import { queueSignup } from '../subscribers/service'
 const MAX_BODY_BYTES = 8 * 1024
 const ACCEPTED = { message: 'Thanks! If this address can receive our emails, a confirmation link is on its way.' }
 
-const numberFromEnv = (name: string, fallback: number) => Number(process.env[name]) || fallback
-
-// Per process, in memory: enough for one app server. Behind several app servers, put the
-// limit in the proxy as well.
-const perIp = new RateLimiterMemory({ keyPrefix: 'subscribe-ip', points: numberFromEnv('SUBSCRIBE_LIMIT_PER_IP', 10), duration: 3600 })
-const perAddress = new RateLimiterMemory({ keyPrefix: 'subscribe-email', points: numberFromEnv('SUBSCRIBE_LIMIT_PER_EMAIL', 3), duration: 3600 })
+// Shared by every app process and machine (src/security/sharedLimiter.ts), per hour.
+const signupLimiters = limitersPerPayload((payload) => ({
+  perIp: createSharedLimiter(payload, { keyPrefix: 'subscribe-ip', points: numberFromEnv('SUBSCRIBE_LIMIT_PER_IP', 10), duration: 3600 }),
+  perAddress: createSharedLimiter(payload, { keyPrefix: 'subscribe-email', points: numberFromEnv('SUBSCRIBE_LIMIT_PER_EMAIL', 3), duration: 3600 }),
+}))
 
 const problem = (status: number, message: string, headers: Record<string, string> = {}) =>
   Response.json({ errors: [{ message }] }, { status, headers })
 
 const isFilledIn = (value: unknown) => value !== undefined && value !== null && (typeof value !== 'string' || value.trim() !== '')
 
-/** The client's address as the proxy in front reports it. */
-const clientIp = (req: PayloadRequest) =>
-  req.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || req.headers.get('x-real-ip') || 'unknown'
-
-const consume = async (limiter: RateLimiterMemory, key: string) => {
+const consume = async (limiter: RateLimiterAbstract, key: string) => {
   try {
     await limiter.consume(key)
     return null
@@ -57,7 +55,10 @@ const handleSubscribe: PayloadHandler = async (req) => {
   }
   if (!body || typeof body !== 'object' || Array.isArray(body)) return problem(400, 'The body must be a JSON object with an "email".')
 
-  const limitedByIp = await consume(perIp, clientIp(req))
+  // The address server.ts read from the socket (and TRUST_PROXY), never a client's header.
+  const ip = clientAddress(req)
+  const limiters = signupLimiters(req.payload)
+  const limitedByIp = await consume(limiters.perIp, limiterKeyForAddress(ip))
   if (limitedByIp) return limitedByIp
 
   // A hidden form field that only bots fill in: accept, store nothing.
@@ -92,14 +93,14 @@ const handleSubscribe: PayloadHandler = async (req) => {
     topicIds.push(...docs.map((doc) => doc.id))
   }
 
-  const limitedByAddress = await consume(perAddress, email.key)
+  const limitedByAddress = await consume(limiters.perAddress, email.key)
   if (limitedByAddress) return limitedByAddress
 
   // Everything that depends on the address happens after this answer (see queueSignup).
   const queued = queueSignup(
     req.payload,
     { email: email.email, name: body.name?.trim() || undefined, topicIds, consentText: body.consentText },
-    { ip: clientIp(req), userAgent: req.headers.get('user-agent') ?? '', source: String(body.source ?? 'api').slice(0, 100) },
+    { ip, userAgent: req.headers.get('user-agent') ?? '', source: String(body.source ?? 'api').slice(0, 100) },
   )
   if (!queued) return problem(503, 'We are receiving a lot of signups right now. Please try again in a minute.', { 'Retry-After': '60' })
   return Response.json(ACCEPTED, { status: 202 })

@@ -4,6 +4,8 @@ import * as migration_20261127_203331_subscribers_and_schedule_marker from './20
 import * as migration_20261127_205500_audience_stats from './20261127_205500_audience_stats';
 import * as migration_20261127_220032_newsletters_webhooks_cache from './20261127_220032_newsletters_webhooks_cache';
 import * as migration_20261201_213417_subscriber_identity from './20261201_213417_subscriber_identity';
+import * as migration_20261201_214604_rate_limits from './20261201_214604_rate_limits';
+import * as migration_20261201_214742_staff_login_throttling from './20261201_214742_staff_login_throttling';
 
 export const migrations = [
   {
@@ -34,6 +36,16 @@ export const migrations = [
   {
     up: migration_20261201_213417_subscriber_identity.up,
     down: migration_20261201_213417_subscriber_identity.down,
-    name: '20261201_213417_subscriber_identity'
+    name: '20261201_213417_subscriber_identity',
+  },
+  {
+    up: migration_20261201_214604_rate_limits.up,
+    down: migration_20261201_214604_rate_limits.down,
+    name: '20261201_214604_rate_limits',
+  },
+  {
+    up: migration_20261201_214742_staff_login_throttling.up,
+    down: migration_20261201_214742_staff_login_throttling.down,
+    name: '20261201_214742_staff_login_throttling'
   },
 ];

@@ -22,7 +22,8 @@ export const richText = (text: string) => ({
   },
 })
 
-export const PASSWORD = 'correct-horse-battery-staple'
+/** Meets the staff password policy (src/security/passwordPolicy.ts: 12+ characters, not a common one). */
+export const PASSWORD = 'tulip-ledger-harbour-91'
 
 /** The first account becomes the admin; the second is an editor created by that admin. */
 export const createStaff = async (payload: Payload) => {

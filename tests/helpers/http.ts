@@ -46,15 +46,20 @@ export const api = async (
   return { status: response.status, json, text, headers: response.headers }
 }
 
-export const gql = async (query: string, variables?: Record<string, unknown>, credentials?: Credentials) => {
+export const gql = async (
+  query: string,
+  variables?: Record<string, unknown>,
+  credentials?: Credentials,
+  headers: Record<string, string> = {},
+) => {
   const request = new Request(`${BASE}/api/graphql`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', ...authHeaders(credentials) },
+    headers: { 'Content-Type': 'application/json', ...authHeaders(credentials), ...headers },
     body: JSON.stringify({ query, variables }),
   })
   const response = await graphql(request)
   const json: any = await response.json()
-  return { status: response.status, json }
+  return { status: response.status, json, headers: response.headers }
 }
 
 export const login = async (email: string, password: string): Promise<string> => {

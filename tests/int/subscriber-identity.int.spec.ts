@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createStaff, PASSWORD } from '../helpers/fixtures'
 import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
 import { startSmtpSink } from '../helpers/smtpSink'
+import { clientAddressHeaders } from '../../src/security/clientIp'
 
 /**
  * Hardening of who a subscriber is: links that can never reach another person (erasure,
@@ -43,7 +44,7 @@ afterAll(async () => {
 })
 
 const subscribe = async (body: unknown) => {
-  const response = await http.api('POST', '/subscribe', { body, headers: { 'X-Forwarded-For': `10.2.0.${++ipCounter}` } })
+  const response = await http.api('POST', '/subscribe', { body, headers: clientAddressHeaders(`10.2.0.${++ipCounter}`) })
   // Signups are written after the answer (same work for every address); wait for them.
   await service.signupsSettled()
   return response

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { migrations } from '../../src/migrations'
 import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
 import { startSmtpSink } from '../helpers/smtpSink'
+import { clientAddressHeaders } from '../../src/security/clientIp'
 
 /**
  * The subscriber-identity migration on a database that already has data: the previous
@@ -142,7 +143,7 @@ describe('subscriber identity migration on existing data', () => {
 
   it('an old link never opens a subscriber created after the migration, even under a reused id', async () => {
     // Id 6 was a duplicate merged into 5 and is free again: the next signup gets it.
-    await http.api('POST', '/subscribe', { body: { email: 'newcomer@example.com', name: 'Newt' }, headers: { 'X-Forwarded-For': '10.3.0.1' } })
+    await http.api('POST', '/subscribe', { body: { email: 'newcomer@example.com', name: 'Newt' }, headers: clientAddressHeaders('10.3.0.1') })
     await service.signupsSettled()
     const [newcomer] = (await ctx.payload.find({ collection: 'subscribers', where: { emailKey: { equals: 'newcomer@example.com' } }, overrideAccess: true })).docs
     expect(newcomer.id).toBe(6)

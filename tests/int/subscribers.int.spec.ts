@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { richText } from '../helpers/fixtures'
 import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
 import { startSmtpSink } from '../helpers/smtpSink'
+import { clientAddressHeaders } from '../../src/security/clientIp'
 
 let ctx: TestPayload
 let sink: Awaited<ReturnType<typeof startSmtpSink>>
@@ -42,7 +43,7 @@ afterAll(async () => {
 
 let service: typeof import('../../src/subscribers/service')
 const subscribe = async (body: unknown, headers: Record<string, string> = {}) => {
-  const response = await http.api('POST', '/subscribe', { body, headers: { 'X-Forwarded-For': `10.0.0.${++ipCounter}`, ...headers } })
+  const response = await http.api('POST', '/subscribe', { body, headers: { ...clientAddressHeaders(`10.0.0.${++ipCounter}`), ...headers } })
   // The answer comes first; the signup is written after it (the same work for every address).
   await service.signupsSettled()
   return response
@@ -202,9 +203,9 @@ describe('bad input: 4xx, nothing stored, nothing sent', () => {
   it('1 MB body, non-JSON and the wrong content type', async () => {
     const huge = await subscribe({ email: 'big@example.com', name: 'x'.repeat(1024 * 1024) })
     expect(huge.status).toBe(413)
-    const notJson = await http.api('POST', '/subscribe', { body: 'email=a@example.com', headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': '10.1.0.1' } })
+    const notJson = await http.api('POST', '/subscribe', { body: 'email=a@example.com', headers: { 'Content-Type': 'application/json', ...clientAddressHeaders('10.1.0.1') } })
     expect(notJson.status).toBe(400)
-    const form = await http.api('POST', '/subscribe', { body: 'email=a@example.com', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Forwarded-For': '10.1.0.2' } })
+    const form = await http.api('POST', '/subscribe', { body: 'email=a@example.com', headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...clientAddressHeaders('10.1.0.2') } })
     expect(form.status).toBe(400)
     expect(await subscriberByEmail('big@example.com')).toBeUndefined()
   })
@@ -216,7 +217,7 @@ describe('bad input: 4xx, nothing stored, nothing sent', () => {
   })
 
   it('rate limits per IP and per address with Retry-After', async () => {
-    const ip = { 'X-Forwarded-For': '10.9.9.9' }
+    const ip = clientAddressHeaders('10.9.9.9')
     const statuses: number[] = []
     for (let i = 0; i < 11; i++) statuses.push((await subscribe({ email: `flood${i}@example.com` }, ip)).status)
     expect(statuses.slice(0, 10).every((status) => status === 202)).toBe(true)
