@@ -63,6 +63,8 @@ describe('signup: the client address is not what the client says', () => {
       headers: { ...clientAddressHeaders('198.51.100.23'), 'X-Forwarded-For': '1.2.3.4', 'X-Real-IP': '5.6.7.8' },
     })
     expect(response.status).toBe(202)
+    // The signup is written just after the answer (src/subscribers/service.ts queueSignup).
+    await (await import('../../src/subscribers/service')).signupsSettled()
     expect((await subscriberByEmail('consent-ip@example.com'))?.consent?.ip).toBe('198.51.100.23')
   })
 })
