@@ -6,7 +6,7 @@
  * process (this test process *is* the server: if it dies, the file fails), and a refusal
  * (4xx) must store nothing.
  *
- * Knobs: FUZZ_RUNS (inputs per weight unit, default 60; each group runs a multiple of it),
+ * Knobs: FUZZ_RUNS (inputs per weight unit, default 20: about 490 inputs, 60–120 s on this 2-core machine; each group runs a multiple of it),
  * FUZZ_SEED (default printed at start), FUZZ_COLLECT=1 (never fail: run every input and print
  * every failure class with its smallest input, to find them all in one run), FUZZ_STRICT=1
  * (ignore KNOWN_FAILURES_BEFORE_HARDENING, so fast-check shrinks a known class too).
@@ -35,7 +35,7 @@ const positiveInteger = (name: string, fallback: number) => {
 }
 
 const FUZZ_SEED = process.env.FUZZ_SEED === undefined || process.env.FUZZ_SEED === '' ? 20261201 : Number(process.env.FUZZ_SEED)
-const FUZZ_RUNS = positiveInteger('FUZZ_RUNS', 60)
+const FUZZ_RUNS = positiveInteger('FUZZ_RUNS', 20)
 const COLLECT_ONLY = process.env.FUZZ_COLLECT === '1'
 const STRICT = process.env.FUZZ_STRICT === '1'
 /**
@@ -50,7 +50,64 @@ const NO_ANSWER_GUARD_MS = 30_000
  * violation and the server's error message. EMPTY THIS after merging the fixes: every
  * entry left here hides a real bug.
  */
-const KNOWN_FAILURES_BEFORE_HARDENING: Array<{ endpoint: RegExp; kind: FailureKind; error: RegExp; why: string }> = []
+const CONTENT_WRITES = /^(POST|PATCH) \/api\/(articles|conditions|services|faqs|newsletters)(\/:id)?$/
+const KNOWN_FAILURES_BEFORE_HARDENING: Array<{ endpoint: RegExp; kind: FailureKind; error: RegExp; input?: RegExp; why: string }> = [
+  {
+    why: 'versions routes of collections without versions crash in the SQLite adapter (GET /api/users/versions as an editor)',
+    endpoint: /^GET \/api\/(newsletters|subscribers|users|webhooks|webhook-deliveries|deliveries|payload-jobs|media)\/versions(\/:id)?$/,
+    kind: '5xx',
+    error: /^Cannot read properties of undefined \(reading 'id'\)/,
+  },
+  {
+    why: 'a non-numeric id becomes NaN and SQLite refuses to bind it (GET /api/faqs/.*, /api/media/abc)',
+    endpoint: /^GET \/api\/[a-z-]+(\/versions)?\/:id$/,
+    kind: '5xx',
+    error: /^Failed query: select .*\[cause: Only finite numbers \(not Infinity or NaN\) can be passed as arguments\]/,
+  },
+  {
+    why: 'a fractional limit reaches SQLite (GET /api/faqs?limit=1.5: datatype mismatch)',
+    endpoint: /^GET \/api\/[a-z-]+$/,
+    kind: '5xx',
+    error: /^Failed query: select .*\[cause: datatype mismatch\]/,
+  },
+  {
+    why: 'a JSON body that is not an object (null, "x", 1, true) crashes beforeValidate',
+    endpoint: CONTENT_WRITES,
+    kind: '5xx',
+    error: /^Cannot create property '\w+' on (string|number|boolean) |^Cannot read properties of null \(reading '\w+'\)/,
+  },
+  {
+    why: 'an object or array where a select/text column is expected reaches SQLite (_status: {}, _status: [1])',
+    endpoint: CONTENT_WRITES,
+    kind: '5xx',
+    error: /^Failed query: (insert|update) .*\[cause: SQLite3 can only bind numbers, strings, bigints, buffers, and null\]/,
+  },
+  {
+    why: 'rich text whose children is not an array crashes the Lexical beforeValidate hook',
+    endpoint: CONTENT_WRITES,
+    kind: '5xx',
+    error: /^Cannot use 'in' operator to search for '\w+' in /,
+  },
+  {
+    why: 'deeply nested JSON (a few thousand levels) in a JSON or rich-text field overflows the stack when stored',
+    endpoint: CONTENT_WRITES,
+    kind: '5xx',
+    error: /^Maximum call stack size exceeded/,
+  },
+  {
+    why: 'a GraphQL body that is not JSON makes the route handler throw (Next answers 500)',
+    endpoint: /^POST \/api\/graphql$/,
+    kind: '5xx',
+    error: /^handler threw: Invalid JSON/,
+  },
+  {
+    why: 'subscription operations and fragment cycles get a 500 with an empty body and nothing logged',
+    endpoint: /^POST \/api\/graphql$/,
+    kind: '5xx',
+    error: /^\(no error logged\)$/,
+    input: /subscription|fragment/,
+  },
+]
 
 // ---------------------------------------------------------------------------------------
 // Failures: what was violated, recorded per class with the smallest input seen
@@ -90,7 +147,11 @@ const describeInput = (input: unknown) => {
 const isKnown = (failure: Failure) =>
   !STRICT &&
   KNOWN_FAILURES_BEFORE_HARDENING.some(
-    (known) => known.kind === failure.kind && known.endpoint.test(failure.endpoint) && known.error.test(failure.error),
+    (known) =>
+      known.kind === failure.kind &&
+      known.endpoint.test(failure.endpoint) &&
+      known.error.test(failure.error) &&
+      (!known.input || known.input.test(describeInput(failure.input))),
   )
 
 /** Records the failures of one input; answers whether the property holds (no unknown failure). */
@@ -803,6 +864,15 @@ describe('fuzz', () => {
           const cyclic = pick(3) === 0
           fragments.push(`fragment ${name} on ${type === 'Join' ? 'Condition_RelatedArticles' : type} { ${cyclic ? `...${name} ` : ''}${selection(type, depth + 1)} }`)
           parts.push(`...${name}${directive()}`)
+          continue
+        }
+        if (shape === 3 && (type === 'Article' || type === 'Condition')) {
+          // A cycle through fields: Article → conditions → Condition → relatedArticles → Article.
+          if (!fragments.some((fragment) => fragment.startsWith('fragment CycleArticle '))) {
+            fragments.push('fragment CycleArticle on Article { title conditions { ...CycleCondition } }')
+            fragments.push(`fragment CycleCondition on Condition { name relatedArticles(limit: ${['100', '1', '0'][pick(3)]}) { docs { ...CycleArticle } } }`)
+          }
+          parts.push(type === 'Article' ? '...CycleArticle' : '...CycleCondition')
           continue
         }
         if (shape === 2 && depth < 8 && type !== 'Join') {
