@@ -32,9 +32,8 @@ const MAX_TOKENS = 10_000
  * What a query would materialise, computed from the parsed document with fragments and
  * variables resolved, before anything runs:
  *
- * - `documents`: every list multiplies its `limit` (Payload's default 10 for root lists
- *   without one; a join without `limit` returns all its documents, so it is counted at the
- *   largest limit allowed) down the tree; a single relationship or upload counts one
+ * - `documents`: every list multiplies its `limit` (without one: Payload's default 10 for
+ *   root lists, the join's defaultLimit for joins) down the tree; a single relationship or upload counts one
  *   document, a hasMany relationship HAS_MANY_FANOUT.
  * - `depth`: the most nested document hops (root list, join, relationship, upload).
  *
@@ -152,9 +151,12 @@ export const estimateCost = (
         if (limit !== undefined && limit > limits.maxLimit) {
           throw new QueryTooCostlyError(`\`limit: ${limit}\` on ${node.name.value} is above the largest allowed, ${limits.maxLimit}: page with \`page\`.`)
         }
-        // No limit: Payload's default page for root lists; a join (or `limit: 0`, or
-        // `pagination: false`) returns every document, counted as the largest page.
-        const size = limit === 0 || unpaginated || (limit === undefined && !isRoot) ? limits.maxLimit : (limit ?? PAYLOAD_DEFAULT_LIMIT)
+        // No limit: Payload's default page for root lists. A join without one returns all its
+        // documents; it is estimated at the join's defaultLimit (what REST returns) and the
+        // per-request documents counter (readGuards) stops it if it really holds more.
+        // `limit: 0` and `pagination: false` ask for everything: counted as the largest page.
+        const joinDefault = (field.extensions?.field as { defaultLimit?: number } | undefined)?.defaultLimit ?? PAYLOAD_DEFAULT_LIMIT
+        const size = limit === 0 || unpaginated ? limits.maxLimit : (limit ?? (isRoot ? PAYLOAD_DEFAULT_LIMIT : joinDefault))
         const inner = size * multiplier
         documents += inner
         maxDepth = Math.max(maxDepth, depth + 1)
@@ -217,7 +219,7 @@ export const preflightGraphql = (schema: GraphQLSchema, request: GraphqlRequest,
     if (cost.documents > limits.maxDocuments) {
       return {
         status: 400,
-        message: `The query could read ${cost.documents} or more documents (each list's limit times those inside it; a join without a limit counts as ${limits.maxLimit}); over the limit of ${limits.maxDocuments} documents per request. Lower the limits or split the query.`,
+        message: `The query could read ${cost.documents} or more documents (each list's limit times those inside it); over the limit of ${limits.maxDocuments} documents per request. Lower the limits or split the query.`,
       }
     }
   } catch (error) {

@@ -164,6 +164,12 @@ const budgetOf = (req: PayloadRequest) => {
   return budget
 }
 
+const checkDocuments = (budget: Budget) => {
+  if (budget.documents > budget.limits.maxDocuments) {
+    throw badRequest(`The request read more than ${budget.limits.maxDocuments} documents, its limit: lower \`limit\` or \`depth\`.`)
+  }
+}
+
 const checkClock = (budget: Budget) => {
   if (Date.now() - budget.startedAt > budget.limits.timeBudgetMs) {
     throw badRequest(`The request took longer than its time budget of ${budget.limits.timeBudgetMs} ms: ask for fewer documents at once.`)
@@ -176,7 +182,11 @@ export const guardRead: CollectionBeforeOperationHook = ({ args, collection, ope
   if (req.payloadAPI === 'local' || !READ_OPERATIONS.has(operation)) return args
   const limits = limitsFor(req.user)
   const anonymous = !req.user
-  checkClock(budgetOf(req))
+  // Once a request is over budget, none of its further reads (GraphQL resolves the rest of
+  // the tree, each field its own read) reaches the database.
+  const budget = budgetOf(req)
+  checkDocuments(budget)
+  checkClock(budget)
   if (req.payloadAPI === 'REST' && req.query) checkRestParameters(req.query as Record<string, unknown>, limits, anonymous)
   // The id type is the adapter's: numbers on SQLite, ObjectId strings on MongoDB (no collection has custom ids).
   const idType = req.payload.db.defaultIDType
@@ -195,9 +205,8 @@ export const guardRead: CollectionBeforeOperationHook = ({ args, collection, ope
 export const countDocumentRead: CollectionAfterReadHook = ({ doc, req }) => {
   if (req.payloadAPI === 'local') return doc
   const budget = budgetOf(req)
-  if (++budget.documents > budget.limits.maxDocuments) {
-    throw badRequest(`The request read more than ${budget.limits.maxDocuments} documents, its limit: lower \`limit\` or \`depth\`.`)
-  }
+  budget.documents++
+  checkDocuments(budget)
   if (budget.documents % 50 === 0) checkClock(budget)
   return doc
 }
