@@ -72,7 +72,7 @@ const measureOne = async (levels: number) => {
       peakRssMb: mb(peakRss),
       grewMb: mb(peakRss - rssBefore),
       error: message.slice(0, 120),
-      documents: response.json?.data ? JSON.stringify(response.json.data).length : 0,
+      dataBytes: response.json?.data ? JSON.stringify(response.json.data).length : 0,
     }),
   )
   await stopTestPayload(ctx)

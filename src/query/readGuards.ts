@@ -1,4 +1,4 @@
-import { APIError, NotFound, type CollectionAfterReadHook, type CollectionBeforeOperationHook, type FlattenedField, type PayloadRequest, type SanitizedCollectionConfig, type Where } from 'payload'
+import { APIError, NotFound, type CollectionAfterOperationHook, type CollectionAfterReadHook, type CollectionBeforeOperationHook, type FlattenedField, type PayloadRequest, type SanitizedCollectionConfig, type Where } from 'payload'
 
 import { limitsFor, type QueryLimits } from './limits'
 
@@ -148,24 +148,42 @@ const checkRestParameters = (query: Record<string, unknown>, limits: QueryLimits
   if (anonymous && String(query.pagination) === 'false' && query.limit === undefined) {
     throw badRequest(`\`pagination=false\` needs a \`limit\` (at most ${limits.maxLimit}).`)
   }
-  if (query.joins && typeof query.joins === 'object') {
-    for (const [name, join] of Object.entries(query.joins as Record<string, unknown>)) {
-      if (join && typeof join === 'object') whole(`joins[${name}][limit]`, (join as Record<string, unknown>).limit, anonymous ? 1 : 0, limits.maxLimit, '')
+}
+
+/**
+ * `?joins[<join>][limit|sort|where]`: the adapter runs joins inside the parent's query, not
+ * through a find of their own, so their arguments are checked here against the joined
+ * collection.
+ */
+const checkRestJoins = (req: PayloadRequest, collection: SanitizedCollectionConfig, limits: QueryLimits, anonymous: boolean) => {
+  const joins = (req.query as Record<string, unknown>).joins
+  if (!joins || typeof joins !== 'object') return
+  for (const [name, join] of Object.entries(joins as Record<string, unknown>)) {
+    if (!join || typeof join !== 'object') continue
+    const { limit, sort, where } = join as { limit?: unknown; sort?: unknown; where?: Where }
+    if (limit !== undefined && limit !== '' && (!isWholeNumber(limit) || Number(limit) < (anonymous ? 1 : 0) || Number(limit) > limits.maxLimit)) {
+      throw badRequest(`\`joins[${name}][limit]\` must be a whole number from ${anonymous ? 1 : 0} to ${limits.maxLimit}; got ${JSON.stringify(limit)}.`)
     }
+    const field = collection.flattenedFields.find((candidate) => candidate.name === name)
+    const target = field?.type === 'join' && typeof field.collection === 'string' ? req.payload.collections[field.collection]?.config : undefined
+    if (!target) continue
+    checkWhere(where, { collection: target, idType: req.payload.db.defaultIDType, anonymous, limits })
+    if (anonymous) checkSort(sort, target)
   }
 }
 
-type Budget = { startedAt: number; documents: number; limits: QueryLimits }
+/** `documents` read so far; `reserved`: the limits of list reads under way (see guardRead). */
+type Budget = { startedAt: number; documents: number; reserved: number; limits: QueryLimits }
 const budgets = new WeakMap<PayloadRequest, Budget>()
 
 const budgetOf = (req: PayloadRequest) => {
   let budget = budgets.get(req)
-  if (!budget) budgets.set(req, (budget = { startedAt: Date.now(), documents: 0, limits: limitsFor(req.user) }))
+  if (!budget) budgets.set(req, (budget = { startedAt: Date.now(), documents: 0, reserved: 0, limits: limitsFor(req.user) }))
   return budget
 }
 
-const checkDocuments = (budget: Budget) => {
-  if (budget.documents > budget.limits.maxDocuments) {
+const checkDocuments = (budget: Budget, reserving = 0) => {
+  if (budget.documents + reserving > budget.limits.maxDocuments) {
     throw badRequest(`The request read more than ${budget.limits.maxDocuments} documents, its limit: lower \`limit\` or \`depth\`.`)
   }
 }
@@ -187,7 +205,10 @@ export const guardRead: CollectionBeforeOperationHook = ({ args, collection, ope
   const budget = budgetOf(req)
   checkDocuments(budget)
   checkClock(budget)
-  if (req.payloadAPI === 'REST' && req.query) checkRestParameters(req.query as Record<string, unknown>, limits, anonymous)
+  if (req.payloadAPI === 'REST' && req.query) {
+    checkRestParameters(req.query as Record<string, unknown>, limits, anonymous)
+    checkRestJoins(req, collection, limits, anonymous)
+  }
   // The id type is the adapter's: numbers on SQLite, ObjectId strings on MongoDB (no collection has custom ids).
   const idType = req.payload.db.defaultIDType
   const { where, sort, id: rawId } = args as { where?: Where; sort?: unknown; id?: unknown }
@@ -198,7 +219,25 @@ export const guardRead: CollectionBeforeOperationHook = ({ args, collection, ope
     // A NUL byte or a non-number on SQLite cannot name a document.
     if ((idType === 'number' && !/^\d{1,15}$/.test(id)) || id.includes('\0')) throw new NotFound(req.t)
   }
+  // GraphQL starts the reads of one level of the tree all at once, before any returns a
+  // document: each list read charges its limit up front, so the reads past the budget are
+  // refused before they reach the database; refundReservation gives the charge back when
+  // the read is done (its documents were counted one by one). Unlimited reads (population
+  // by id, joins without a limit) are charged by the documents they return (countDocumentRead).
+  const { limit } = args as { limit?: unknown }
+  if (operation === 'read' && typeof limit === 'number' && limit > 0) {
+    checkDocuments(budget, budget.reserved + limit)
+    budget.reserved += limit
+  }
   return args
+}
+
+export const refundReservation: CollectionAfterOperationHook = ({ args, operation, req, result }) => {
+  if (operation !== 'find' || req.payloadAPI === 'local') return result
+  const { limit } = args as { limit?: unknown }
+  const budget = budgets.get(req)
+  if (budget && typeof limit === 'number' && limit > 0) budget.reserved -= limit
+  return result
 }
 
 /** Counts each document a request materialises (lists, population, joins) against its budget. */

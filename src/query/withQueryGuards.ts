@@ -1,7 +1,7 @@
 import { type CollectionConfig, type Endpoint, type PayloadHandler } from 'payload'
 
 import { withFreshArrayRowIds } from '../fields/freshArrayRowIds'
-import { countDocumentRead, guardRead } from './readGuards'
+import { countDocumentRead, guardRead, refundReservation } from './readGuards'
 
 /**
  * Payload mounts `/versions` on every collection, also those without versions (media,
@@ -26,6 +26,7 @@ export const withQueryGuards = (collections: CollectionConfig[]): CollectionConf
       ...collection.hooks,
       beforeOperation: [...(collection.hooks?.beforeOperation ?? []), guardRead],
       afterRead: [...(collection.hooks?.afterRead ?? []), countDocumentRead],
+      afterOperation: [...(collection.hooks?.afterOperation ?? []), refundReservation],
     },
     endpoints: collection.endpoints === false || collection.versions ? collection.endpoints : [...(collection.endpoints ?? []), ...noVersionsEndpoints],
     fields: withFreshArrayRowIds(collection.fields),

@@ -218,6 +218,8 @@ describe('drafts do not leak through related-field sort and where', () => {
   it('refuses sort and where on relationship paths for anonymous readers', async () => {
     expectRefused(await http.api('GET', '/articles?sort=-conditions.name'), /sort/i)
     expectRefused(await http.api('GET', '/articles?where[conditions.name][equals]=x'), /where|conditions\.name/i)
+    expectRefused(await http.api('GET', '/conditions?joins[relatedArticles][sort]=-conditions.name'), /sort/i)
+    expectRefused(await http.api('GET', '/conditions?joins[relatedArticles][where][conditions.name][equals]=x'), /conditions\.name/i)
     const gqlSort = await http.gql(`{ Articles(sort: "-conditions.name") { docs { title } } }`)
     expect(message(gqlSort.json)).toMatch(/sort/i)
     expect(gqlSort.json.data?.Articles ?? null).toBeNull()
