@@ -21,9 +21,10 @@ const hasCredentials = (headers: Headers) => Boolean(headers.get('authorization'
  * refused with `{ errors: [{ message }] }` and a 4xx status, in a few milliseconds. Staff
  * (a valid login or API key) get the staff limits.
  */
-export const withGraphqlLimits =
-  (config: Promise<SanitizedConfig>, handler: Handler): Handler =>
-  async (request) => {
+export const withGraphqlLimits = (config: Promise<SanitizedConfig>, handler: Handler): Handler => {
+  // Built while the server starts, not on the first reader's request.
+  schemaOf(config).catch(() => {})
+  return async (request) => {
     if (!(request.headers.get('content-type') ?? '').includes('application/json')) return handler(request)
     let body: unknown
     try {
@@ -41,3 +42,4 @@ export const withGraphqlLimits =
     if (refusal) return Response.json({ errors: [{ message: refusal.message }] }, { status: refusal.status })
     return handler(request)
   }
+}
