@@ -27,6 +27,8 @@ import { chooseDatabase, databaseAdapter, DatabaseUriError, runMigrations } from
 import { unknownCollectionScheduleEndpoints } from './src/endpoints/schedule'
 import { subscribeEndpoints } from './src/endpoints/subscribe'
 import { resolvePayloadSecret } from './src/secret'
+import { loggingLevels, logGraphqlErrorByCause } from './src/query/logErrors'
+import { withQueryGuards } from './src/query/withQueryGuards'
 import { seedOnFirstRun } from './src/seed/seedOnFirstRun'
 import { getAllowedOrigins } from './src/utilities/allowedOrigins'
 
@@ -67,7 +69,8 @@ export default buildConfig({
       ),
     },
   },
-  collections: [
+  // Cost limits and input checks on every read, fresh ids for copied array rows (src/query).
+  collections: withQueryGuards([
     Articles,
     Conditions,
     Services,
@@ -80,7 +83,7 @@ export default buildConfig({
     Webhooks,
     WebhookDeliveries,
     RateLimits,
-  ],
+  ]),
   globals: [Clinic, AudienceStats, ContentRevision],
   endpoints: [...subscribeEndpoints, ...unknownCollectionScheduleEndpoints],
   editor: lexicalEditor(),
@@ -110,6 +113,9 @@ export default buildConfig({
     // leases and state: closed to everyone.
     access: { run: () => false },
   },
+  // Expected refusals are logged at info level without a stack (src/query/logErrors.ts).
+  loggingLevels,
+  hooks: { afterError: [logGraphqlErrorByCause] },
   telemetry: false,
   onInit: async (payload) => {
     // The SQLite schema comes from the committed migrations only (see src/database.ts).

@@ -90,10 +90,10 @@ describe('GraphQL limits', () => {
     const nested = 'docs { title conditions { name relatedServices { name conditions { name relatedServices { name } } } } }'
     const query = `{ ${Array.from({ length: 60 }, (_, i) => `a${i}: Articles(limit: 100) { ${nested} }`).join(' ')} }`
     const { status, json } = await http.gql(query)
-    // GraphQL over HTTP answers validation errors with 200 for application/json clients.
-    expect(status).toBeLessThan(500)
+    // The project's documents limit (src/query/graphqlCost.ts) refuses it before Payload's complexity rule.
+    expect(status).toBe(400)
     expect(json.data).toBeUndefined()
-    expect(json.errors[0].message).toMatch(/exceeds the maximum complexity of 1000/)
+    expect(json.errors[0].message).toMatch(/exceeds the maximum complexity of 1000|over the limit of \d+ documents/)
   })
 })
 

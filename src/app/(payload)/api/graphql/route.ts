@@ -2,7 +2,10 @@ import config from '@payload-config'
 import { GRAPHQL_POST, REST_OPTIONS } from '@payloadcms/next/routes'
 import { getOperationAST, parse } from 'graphql'
 
-export const POST = GRAPHQL_POST(config)
+import { withGraphqlLimits } from '../../../../query/graphqlGate'
+
+// Cost limits, fragment cycles and subscriptions are refused before Payload runs anything.
+export const POST = withGraphqlLimits(config, GRAPHQL_POST(config))
 export const OPTIONS = REST_OPTIONS(config)
 
 const graphqlError = (status: number, message: string, headers: Record<string, string> = {}) =>

@@ -1,0 +1,45 @@
+import { configToSchema } from '@payloadcms/graphql'
+import type { GraphQLSchema } from 'graphql'
+import { getPayload, type SanitizedConfig } from 'payload'
+
+import { preflightGraphql } from './graphqlCost'
+import { limitsFor } from './limits'
+
+type Handler = (request: Request) => Promise<Response>
+
+let schema: Promise<GraphQLSchema> | undefined
+
+/** The schema Payload serves, built from the same config (Payload keeps its own copy private). */
+const schemaOf = (config: Promise<SanitizedConfig>) =>
+  (schema ??= config.then((resolved) => configToSchema(resolved).schema))
+
+const hasCredentials = (headers: Headers) => Boolean(headers.get('authorization')) || /(?:^|;)\s*payload-token=/.test(headers.get('cookie') ?? '')
+
+/**
+ * Wraps Payload's GraphQL POST handler: each request is checked by preflightGraphql (cost
+ * limits, fragment cycles, subscriptions) before Payload parses, validates or runs it, and
+ * refused with `{ errors: [{ message }] }` and a 4xx status, in a few milliseconds. Staff
+ * (a valid login or API key) get the staff limits.
+ */
+export const withGraphqlLimits = (config: Promise<SanitizedConfig>, handler: Handler): Handler => {
+  // Built while the server starts, not on the first reader's request.
+  schemaOf(config).catch(() => {})
+  return async (request) => {
+    if (!(request.headers.get('content-type') ?? '').includes('application/json')) return handler(request)
+    let body: unknown
+    try {
+      body = await request.clone().json()
+    } catch {
+      return handler(request)
+    }
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return handler(request)
+    let user: unknown = null
+    if (hasCredentials(request.headers)) {
+      const payload = await getPayload({ config })
+      user = (await payload.auth({ headers: request.headers })).user
+    }
+    const refusal = preflightGraphql(await schemaOf(config), body, limitsFor(user))
+    if (refusal) return Response.json({ errors: [{ message: refusal.message }] }, { status: refusal.status })
+    return handler(request)
+  }
+}
