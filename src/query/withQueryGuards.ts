@@ -2,6 +2,7 @@ import { type CollectionConfig, type Endpoint, type PayloadHandler } from 'paylo
 
 import { withFreshArrayRowIds } from '../fields/freshArrayRowIds'
 import { countDocumentRead, guardRead, refundReservation } from './readGuards'
+import { guardWriteShape } from './writeGuards'
 
 /**
  * Payload mounts `/versions` on every collection, also those without versions (media,
@@ -16,15 +17,16 @@ const noVersionsEndpoints: Endpoint[] = [
 ]
 
 /**
- * The read guards and the documents/clock budget (src/query/readGuards.ts), fresh ids for
- * copied array rows, and a 404 for versions of unversioned collections, on every collection.
+ * The read guards and the documents/clock budget (src/query/readGuards.ts), the shape of
+ * written documents (writeGuards.ts), fresh ids for copied array rows, and a 404 for
+ * versions of unversioned collections, on every collection.
  */
 export const withQueryGuards = (collections: CollectionConfig[]): CollectionConfig[] =>
   collections.map((collection) => ({
     ...collection,
     hooks: {
       ...collection.hooks,
-      beforeOperation: [...(collection.hooks?.beforeOperation ?? []), guardRead],
+      beforeOperation: [...(collection.hooks?.beforeOperation ?? []), guardRead, guardWriteShape],
       afterRead: [...(collection.hooks?.afterRead ?? []), countDocumentRead],
       afterOperation: [...(collection.hooks?.afterOperation ?? []), refundReservation],
     },

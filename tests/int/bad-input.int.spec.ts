@@ -85,6 +85,52 @@ describe('bad input gets a 400 with field errors, never a 500', () => {
   })
 })
 
+describe('documents of the wrong shape get a 400, not a 500 from a hook that assumed the shape', () => {
+  const countAll = async () => {
+    let total = 0
+    for (const collection of ['articles', 'conditions', 'services', 'faqs', 'newsletters'] as const) {
+      total += (await ctx.payload.count({ collection, overrideAccess: true })).totalDocs
+    }
+    return total
+  }
+
+  it('a body that is not an object', async () => {
+    const before = await countAll()
+    const { docs } = await ctx.payload.find({ collection: 'articles', limit: 1, overrideAccess: true })
+    for (const body of ['""', 'true', '2147483648', 'null', '"a string"', '[1, 2]']) {
+      for (const collection of ['articles', 'conditions', 'services', 'faqs', 'newsletters']) {
+        const created = await http.api('POST', `/${collection}`, { body, credentials: { token } })
+        expect(created.status, `POST /${collection} ${body}`).toBe(400)
+        expect(created.json.errors[0].message).toMatch(/JSON object/)
+      }
+      if (docs[0]) {
+        const patched = await http.api('PATCH', `/articles/${docs[0].id}`, { body, credentials: { token } })
+        expect(patched.status, `PATCH ${body}`).toBe(400)
+      }
+    }
+    expect(await countAll()).toBe(before)
+  })
+
+  it('lists and objects where a single value belongs (_status, slug, name)', async () => {
+    const before = await countAll()
+    const base = { name: 'Shape test', summary: 'A summary.' }
+    const cases: Array<[string, Record<string, unknown>, string]> = [
+      ['conditions', { ...base, _status: { a: 1 } }, '_status'],
+      ['conditions', { ...base, _status: [1] }, '_status'],
+      ['conditions', { ...base, _status: 'live' }, '_status'],
+      ['conditions', { ...base, slug: [['x']] }, 'slug'],
+      ['services', { name: [{ a: 1 }], category: 'medical', options: [{ durationMinutes: 60, price: 100 }] }, 'name'],
+      ['conditions', { ...base, symptoms: -5 }, 'symptoms'],
+    ]
+    for (const [collection, body, path] of cases) {
+      const response = await http.api('POST', `/${collection}`, { body, credentials: { token } })
+      expect(response.status, JSON.stringify(body)).toBe(400)
+      expect(response.json.errors[0].message).toContain(`"${path}"`)
+    }
+    expect(await countAll()).toBe(before)
+  })
+})
+
 describe('GraphQL limits', () => {
   it('refuses queries above the complexity limit before running them', async () => {
     const nested = 'docs { title conditions { name relatedServices { name conditions { name relatedServices { name } } } } }'

@@ -1,0 +1,61 @@
+import type { CollectionBeforeOperationHook, FlattenedField } from 'payload'
+
+import { badRequest } from './readGuards'
+
+/**
+ * The shape of a document sent from outside (REST, GraphQL; never the Local API), checked
+ * before Payload's hooks see it. Payload validates field values, but some of its own hooks
+ * run first and assume the shape: a body that is a string or a number fails in its
+ * beforeValidate walk ("Cannot create property 'title' on string"), a list given to a text
+ * field fails in the slug generator (`val.trim is not a function`), and an object given to
+ * `_status` reaches SQLite as a bind error. Each of those was a 500; here they are a 400
+ * naming the field.
+ *
+ * Only the type of each top-level value is checked (text-like fields take text, numbers a
+ * number, …); what the value may be is left to Payload's own validation.
+ */
+
+const SCALAR_TYPES = new Set(['text', 'textarea', 'email', 'code', 'select', 'radio', 'date', 'number', 'checkbox'])
+const STATUSES = new Set(['draft', 'published'])
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+const isScalar = (value: unknown) => value === null || ['string', 'number', 'boolean'].includes(typeof value)
+
+/** What is wrong with `value` for `field`, or undefined when its type is fine. */
+const shapeProblem = (field: FlattenedField, value: unknown): string | undefined => {
+  if (value === undefined || value === null) return undefined
+  if (field.name === '_status') {
+    return typeof value === 'string' && STATUSES.has(value) ? undefined : 'must be "draft" or "published"'
+  }
+  if (SCALAR_TYPES.has(field.type)) {
+    const many = 'hasMany' in field && field.hasMany === true
+    if (many) return Array.isArray(value) && value.every(isScalar) ? undefined : 'must be a list of values'
+    return isScalar(value) ? undefined : 'must be a single value, not a list or an object'
+  }
+  if (field.type === 'array' || field.type === 'blocks') {
+    return Array.isArray(value) && value.every(isPlainObject) ? undefined : 'must be a list of rows (objects)'
+  }
+  if (field.type === 'group' && 'name' in field && field.name) {
+    return isPlainObject(value) ? undefined : 'must be an object'
+  }
+  return undefined
+}
+
+export const guardWriteShape: CollectionBeforeOperationHook = ({ args, collection, operation, req }) => {
+  if (operation !== 'create' && operation !== 'update') return args
+  if (req.payloadAPI === 'local') return args
+  const data: unknown = args.data
+  // An upload sent as multipart may carry no fields at all.
+  if (data === undefined) return args
+  if (!isPlainObject(data)) {
+    throw badRequest(`The body must be a JSON object of the document's fields (${collection.slug}), e.g. { "title": "…" }.`)
+  }
+  for (const field of collection.flattenedFields) {
+    if (!('name' in field) || !(field.name in data)) continue
+    const problem = shapeProblem(field, data[field.name])
+    if (problem) throw badRequest(`"${field.name}" ${problem}.`)
+  }
+  return args
+}
