@@ -106,7 +106,8 @@ export default buildConfig({
     // Scheduled publish/unpublish jobs are created by the admin's "Schedule" drawer and the
     // REST endpoint, and run by `npm run worker` (jobs/), with leases and a precise timer,
     // never by Payload's own runner: no autoRun here.
-    jobsCollectionOverrides: extendJobsCollection,
+    // With the same read guards as every other collection (src/query).
+    jobsCollectionOverrides: (args) => withQueryGuards([extendJobsCollection(args)])[0],
     // So that the drawer's jobs get their state and the past-time check (jobs/scheduling).
     runHooks: true,
     // Payload's /api/payload-jobs/run would run scheduled changes outside the worker's

@@ -30,7 +30,11 @@ export const withGraphqlLimits = (config: Promise<SanitizedConfig>, handler: Han
     try {
       body = await request.clone().json()
     } catch {
-      return handler(request)
+      // Payload's handler throws on it, and Next answers an empty 500.
+      return Response.json(
+        { errors: [{ message: 'The body is not valid JSON: send { "query": "…", "variables": { … } } with Content-Type: application/json.' }] },
+        { status: 400 },
+      )
     }
     if (!body || typeof body !== 'object' || Array.isArray(body)) return handler(request)
     let user: unknown = null

@@ -90,6 +90,15 @@ describe('GraphQL cost limits', () => {
     expectRefused(response, /fragment|cycle/i)
   })
 
+  it('answers a body that is not JSON with 400, not an empty 500', async () => {
+    const { POST } = await import('../../src/app/(payload)/api/graphql/route')
+    for (const body of ['{', 'query { Articles { docs { title } } }', '']) {
+      const response = await POST(new Request('http://localhost:3000/api/graphql', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body }))
+      expect(response.status, JSON.stringify(body)).toBe(400)
+      expect((await response.json()).errors[0].message).toMatch(/JSON/)
+    }
+  })
+
   it('answers a subscription with 400', async () => {
     const response = await http.gql(`subscription { Articles { docs { title } } }`)
     expectRefused(response, /subscription/i)
@@ -165,7 +174,7 @@ describe('ordinary bad input answers 4xx with a message', () => {
   })
 
   it('versions of a collection without versions answer 404 for staff', async () => {
-    for (const path of ['/media/versions', '/subscribers/versions', '/media/versions/1']) {
+    for (const path of ['/media/versions', '/subscribers/versions', '/media/versions/1', '/payload-jobs/versions/1']) {
       const response = await http.api('GET', path, { credentials: { token: editorToken } })
       expect(response.status, `${path} ${response.text}`).toBe(404)
       expect(message(response.json)).toMatch(/version/i)
