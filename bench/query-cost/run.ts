@@ -37,7 +37,7 @@ const measureOne = async (levels: number) => {
     const handler = GRAPHQL_POST(config)
     gql = async (query: string) => {
       const response = await handler(new Request('http://localhost:3000/api/graphql', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ query }) }))
-      return { status: response.status, json: await response.json() }
+      return { status: response.status, json: await response.json(), headers: response.headers }
     }
   }
   await gql('{ Clinic { name } }')
