@@ -173,24 +173,27 @@ const checkRestJoins = (req: PayloadRequest, collection: SanitizedCollectionConf
 }
 
 /** `documents` read so far; `reserved`: the limits of list reads under way (see guardRead). */
-type Budget = { startedAt: number; documents: number; reserved: number; limits: QueryLimits }
+type Budget = { startedAt: number; documents: number; reserved: number }
 const budgets = new WeakMap<PayloadRequest, Budget>()
 
 const budgetOf = (req: PayloadRequest) => {
   let budget = budgets.get(req)
-  if (!budget) budgets.set(req, (budget = { startedAt: Date.now(), documents: 0, reserved: 0, limits: limitsFor(req.user) }))
+  if (!budget) budgets.set(req, (budget = { startedAt: Date.now(), documents: 0, reserved: 0 }))
   return budget
 }
 
-const checkDocuments = (budget: Budget, reserving = 0) => {
-  if (budget.documents + reserving > budget.limits.maxDocuments) {
-    throw badRequest(`The request read more than ${budget.limits.maxDocuments} documents, its limit: lower \`limit\` or \`depth\`.`)
+// The limits are looked up at each check, not kept in the budget: the first read of a
+// request is often Payload's own lookup of the user behind its token, made before
+// `req.user` is set, and must not fix the anonymous limits for the rest of the request.
+const checkDocuments = (budget: Budget, limits: QueryLimits, reserving = 0) => {
+  if (budget.documents + reserving > limits.maxDocuments) {
+    throw badRequest(`The request read more than ${limits.maxDocuments} documents, its limit: lower \`limit\` or \`depth\`.`)
   }
 }
 
-const checkClock = (budget: Budget) => {
-  if (Date.now() - budget.startedAt > budget.limits.timeBudgetMs) {
-    throw badRequest(`The request took longer than its time budget of ${budget.limits.timeBudgetMs} ms: ask for fewer documents at once.`)
+const checkClock = (budget: Budget, limits: QueryLimits) => {
+  if (Date.now() - budget.startedAt > limits.timeBudgetMs) {
+    throw badRequest(`The request took longer than its time budget of ${limits.timeBudgetMs} ms: ask for fewer documents at once.`)
   }
 }
 
@@ -203,9 +206,13 @@ export const guardRead: CollectionBeforeOperationHook = ({ args, collection, ope
   // Once a request is over budget, none of its further reads (GraphQL resolves the rest of
   // the tree, each field its own read) reaches the database.
   const budget = budgetOf(req)
-  checkDocuments(budget)
-  checkClock(budget)
-  if (req.payloadAPI === 'REST' && req.query) {
+  checkDocuments(budget, limits)
+  checkClock(budget, limits)
+  // The query string belongs to the collection the route names: Payload's own reads for the
+  // same request (the user behind a token, read while authenticating, before any route
+  // params are set) and a custom endpoint's reads of other collections are not answers to it.
+  const isTheRoutesRead = req.routeParams?.collection === collection.slug
+  if (req.payloadAPI === 'REST' && req.query && isTheRoutesRead) {
     checkRestParameters(req.query as Record<string, unknown>, limits, anonymous)
     checkRestJoins(req, collection, limits, anonymous)
   }
@@ -226,7 +233,7 @@ export const guardRead: CollectionBeforeOperationHook = ({ args, collection, ope
   // by id, joins without a limit) are charged by the documents they return (countDocumentRead).
   const { limit } = args as { limit?: unknown }
   if (operation === 'read' && typeof limit === 'number' && limit > 0) {
-    checkDocuments(budget, budget.reserved + limit)
+    checkDocuments(budget, limits, budget.reserved + limit)
     budget.reserved += limit
   }
   return args
@@ -244,8 +251,9 @@ export const refundReservation: CollectionAfterOperationHook = ({ args, operatio
 export const countDocumentRead: CollectionAfterReadHook = ({ doc, req }) => {
   if (req.payloadAPI === 'local') return doc
   const budget = budgetOf(req)
+  const limits = limitsFor(req.user)
   budget.documents++
-  checkDocuments(budget)
-  if (budget.documents % 50 === 0) checkClock(budget)
+  checkDocuments(budget, limits)
+  if (budget.documents % 50 === 0) checkClock(budget, limits)
   return doc
 }

@@ -173,6 +173,17 @@ describe('ordinary bad input answers 4xx with a message', () => {
     expect(response.status, response.text).toBe(404)
   })
 
+  it('staff get the staff limits on REST, although Payload reads their user first under the same request', async () => {
+    // The admin's delivery report asks for 200 rows; anonymous readers stop at 100.
+    expect((await http.api('GET', '/articles?limit=200')).status).toBe(400)
+    const staff = await http.api('GET', `/articles?limit=200&depth=0`, { credentials: { token: editorToken } })
+    expect(staff.status, staff.text).toBe(200)
+    expect(staff.json.limit).toBe(200)
+    const overStaff = await http.api('GET', `/articles?limit=5000`, { credentials: { token: editorToken } })
+    expect(overStaff.status).toBe(400)
+    expect(message(overStaff.json)).toMatch(/from 0 to 1000/)
+  })
+
   it('versions of a collection without versions answer 404 for staff', async () => {
     for (const path of ['/media/versions', '/subscribers/versions', '/media/versions/1', '/payload-jobs/versions/1']) {
       const response = await http.api('GET', path, { credentials: { token: editorToken } })
