@@ -17,6 +17,10 @@ import {
 } from 'graphql'
 // Not re-exported by the package index; the context GraphQL's own AST-only rules run with.
 import { ASTValidationContext } from 'graphql/validation/ValidationContext.js'
+// The graphql instance Payload built its schema with: `validate` checks the schema with
+// instanceof, and under vitest a plain 'graphql' import can resolve to the other build
+// (index.mjs against Node's index.js).
+import { GraphQL as PayloadGraphQL } from '@payloadcms/graphql/types'
 
 import { HAS_MANY_FANOUT, PAYLOAD_DEFAULT_LIMIT, type QueryLimits } from './limits'
 
@@ -206,8 +210,18 @@ export const preflightGraphql = (schema: GraphQLSchema, request: GraphqlRequest,
   const cycles: string[] = []
   visit(document, NoFragmentCyclesRule(new ASTValidationContext(document, (error) => cycles.push(error.message))))
   if (cycles.length) return { status: 400, message: cycles[0] }
-  if (!operation || operation.operation !== 'query') return undefined
+  // The whole validation, and the variables' values, before Payload's complexity rule: it
+  // evaluates directives and arguments before GraphQL validates anything, and throws (an
+  // empty 500) on a `@include(if: $v)` whose variable has the wrong type or no value.
+  const invalid = PayloadGraphQL.validate(schema, document)
+  if (invalid.length) return { status: 400, message: invalid.slice(0, 3).map((error) => error.message).join(' ') }
+  if (!operation) {
+    return { status: 400, message: 'Which operation should run? Give `operationName` naming one of the operations in the document.' }
+  }
   const variables = request.variables && typeof request.variables === 'object' ? (request.variables as Record<string, unknown>) : {}
+  const coerced = PayloadGraphQL.getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 3 })
+  if (coerced.errors?.length) return { status: 400, message: coerced.errors.map((error) => error.message).join(' ') }
+  if (operation.operation !== 'query') return undefined
   try {
     const cost = estimateCost(schema, document, operationName, variables, limits)
     if (cost.depth > limits.maxDepth) {

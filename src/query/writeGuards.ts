@@ -1,4 +1,4 @@
-import type { CollectionBeforeOperationHook, FlattenedField } from 'payload'
+import { NotFound, type CollectionBeforeOperationHook, type FlattenedField } from 'payload'
 
 import { badRequest } from './readGuards'
 
@@ -43,12 +43,44 @@ const shapeProblem = (field: FlattenedField, value: unknown): string | undefined
   return undefined
 }
 
+/**
+ * JSON nested deeper than this is refused before anything walks it: Payload deep-copies the
+ * body recursively and overflows the stack a few thousand levels down (a 500). Rich text
+ * within its own bound (RICHTEXT_MAX_DEPTH 32 nodes) is about 70 levels of JSON.
+ */
+export const MAX_BODY_NESTING = 200
+
+/** How deep `value` nests, counted without recursion; stops counting past `limit`. */
+const nestingDepth = (value: unknown, limit: number): number => {
+  let deepest = 0
+  const stack: Array<[unknown, number]> = [[value, 1]]
+  while (stack.length) {
+    const [node, depth] = stack.pop()!
+    if (typeof node !== 'object' || node === null) continue
+    deepest = Math.max(deepest, depth)
+    if (deepest > limit) return deepest
+    for (const child of Object.values(node)) stack.push([child, depth + 1])
+  }
+  return deepest
+}
+
 export const guardWriteShape: CollectionBeforeOperationHook = ({ args, collection, operation, req }) => {
-  if (operation !== 'create' && operation !== 'update') return args
+  if (operation !== 'create' && operation !== 'update' && operation !== 'delete') return args
   if (req.payloadAPI === 'local') return args
+  // An id that cannot name a document (`Infinity`, `1.5`, `%00` on SQLite's numeric ids)
+  // would reach the database as NaN: it names nothing, so 404 as for a read.
+  const { id } = args as { id?: unknown }
+  if (id !== undefined && id !== null) {
+    const text = String(id)
+    if ((req.payload.db.defaultIDType === 'number' && !/^\d{1,15}$/.test(text)) || text.includes('\0')) throw new NotFound(req.t)
+  }
+  if (operation === 'delete') return args
   const data: unknown = args.data
   // An upload sent as multipart may carry no fields at all.
   if (data === undefined) return args
+  if (nestingDepth(data, MAX_BODY_NESTING) > MAX_BODY_NESTING) {
+    throw badRequest(`The document nests more than ${MAX_BODY_NESTING} levels of objects and lists: flatten it.`)
+  }
   if (!isPlainObject(data)) {
     throw badRequest(`The body must be a JSON object of the document's fields (${collection.slug}), e.g. { "title": "…" }.`)
   }

@@ -111,6 +111,24 @@ describe('documents of the wrong shape get a 400, not a 500 from a hook that ass
     expect(await countAll()).toBe(before)
   })
 
+  it('JSON nested thousands of levels deep, and ids that cannot exist on writes', async () => {
+    const before = await countAll()
+    // Written as text: JSON.stringify itself cannot go this deep.
+    const levels = 10_000
+    const nested = `${'{"type":"paragraph","children":['.repeat(levels)}${']}'.repeat(levels)}`
+    // Payload deep-copies the body recursively before its validation: it overflowed the stack (500).
+    for (const body of [nested, `{"title":"Deep","content":${nested}}`, `{"title":"Deep","symptoms":[${nested}]}`]) {
+      const response = await http.api('POST', '/articles', { body, credentials: { token } })
+      expect(response.status, response.text.slice(0, 200)).toBe(400)
+      expect(response.json.errors[0].message).toMatch(/nests more than \d+ levels/)
+    }
+    for (const id of ['Infinity', '1.5', '-1', 'abc']) {
+      expect((await http.api('PATCH', `/services/${id}`, { body: { name: 'x' }, credentials: { token } })).status, id).toBe(404)
+      expect((await http.api('DELETE', `/services/${id}`, { credentials: { token } })).status, id).toBe(404)
+    }
+    expect(await countAll()).toBe(before)
+  })
+
   it('lists and objects where a single value belongs (_status, slug, name)', async () => {
     const before = await countAll()
     const base = { name: 'Shape test', summary: 'A summary.' }

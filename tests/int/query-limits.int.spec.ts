@@ -99,6 +99,15 @@ describe('GraphQL cost limits', () => {
     }
   })
 
+  it('answers directive arguments of the wrong type, and missing variables, with 400 (Payload’s complexity rule threw on them)', async () => {
+    const wrongType = await http.gql('query Q($v: Int) { Clinic @include(if: $v) { __typename } }')
+    expectRefused(wrongType, /\$v/)
+    const missing = await http.gql('query Q($v: Boolean!) { Clinic @include(if: $v) { __typename } }', {})
+    expectRefused(missing, /\$v/)
+    const fine = await http.gql('query Q($v: Boolean!) { Clinic @include(if: $v) { name } }', { v: true })
+    expect(fine.status).toBe(200)
+  })
+
   it('answers a subscription with 400', async () => {
     const response = await http.gql(`subscription { Articles { docs { title } } }`)
     expectRefused(response, /subscription/i)
