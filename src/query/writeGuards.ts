@@ -1,5 +1,6 @@
-import { NotFound, type CollectionBeforeOperationHook, type FlattenedField } from 'payload'
+import { NotFound, ValidationError, type CollectionBeforeOperationHook, type FlattenedField } from 'payload'
 
+import { lexicalDocumentProblem } from '../utilities/lexicalLimits'
 import { badRequest } from './readGuards'
 
 /**
@@ -78,16 +79,30 @@ export const guardWriteShape: CollectionBeforeOperationHook = ({ args, collectio
   const data: unknown = args.data
   // An upload sent as multipart may carry no fields at all.
   if (data === undefined) return args
-  if (nestingDepth(data, MAX_BODY_NESTING) > MAX_BODY_NESTING) {
-    throw badRequest(`The document nests more than ${MAX_BODY_NESTING} levels of objects and lists: flatten it.`)
-  }
   if (!isPlainObject(data)) {
+    if (nestingDepth(data, MAX_BODY_NESTING) > MAX_BODY_NESTING) {
+      throw badRequest(`The body nests more than ${MAX_BODY_NESTING} levels of objects and lists: send a JSON object of the document's fields.`)
+    }
     throw badRequest(`The body must be a JSON object of the document's fields (${collection.slug}), e.g. { "title": "…" }.`)
   }
-  for (const field of collection.flattenedFields) {
-    if (!('name' in field) || !(field.name in data)) continue
-    const problem = shapeProblem(field, data[field.name])
-    if (problem) throw badRequest(`"${field.name}" ${problem}.`)
+  const fields = new Map(collection.flattenedFields.filter((field) => 'name' in field).map((field) => [field.name, field]))
+  const refuse = (path: string, message: string) => {
+    throw new ValidationError({ collection: collection.slug, errors: [{ path, message }], req })
+  }
+  for (const [name, value] of Object.entries(data)) {
+    const field = fields.get(name)
+    // Rich text gets its own, tighter bound and message (src/fields/richText.ts), checked here
+    // too so that it comes before anything recursive.
+    if (field?.type === 'richText' && isPlainObject(value)) {
+      const problem = lexicalDocumentProblem(value)
+      if (problem) refuse(name, problem)
+    }
+    // Unknown keys too: Payload copies the whole body before it drops them.
+    if (nestingDepth(value, MAX_BODY_NESTING) >= MAX_BODY_NESTING) {
+      refuse(name, `This value nests more than ${MAX_BODY_NESTING} levels of objects and lists: flatten it.`)
+    }
+    const problem = field && shapeProblem(field, value)
+    if (problem) throw badRequest(`"${name}" ${problem}.`)
   }
   return args
 }
