@@ -13,7 +13,8 @@ import { badRequest } from './readGuards'
  * naming the field.
  *
  * Only the type of each top-level value is checked (text-like fields take text, numbers a
- * number, …); what the value may be is left to Payload's own validation.
+ * number, …), and how deep it nests; what the value may be is left to Payload's own
+ * validation.
  */
 
 const SCALAR_TYPES = new Set(['text', 'textarea', 'email', 'code', 'select', 'radio', 'date', 'number', 'checkbox'])
@@ -98,7 +99,7 @@ export const guardWriteShape: CollectionBeforeOperationHook = ({ args, collectio
       if (problem) refuse(name, problem)
     }
     // Unknown keys too: Payload copies the whole body before it drops them.
-    if (nestingDepth(value, MAX_BODY_NESTING) >= MAX_BODY_NESTING) {
+    if (nestingDepth(value, MAX_BODY_NESTING) > MAX_BODY_NESTING) {
       refuse(name, `This value nests more than ${MAX_BODY_NESTING} levels of objects and lists: flatten it.`)
     }
     const problem = field && shapeProblem(field, value)
