@@ -37,12 +37,15 @@ export const withGraphqlLimits = (config: Promise<SanitizedConfig>, handler: Han
       )
     }
     if (!body || typeof body !== 'object' || Array.isArray(body)) return handler(request)
-    let user: unknown = null
-    if (hasCredentials(request.headers)) {
+    const schema = await schemaOf(config)
+    let refusal = preflightGraphql(schema, body, limitsFor(null))
+    // Staff limits are wider than the anonymous ones, so only a query the anonymous limits
+    // refuse is worth authenticating here (Payload's handler authenticates again anyway).
+    if (refusal && hasCredentials(request.headers)) {
       const payload = await getPayload({ config })
-      user = (await payload.auth({ headers: request.headers })).user
+      const { user } = await payload.auth({ headers: request.headers })
+      if (user) refusal = preflightGraphql(schema, body, limitsFor(user))
     }
-    const refusal = preflightGraphql(await schemaOf(config), body, limitsFor(user))
     if (refusal) return Response.json({ errors: [{ message: refusal.message }] }, { status: refusal.status })
     return handler(request)
   }

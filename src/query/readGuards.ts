@@ -85,7 +85,7 @@ const checkValue = (path: string, operator: string, value: unknown, { field, thr
   if (field.type === 'date' && values.some((item) => !empty(item) && !isDate(item))) {
     throw badRequest(`\`${path}\` is a date: give an ISO 8601 date such as 2026-01-31 or 2026-01-31T09:00:00Z.`)
   }
-  const numericIds = (field.name === 'id' ? check.idType : check.idType) === 'number'
+  const numericIds = check.idType === 'number'
   const idLike = field.name === 'id' || field.type === 'relationship' || field.type === 'upload'
   if (((idLike && numericIds) || field.type === 'number') && values.some((item) => !empty(item) && !Number.isFinite(Number(item)))) {
     throw badRequest(`\`${path}\` takes ${idLike ? 'document ids' : 'numbers'}: ${JSON.stringify(value)} is not one.`)
@@ -199,6 +199,16 @@ const checkClock = (budget: Budget, limits: QueryLimits) => {
 
 const READ_OPERATIONS = new Set(['read', 'count', 'readDistinct'])
 
+/**
+ * An id that cannot name a document (a NUL byte; on SQLite's numeric ids `abc`, `Infinity`,
+ * `1.5`) would reach the database as NaN, a 500: it names nothing, so 404. Reads and writes.
+ */
+export const refuseImpossibleId = (req: PayloadRequest, rawId: unknown) => {
+  if (rawId === undefined || rawId === null) return
+  const id = String(rawId)
+  if ((req.payload.db.defaultIDType === 'number' && !/^\d{1,15}$/.test(id)) || id.includes('\0')) throw new NotFound(req.t)
+}
+
 export const guardRead: CollectionBeforeOperationHook = ({ args, collection, operation, req }) => {
   if (req.payloadAPI === 'local' || !READ_OPERATIONS.has(operation)) return args
   const limits = limitsFor(req.user)
@@ -221,11 +231,7 @@ export const guardRead: CollectionBeforeOperationHook = ({ args, collection, ope
   const { where, sort, id: rawId } = args as { where?: Where; sort?: unknown; id?: unknown }
   checkWhere(where, { collection, idType, anonymous, limits })
   if (anonymous) checkSort(sort, collection)
-  if (rawId !== undefined && rawId !== null) {
-    const id = String(rawId)
-    // A NUL byte or a non-number on SQLite cannot name a document.
-    if ((idType === 'number' && !/^\d{1,15}$/.test(id)) || id.includes('\0')) throw new NotFound(req.t)
-  }
+  refuseImpossibleId(req, rawId)
   // GraphQL starts the reads of one level of the tree all at once, before any returns a
   // document: each list read charges its limit up front, so the reads past the budget are
   // refused before they reach the database; refundReservation gives the charge back when

@@ -1,7 +1,7 @@
-import { NotFound, ValidationError, type CollectionBeforeOperationHook, type FlattenedField } from 'payload'
+import { ValidationError, type CollectionBeforeOperationHook, type FlattenedField } from 'payload'
 
 import { lexicalDocumentProblem } from '../utilities/lexicalLimits'
-import { badRequest } from './readGuards'
+import { badRequest, refuseImpossibleId } from './readGuards'
 
 /**
  * The shape of a document sent from outside (REST, GraphQL; never the Local API), checked
@@ -69,13 +69,7 @@ const nestingDepth = (value: unknown, limit: number): number => {
 export const guardWriteShape: CollectionBeforeOperationHook = ({ args, collection, operation, req }) => {
   if (operation !== 'create' && operation !== 'update' && operation !== 'delete') return args
   if (req.payloadAPI === 'local') return args
-  // An id that cannot name a document (`Infinity`, `1.5`, `%00` on SQLite's numeric ids)
-  // would reach the database as NaN: it names nothing, so 404 as for a read.
-  const { id } = args as { id?: unknown }
-  if (id !== undefined && id !== null) {
-    const text = String(id)
-    if ((req.payload.db.defaultIDType === 'number' && !/^\d{1,15}$/.test(text)) || text.includes('\0')) throw new NotFound(req.t)
-  }
+  refuseImpossibleId(req, (args as { id?: unknown }).id)
   if (operation === 'delete') return args
   const data: unknown = args.data
   // An upload sent as multipart may carry no fields at all.
