@@ -2,6 +2,7 @@ import type { Payload, Where } from 'payload'
 
 import type { Newsletter } from '../../payload-types'
 import { SMTP_DOWN_OWNER } from './config'
+import { ACTIONS, RETRY_REOPENS } from './states'
 import { cancelQueuedDeliveries, countDeliveries, findNewsletter, requeueFailedDeliveries, type Id } from './store'
 
 /**
@@ -31,16 +32,16 @@ export const pauseNewsletter = async (payload: Payload, id: Id): Promise<Control
   const newsletter = await transition(
     payload,
     id,
-    { or: [{ status: { equals: 'sending' } }, { and: [{ status: { equals: 'paused' } }, { leaseOwner: { equals: SMTP_DOWN_OWNER } }] }] },
+    { or: [{ status: { in: ACTIONS.pause.from } }, { and: [{ status: { equals: 'paused' } }, { leaseOwner: { equals: SMTP_DOWN_OWNER } }] }] },
     // No lease owner: a manual pause stays paused until a person resumes it.
-    { status: 'paused', leaseOwner: null, leaseExpiresAt: null, note: 'Paused by a person.' },
+    { status: ACTIONS.pause.to, leaseOwner: null, leaseExpiresAt: null, note: 'Paused by a person.' },
   )
   if (!newsletter) return conflict(payload, id, 'pause')
   return { ok: true, newsletter, message: 'Paused: messages already on their way finish; nothing else is sent until you resume.' }
 }
 
 export const resumeNewsletter = async (payload: Payload, id: Id): Promise<ControlResult> => {
-  const newsletter = await transition(payload, id, { status: { equals: 'paused' } }, { status: 'sending', leaseOwner: null, leaseExpiresAt: null, note: null })
+  const newsletter = await transition(payload, id, { status: { in: ACTIONS.resume.from } }, { status: ACTIONS.resume.to, leaseOwner: null, leaseExpiresAt: null, note: null })
   if (!newsletter) return conflict(payload, id, 'resume')
   return { ok: true, newsletter, message: 'Resumed: a worker picks it up within a second or two.' }
 }
@@ -49,8 +50,8 @@ export const cancelNewsletter = async (payload: Payload, id: Id): Promise<Contro
   const newsletter = await transition(
     payload,
     id,
-    { status: { in: ['scheduled', 'sending', 'paused'] } },
-    { status: 'cancelled', leaseOwner: null, leaseExpiresAt: null, finishedAt: new Date().toISOString(), note: 'Cancelled by a person.' },
+    { status: { in: ACTIONS.cancel.from } },
+    { status: ACTIONS.cancel.to, leaseOwner: null, leaseExpiresAt: null, finishedAt: new Date().toISOString(), note: 'Cancelled by a person.' },
   )
   if (!newsletter) return conflict(payload, id, 'cancel')
   const cancelled = await cancelQueuedDeliveries(payload, id)
@@ -61,7 +62,7 @@ export const cancelNewsletter = async (payload: Payload, id: Id): Promise<Contro
 export const retryFailedDeliveries = async (payload: Payload, id: Id): Promise<ControlResult> => {
   const current = await findNewsletter(payload, id)
   if (!current) return { ok: false, status: 404, message: `No newsletter with id ${id}.` }
-  if (!['sent', 'failed', 'sending', 'paused'].includes(current.status)) {
+  if (!ACTIONS['retry-failed'].from.includes(current.status)) {
     return { ok: false, status: 409, message: `Cannot retry deliveries of a newsletter that is ${current.status}.` }
   }
   const counts = await countDeliveries(payload, id)
@@ -71,7 +72,7 @@ export const retryFailedDeliveries = async (payload: Payload, id: Id): Promise<C
   const reopened = await transition(
     payload,
     id,
-    { status: { in: ['sent', 'failed'] } },
+    { status: { in: RETRY_REOPENS } },
     { status: 'sending', leaseOwner: null, leaseExpiresAt: null, finishedAt: null, note: null },
   )
   const newsletter = reopened ?? (await findNewsletter(payload, id))!

@@ -174,7 +174,7 @@ export const releaseNewsletter = (payload: Payload, id: Id, workerId: string) =>
  * intersect OR no topics" over a hasMany relationship is not expressed the same way by every
  * adapter (SQLite's join made `exists: false` match everyone), and a page is small.
  */
-export const findAudiencePage = async (payload: Payload, newsletter: Newsletter, cursor: Id | null, limit: number) => {
+export const findAudiencePage = async (payload: Payload, newsletter: Pick<Newsletter, 'audience' | 'audienceTopics'>, cursor: Id | null, limit: number) => {
   const conditions: Where[] = [{ status: { equals: 'confirmed' } }]
   if (cursor !== null) conditions.push({ id: { greater_than: cursor } })
   const { docs } = await payload.db.find<Pick<Subscriber, 'id' | 'email' | 'topics'>>({

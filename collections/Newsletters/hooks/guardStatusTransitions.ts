@@ -1,5 +1,7 @@
 import { ValidationError, type CollectionBeforeValidateHook } from 'payload'
 
+import { audienceProblem } from '../../../jobs/newsletters/audience'
+import { canSaveAs, SAVE_TRANSITIONS, type NewsletterStatus } from '../../../jobs/newsletters/states'
 import type { Newsletter } from '../../../payload-types'
 
 /**
@@ -13,11 +15,6 @@ import type { Newsletter } from '../../../payload-types'
 
 /** Fields only the pipeline writes; values sent by API users are ignored. */
 const PIPELINE_FIELDS = ['counts', 'startedAt', 'finishedAt', 'note', 'snapshotDone', 'snapshotCursor', 'leaseOwner', 'leaseExpiresAt'] as const
-
-const ALLOWED: Record<string, readonly string[]> = {
-  draft: ['draft', 'scheduled', 'cancelled'],
-  scheduled: ['scheduled', 'draft', 'cancelled'],
-}
 
 const refuse = (path: string, message: string): never => {
   throw new ValidationError({ errors: [{ path, message }] })
@@ -34,14 +31,14 @@ export const guardStatusTransitions: CollectionBeforeValidateHook<Newsletter> = 
     if (operation === 'create') delete (data as Record<string, unknown>)[field]
     else (data as Record<string, unknown>)[field] = (originalDoc as Record<string, unknown> | undefined)?.[field]
   }
-  const from = operation === 'create' ? 'draft' : (originalDoc?.status ?? 'draft')
-  const to = data.status ?? from
+  const from: NewsletterStatus = operation === 'create' ? 'draft' : (originalDoc?.status ?? 'draft')
+  const to: NewsletterStatus = data.status ?? from
   if (to !== from || operation === 'create') {
-    const allowed = ALLOWED[from] ?? []
-    if (!allowed.includes(to)) {
+    if (!canSaveAs(from, to)) {
+      const allowed = SAVE_TRANSITIONS[from]
       refuse(
         'status',
-        from in ALLOWED
+        allowed
           ? `A ${from} newsletter can only become ${allowed.filter((s) => s !== from).join(' or ')} here, not ${to}.`
           : `This newsletter is ${from}: use its pause, resume, cancel or retry-failed actions (POST /api/newsletters/{id}/…) instead of changing its status.`,
       )
@@ -53,9 +50,8 @@ export const guardStatusTransitions: CollectionBeforeValidateHook<Newsletter> = 
     if (!hasIntro(merged.intro) && !(merged.featuredArticles ?? []).length) {
       refuse('intro', 'A newsletter needs an intro or at least one featured article before it can be scheduled.')
     }
-    if (merged.audience === 'topics' && !(merged.audienceTopics ?? []).length) {
-      refuse('audienceTopics', 'Choose at least one condition for a topic audience, or send to all subscribers.')
-    }
+    const audience = audienceProblem(merged)
+    if (audience) refuse(audience.path, audience.message)
     if (!merged.sendAt) data.sendAt = new Date().toISOString()
     else if (Number.isNaN(Date.parse(merged.sendAt))) refuse('sendAt', 'sendAt must be a date and time (ISO 8601).')
   }
