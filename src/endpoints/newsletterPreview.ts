@@ -1,3 +1,5 @@
+import path from 'node:path'
+
 import type { Endpoint, PayloadHandler, PayloadRequest } from 'payload'
 import { NotFound } from 'payload'
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
@@ -149,6 +151,8 @@ const previewUnsaved: PayloadHandler = async (req) => {
  * `POST /api/newsletters/:id/send-test` (staff): the saved newsletter, subject prefixed
  * "[Test] ", to the logged-in user's own address, with List-Unsubscribe headers that point
  * at harmless preview links. Rate-limited per user (NEWSLETTER_TEST_SENDS_PER_MINUTE).
+ * Answers `outboxFile` (relative to the app's directory) when the message went to the
+ * development outbox rather than to a mail server.
  */
 const sendTest: PayloadHandler = async (req) => {
   if (!isStaffUser(req)) return denied(req, 'send test emails')
@@ -186,8 +190,10 @@ const sendTest: PayloadHandler = async (req) => {
     req.payload.logger.error({ event: 'newsletter.test-send-failed', newsletter: newsletter.id, err: error })
     return problem(502, `The mail server did not accept the test email: ${(error as Error).message}`)
   }
-  req.payload.logger.info({ event: 'newsletter.test-sent', newsletter: newsletter.id, user: req.user!.id })
-  return Response.json({ sentTo: to, subject: `[Test] ${rendered.email.subject}`, messageId: info.messageId }, { status: 202 })
+  req.payload.logger.info({ event: 'newsletter.test-sent', newsletter: newsletter.id, user: req.user!.id, outboxFile: info.path })
+  // Without SMTP_URL nothing is emailed: the owner is told which file to open instead of her inbox.
+  const outboxFile = info.path ? path.relative(process.cwd(), info.path) || info.path : undefined
+  return Response.json({ sentTo: to, subject: `[Test] ${rendered.email.subject}`, messageId: info.messageId, ...(outboxFile ? { outboxFile } : {}) }, { status: 202 })
 }
 
 export const newsletterPreviewEndpoints: Endpoint[] = [
