@@ -507,7 +507,7 @@ export interface Newsletter {
     [k: string]: unknown;
   } | null;
   /**
-   * Shown in this order, each with its image, excerpt and a link.
+   * Only published articles can be featured. Shown in this order, each with its image, excerpt and a link.
    */
   featuredArticles?: (number | Article)[] | null;
   audience: 'all' | 'topics';

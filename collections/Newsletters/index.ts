@@ -3,20 +3,24 @@ import type { CollectionConfig } from 'payload'
 import { isStaff } from '../../src/access/isStaff'
 import { newsletterPreviewEndpoints } from '../../src/endpoints/newsletterPreview'
 import { newsletterSendingEndpoints } from '../../src/endpoints/newsletterSending'
-import { newsletterPreviewFields, newsletterSendPanelField } from '../../src/fields/newsletterAdmin'
+import { NEWSLETTER_STATUSES } from '../../jobs/newsletters/states'
+import { newsletterPreviewFields, newsletterSendPanelField, shownElsewhere } from '../../src/fields/newsletterAdmin'
 import { optionsFrom } from '../../src/fields/optionsFrom'
+import { publishedOnly } from '../../src/fields/publishedOnly'
 import { boundedRichText } from '../../src/fields/richText'
 import { guardStatusTransitions } from './hooks/guardStatusTransitions'
 import { validateTemplate } from './hooks/validateTemplate'
 
-export const NEWSLETTER_STATUSES = ['draft', 'scheduled', 'sending', 'paused', 'sent', 'cancelled', 'failed'] as const
+export { NEWSLETTER_STATUSES }
 export const NEWSLETTER_TEMPLATES = ['newsletter', 'article', 'digest'] as const
 
 /**
  * A newsletter records intent (what to send, to whom, when) and the outcome of its send.
  * The worker (jobs/newsletters) owns every transition after `scheduled`; the admin and
  * REST only move it to `scheduled` (or pause/resume/cancel/retry through its endpoints).
- * See jobs/CONTEXT.md for the state machine.
+ * See jobs/newsletters/states.ts for the state machine. The edit view is for composing: the
+ * status, the send time and the pipeline's results are in the send panel and, once sending
+ * has started, the delivery report (src/components/admin/newsletter), not in form fields.
  */
 export const Newsletters: CollectionConfig<'newsletters'> = {
   slug: 'newsletters',
@@ -49,7 +53,10 @@ export const Newsletters: CollectionConfig<'newsletters'> = {
       type: 'relationship',
       relationTo: 'articles',
       hasMany: true,
-      admin: { description: 'Shown in this order, each with its image, excerpt and a link.' },
+      // A draft is never emailed, so the picker offers only published articles and a save
+      // with another one is refused, naming it.
+      ...publishedOnly({ relationTo: 'articles', titleField: 'title', singular: 'article', plural: 'articles', usedAs: 'featured' }),
+      admin: { description: 'Only published articles can be featured. Shown in this order, each with its image, excerpt and a link.' },
     },
     {
       type: 'row',
@@ -93,29 +100,37 @@ export const Newsletters: CollectionConfig<'newsletters'> = {
       defaultValue: 'draft',
       index: true,
       options: optionsFrom(NEWSLETTER_STATUSES),
-      admin: { position: 'sidebar' },
+      // Changed only by the send panel's buttons (schedule, send now, back to draft, pause…).
+      admin: { position: 'sidebar', readOnly: true, components: shownElsewhere },
     },
     {
       name: 'sendAt',
       type: 'date',
       index: true,
-      admin: { position: 'sidebar', date: { pickerAppearance: 'dayAndTime' } },
+      // Picked and shown on the clinic's clock in the send panel.
+      admin: { position: 'sidebar', readOnly: true, date: { pickerAppearance: 'dayAndTime' }, components: shownElsewhere },
     },
     {
       name: 'sourceArticle',
       type: 'relationship',
       relationTo: 'articles',
-      admin: { position: 'sidebar', readOnly: true, description: 'The article this announcement was made for.' },
+      admin: {
+        position: 'sidebar',
+        readOnly: true,
+        description: 'The article this announcement was made for.',
+        condition: (data) => Boolean(data?.sourceArticle),
+      },
     },
     {
       name: 'digestSince',
       type: 'date',
       admin: { position: 'sidebar', readOnly: true, condition: (data) => data?.template === 'digest' },
     },
+    // What the send did: written by the worker, shown by the delivery report.
     {
       name: 'counts',
       type: 'group',
-      admin: { readOnly: true },
+      admin: { readOnly: true, components: shownElsewhere },
       fields: [
         {
           type: 'row',
@@ -130,12 +145,16 @@ export const Newsletters: CollectionConfig<'newsletters'> = {
         },
       ],
     },
-    { name: 'startedAt', type: 'date', admin: { position: 'sidebar', readOnly: true } },
-    { name: 'finishedAt', type: 'date', admin: { position: 'sidebar', readOnly: true } },
+    { name: 'startedAt', type: 'date', admin: { position: 'sidebar', readOnly: true, components: shownElsewhere } },
+    { name: 'finishedAt', type: 'date', admin: { position: 'sidebar', readOnly: true, components: shownElsewhere } },
     {
       name: 'note',
       type: 'text',
-      admin: { readOnly: true, description: 'What the sender wants you to know (why it paused, why it failed).' },
+      admin: {
+        readOnly: true,
+        description: 'What the sender wants you to know (why it paused, why it failed).',
+        components: shownElsewhere,
+      },
     },
     // Pipeline bookkeeping: written by the worker only.
     {

@@ -35,3 +35,12 @@ export const newsletterPreviewFields: UIField[] = [
     },
   },
 ]
+
+/**
+ * `admin.components` for the fields the send panel and the delivery report show in words
+ * (status, send time, the pipeline's counts, times and note): not drawn in the form, so the
+ * compose view offers nothing that only the panel may change and no sending results before
+ * there are any. Each stays a normal field otherwise: in the form's state (the panel and the
+ * report read it, a save sends back what was loaded), validated, a list column and filter.
+ */
+export const shownElsewhere = { Field: '/src/components/admin/newsletter/ShownElsewhere#ShownElsewhere' }

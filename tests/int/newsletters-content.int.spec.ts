@@ -282,14 +282,18 @@ describe('compileNewsletter', () => {
 
   it('never emails a draft: unpublished featured articles are left out, and the published text is used', async () => {
     const live = await publishedArticle({ title: 'Live title' })
+    const withdrawn = await publishedArticle({ title: 'Soon withdrawn' })
+    // Only published articles can be featured: a newsletter holds a draft when an article is
+    // unpublished after it was picked.
+    const newsletter = await createNewsletter({ featuredArticles: [withdrawn.id, live.id] })
+    await payload.update({ collection: 'articles', id: withdrawn.id, data: { _status: 'draft', title: 'Secret draft' } })
     // A newer draft of a published article must not leak into the email.
     await payload.update({ collection: 'articles', id: live.id, draft: true, data: { title: 'Unreviewed draft title' } })
-    const draft = await draftArticle({ title: 'Secret draft' })
-    const newsletter = await createNewsletter({ featuredArticles: [draft.id, live.id] })
     const { html } = await compileNewsletter(payload, newsletter)
     expect(html).toContain('Live title')
     expect(html).not.toContain('Unreviewed draft title')
     expect(html).not.toContain('Secret draft')
+    expect(html).not.toContain('Soon withdrawn')
   })
 
   it('previews with a sample name and links that go nowhere', async () => {
@@ -352,19 +356,28 @@ describe('saving a newsletter', () => {
     expect(fixed.status, fixed.text).toBe(200)
   })
 
-  it('refuses to schedule with a draft featured article, naming it', async () => {
+  it('refuses a draft featured article on any save, and on scheduling one unpublished since, naming it', async () => {
     const draft = await draftArticle({ title: 'Unfinished stretches guide' })
     const live = await publishedArticle()
-    // Saving as a draft is fine: the owner is still composing.
-    const created = await http.api('POST', '/newsletters', { body: { subject: 'Soon', featuredArticles: [live.id, draft.id] }, credentials: { token: editorToken } })
+    // Only published articles can be featured (the admin's picker offers no other): a
+    // draft is refused even in a draft newsletter, with its title, not an id.
+    const withDraft = await http.api('POST', '/newsletters', { body: { subject: 'Soon', featuredArticles: [live.id, draft.id] }, credentials: { token: editorToken } })
+    expect(withDraft.status).toBe(400)
+    expect(withDraft.json.errors[0].data.errors[0]).toMatchObject({ path: 'featuredArticles' })
+    expect(withDraft.json.errors[0].data.errors[0].message).toMatch(/"Unfinished stretches guide" is not published: only published articles can be featured/)
+
+    // An article unpublished after it was picked is refused when scheduling.
+    const withdrawn = await publishedArticle({ title: 'Withdrawn stretches guide' })
+    const created = await http.api('POST', '/newsletters', { body: { subject: 'Soon', featuredArticles: [live.id, withdrawn.id] }, credentials: { token: editorToken } })
     expect(created.status, created.text).toBe(201)
+    await payload.update({ collection: 'articles', id: withdrawn.id, data: { _status: 'draft' } })
     const refused = await http.api('PATCH', `/newsletters/${created.json.doc.id}`, {
       body: { status: 'scheduled', sendAt: new Date(Date.now() + 3_600_000).toISOString() },
       credentials: { token: editorToken },
     })
     expect(refused.status).toBe(400)
     expect(refused.json.errors[0].data.errors[0]).toMatchObject({ path: 'featuredArticles' })
-    expect(refused.json.errors[0].data.errors[0].message).toMatch(/"Unfinished stretches guide" is not published/)
+    expect(refused.json.errors[0].data.errors[0].message).toMatch(/"Withdrawn stretches guide" is not published/)
     expect((await payload.findByID({ collection: 'newsletters', id: created.json.doc.id })).status).toBe('draft')
 
     const nothing = await http.api('POST', '/newsletters', { body: { subject: 'Empty', status: 'scheduled', sendAt: new Date().toISOString() }, credentials: { token: editorToken } })

@@ -2,12 +2,14 @@
 
 import { TZDate } from '@date-fns/tz'
 
+import type { NewsletterStatus } from '../../../../jobs/newsletters/states'
+
+export { ACTIVE_STATUSES, FINISHED_STATUSES, type NewsletterStatus } from '../../../../jobs/newsletters/states'
+
 /**
  * What the newsletter admin components share: the progress shape the pipeline's
  * `GET /api/newsletters/:id/progress` answers, and small formatting helpers.
  */
-
-export type NewsletterStatus = 'draft' | 'scheduled' | 'sending' | 'paused' | 'sent' | 'cancelled' | 'failed'
 
 export type Counts = {
   recipients: number
@@ -28,9 +30,6 @@ export type Progress = {
   estimatedFinishAt?: string | null
   note?: string | null
 }
-
-export const ACTIVE_STATUSES: NewsletterStatus[] = ['scheduled', 'sending', 'paused']
-export const FINISHED_STATUSES: NewsletterStatus[] = ['sent', 'cancelled', 'failed']
 
 /** The first error message of a Payload-style error body, or a fallback naming the status. */
 export const errorMessage = async (response: Response, fallback: string) => {
@@ -63,7 +62,6 @@ export const relativeTime = (iso: string | null | undefined, now = Date.now()) =
   return format.format(Math.round(ms / 86_400_000), 'day')
 }
 
-/** `yyyy-MM-ddTHH:mm` in the browser's time zone, for `<input type="datetime-local">`. */
 /** The `datetime-local` value (`2026-12-03T08:00`) of an instant, as a wall clock in `timeZone` reads it. */
 export const toLocalInput = (date: Date, timeZone: string) => {
   const wall = new TZDate(date.getTime(), timeZone)
@@ -84,3 +82,8 @@ export const nextThursdayMorning = (timeZone: string, now = new Date()) => {
 export const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
 
 export const numberOr0 = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : 0)
+
+const COUNT_FORMAT = new Intl.NumberFormat('en-US')
+
+/** "1 confirmed subscriber", "1,234 confirmed subscribers". */
+export const subscribersPhrase = (count: number) => `${COUNT_FORMAT.format(count)} confirmed subscriber${count === 1 ? '' : 's'}`
