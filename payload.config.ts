@@ -26,6 +26,7 @@ import { watchContentRevision } from './src/cache/watchContentRevision'
 import { chooseDatabase, databaseAdapter, DatabaseUriError, runMigrations } from './src/database'
 import { unknownCollectionScheduleEndpoints } from './src/endpoints/schedule'
 import { subscribeEndpoints } from './src/endpoints/subscribe'
+import { withEmptyDraftCleanup } from './src/drafts/emptyDrafts'
 import { resolvePayloadSecret } from './src/secret'
 import { loggingLevels, logGraphqlErrorByCause } from './src/query/logErrors'
 import { withQueryGuards } from './src/query/withQueryGuards'
@@ -69,8 +70,9 @@ export default buildConfig({
       ),
     },
   },
-  // Cost limits and input checks on every read, fresh ids for copied array rows (src/query).
-  collections: withQueryGuards([
+  // Cost limits and input checks on every read, fresh ids for copied array rows (src/query);
+  // no empty drafts left by "Create New" on autosaved collections (src/drafts).
+  collections: withQueryGuards(withEmptyDraftCleanup([
     Articles,
     Conditions,
     Services,
@@ -83,7 +85,7 @@ export default buildConfig({
     Webhooks,
     WebhookDeliveries,
     RateLimits,
-  ]),
+  ])),
   globals: [Clinic, AudienceStats, ContentRevision],
   endpoints: [...subscribeEndpoints, ...unknownCollectionScheduleEndpoints],
   editor: lexicalEditor(),

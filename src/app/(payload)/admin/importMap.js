@@ -22,9 +22,11 @@ import { StrikethroughFeatureClient as StrikethroughFeatureClient_e70f5e05f09f93
 import { UnderlineFeatureClient as UnderlineFeatureClient_e70f5e05f09f93e00b997edb1ef0c864 } from '@payloadcms/richtext-lexical/client'
 import { BoldFeatureClient as BoldFeatureClient_e70f5e05f09f93e00b997edb1ef0c864 } from '@payloadcms/richtext-lexical/client'
 import { ItalicFeatureClient as ItalicFeatureClient_e70f5e05f09f93e00b997edb1ef0c864 } from '@payloadcms/richtext-lexical/client'
+import { DiscardEmptyDraft as DiscardEmptyDraft_d73eb63bb95f6fb60ca009fb8e7caae3 } from '../../../../src/components/admin/DiscardEmptyDraft'
 import { NewsletterPreview as NewsletterPreview_1097d0d941bdefcbd87c52ea92641cf2 } from '../../../../src/components/admin/newsletter/NewsletterPreview'
 import { NewsletterDeliveryReport as NewsletterDeliveryReport_4582304e6f00a1009dd39afe0b28a250 } from '../../../../src/components/admin/newsletter/NewsletterDeliveryReport'
 import { NewsletterSendPanel as NewsletterSendPanel_c470a1e95f035c47ec344eb32d03be60 } from '../../../../src/components/admin/newsletter/NewsletterSendPanel'
+import { ShownElsewhere as ShownElsewhere_eaf5a889b2369af8412719e22851982d } from '../../../../src/components/admin/newsletter/ShownElsewhere'
 import { SubscriberCsvTools as SubscriberCsvTools_b83fe5ca9be7d703e05d8bbacf2cdc2f } from '../../../../src/components/admin/SubscriberCsvTools'
 import { SendWebhookPing as SendWebhookPing_b5cde53c6a2d3a412b00ede60a9a8ad6 } from '../../../../src/components/admin/WebhookActions'
 import { RetryWebhookDelivery as RetryWebhookDelivery_b5cde53c6a2d3a412b00ede60a9a8ad6 } from '../../../../src/components/admin/WebhookActions'
@@ -57,9 +59,11 @@ export const importMap = {
   "@payloadcms/richtext-lexical/client#UnderlineFeatureClient": UnderlineFeatureClient_e70f5e05f09f93e00b997edb1ef0c864,
   "@payloadcms/richtext-lexical/client#BoldFeatureClient": BoldFeatureClient_e70f5e05f09f93e00b997edb1ef0c864,
   "@payloadcms/richtext-lexical/client#ItalicFeatureClient": ItalicFeatureClient_e70f5e05f09f93e00b997edb1ef0c864,
+  "/src/components/admin/DiscardEmptyDraft#DiscardEmptyDraft": DiscardEmptyDraft_d73eb63bb95f6fb60ca009fb8e7caae3,
   "/src/components/admin/newsletter/NewsletterPreview#NewsletterPreview": NewsletterPreview_1097d0d941bdefcbd87c52ea92641cf2,
   "/src/components/admin/newsletter/NewsletterDeliveryReport#NewsletterDeliveryReport": NewsletterDeliveryReport_4582304e6f00a1009dd39afe0b28a250,
   "/src/components/admin/newsletter/NewsletterSendPanel#NewsletterSendPanel": NewsletterSendPanel_c470a1e95f035c47ec344eb32d03be60,
+  "/src/components/admin/newsletter/ShownElsewhere#ShownElsewhere": ShownElsewhere_eaf5a889b2369af8412719e22851982d,
   "/src/components/admin/SubscriberCsvTools#SubscriberCsvTools": SubscriberCsvTools_b83fe5ca9be7d703e05d8bbacf2cdc2f,
   "/src/components/admin/WebhookActions#SendWebhookPing": SendWebhookPing_b5cde53c6a2d3a412b00ede60a9a8ad6,
   "/src/components/admin/WebhookActions#RetryWebhookDelivery": RetryWebhookDelivery_b5cde53c6a2d3a412b00ede60a9a8ad6,
