@@ -185,6 +185,9 @@ describe('the owner sends a newsletter from the admin (headless Chromium)', () =
   it('schedules for next Thursday 08:00, then takes it back to draft', async () => {
     await page.getByRole('button', { name: 'Next Thursday 08:00' }).click()
     await page.getByRole('button', { name: 'Schedule send' }).click()
+    // Asked first, with who it goes to (every confirmed subscriber, the bouncing one too).
+    await page.getByRole('dialog').getByText(`Send to ${SUBSCRIBERS.length + 1} confirmed subscribers on Thu`, { exact: false }).waitFor()
+    await page.getByRole('dialog').getByRole('button', { name: 'Schedule send' }).click()
     await page.getByTestId('newsletter-scheduled-for').getByText(/Thu/).waitFor()
     const scheduled = await api('GET', `/newsletters/${newsletterId}?depth=0`)
     expect(scheduled.json.status).toBe('scheduled')
@@ -220,6 +223,7 @@ describe('the owner sends a newsletter from the admin (headless Chromium)', () =
     const local = `${wall.getFullYear()}-${pad(wall.getMonth() + 1)}-${pad(wall.getDate())}T${pad(wall.getHours())}:${pad(wall.getMinutes())}`
     await page.getByLabel(`Send at (clinic time, ${CLINIC_TIME_ZONE})`).fill(local)
     await page.getByRole('button', { name: 'Schedule send' }).click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Schedule send' }).click()
     await page.getByTestId('newsletter-scheduled-for').waitFor()
     const scheduled = await api('GET', `/newsletters/${newsletterId}?depth=0`)
     expect(['scheduled', 'sending', 'sent']).toContain(scheduled.json.status)
@@ -269,6 +273,11 @@ describe('the owner sends a newsletter from the admin (headless Chromium)', () =
     expect(created.status, created.text).toBe(201)
     await page.goto(`${server.url}/admin/collections/newsletters/${created.json.doc.id}`)
     await page.getByRole('button', { name: 'Send now' }).click()
+    // One click is not enough: the owner confirms, seeing how many people it goes to (not the
+    // address that hard-bounced last time: it is no longer a confirmed subscriber).
+    const confirm = page.getByRole('dialog')
+    await confirm.getByText(`Send to ${SUBSCRIBERS.length + more.length} confirmed subscribers now?`).waitFor()
+    await confirm.getByRole('button', { name: 'Send now' }).click()
 
     await page.getByTestId('newsletter-status').getByText('sending', { exact: true }).waitFor({ timeout: 60_000 })
     await page.getByRole('button', { name: 'Pause' }).click()
