@@ -39,7 +39,7 @@ export const checkInboxPage = async (payload: Payload, email?: string) =>
     status: 202,
     title: 'Check your inbox',
     body: html`<p>Thank you! If ${email ? safe(html`<strong>${email}</strong>`) : 'this address'} can receive our emails, a confirmation link is on its way.</p>
-<p>Click the link in that email within 7 days to start receiving our articles and news. Nothing is sent to you until you do. No email? Check your spam folder, or sign up again.</p>`,
+<p>Click the link in that email within 7 days to start receiving our articles and news; until you do, we send you nothing else. No email? Check your spam folder, or sign up again.</p>`,
   })
 
 const TITLES: Record<number, string> = {
