@@ -25,6 +25,7 @@ import { installContentCacheBridge } from './src/cache/bridge'
 import { ContentCache, httpTransport } from './src/cache/contentCache'
 import { bodyLimitFor, holdBodyWithinLimit, refuseRequest } from './src/server/bodyLimits'
 import { exitOnUnhandledErrors } from './src/server/crashLogging'
+import { ignoredHostnameNote } from './src/server/listenAddress'
 import { sendSecurityHeaders } from './src/server/securityHeaders'
 import { serverSettings, ServerSettingsError, type ServerSettings } from './src/server/settings'
 import { EXIT_CONFIGURATION_ERROR, isStandby, reportReady, standBy, superviseServerProcesses } from './src/server/supervisor'
@@ -176,5 +177,6 @@ const runServerProcess = async () => {
   reportReady()
 }
 
+if (cluster.isPrimary && settings.ignoredHostname) console.warn(ignoredHostnameNote(settings.ignoredHostname))
 if (cluster.isPrimary) superviseServerProcesses({ processes: settings.processes, readyLine })
 else await runServerProcess()

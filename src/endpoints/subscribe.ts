@@ -1,14 +1,13 @@
-import type { Endpoint, PayloadHandler } from 'payload'
+import type { Endpoint, PayloadHandler, PayloadRequest } from 'payload'
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible'
 
 import { numberFromEnv } from '../../jobs/shared/env'
 import { clientAddress, limiterKeyForAddress } from '../security/clientIp'
 import { createSharedLimiter, limitersPerPayload } from '../security/sharedLimiter'
-import { checkEmailAddress } from '../subscribers/emailAddress'
-import { isAcceptableName, NAME_RULE } from '../subscribers/personName'
 import { queueSignup } from '../subscribers/service'
+import { checkSignupFields, isHoneypotFilled, readSignupBody, signupFormatOf, type SignupFormat } from '../subscribers/signupInput'
+import { checkInboxPage, signupProblemPage, thankYouUrl } from '../subscribers/signupPages'
 
-const MAX_BODY_BYTES = 8 * 1024
 const ACCEPTED = { message: 'Thanks! If this address can receive our emails, a confirmation link is on its way.' }
 
 // Shared by every app process and machine (src/security/sharedLimiter.ts), per hour.
@@ -17,93 +16,81 @@ const signupLimiters = limitersPerPayload((payload) => ({
   perAddress: createSharedLimiter(payload, { keyPrefix: 'subscribe-email', points: numberFromEnv('SUBSCRIBE_LIMIT_PER_EMAIL', 3), duration: 3600 }),
 }))
 
-const problem = (status: number, message: string, headers: Record<string, string> = {}) =>
-  Response.json({ errors: [{ message }] }, { status, headers })
+type Refusal = { status: number; message: string; headers?: Record<string, string> }
 
-const isFilledIn = (value: unknown) => value !== undefined && value !== null && (typeof value !== 'string' || value.trim() !== '')
+/** A refusal as the caller reads it: `{ errors: [{ message }] }`, or a page for a form. */
+const refuse = (req: PayloadRequest, format: SignupFormat, { status, message, headers = {} }: Refusal) =>
+  format === 'form' ? signupProblemPage(req.payload, status, message, headers) : Response.json({ errors: [{ message }] }, { status, headers })
 
-const consume = async (limiter: RateLimiterAbstract, key: string) => {
+/** Accepted (or the honeypot was filled): the same answer whatever the address. */
+const accept = async (req: PayloadRequest, format: SignupFormat, email?: string) => {
+  if (format === 'json') return Response.json(ACCEPTED, { status: 202 })
+  const thankYou = thankYouUrl(req.payload)
+  if (thankYou) return new Response(null, { status: 303, headers: { Location: thankYou, 'Cache-Control': 'no-store' } })
+  return checkInboxPage(req.payload, email)
+}
+
+const consume = async (limiter: RateLimiterAbstract, key: string): Promise<Refusal | null> => {
   try {
     await limiter.consume(key)
     return null
   } catch (error) {
     if (error instanceof RateLimiterRes) {
       const seconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000))
-      return problem(429, `Too many signup attempts. Try again in ${seconds} seconds.`, { 'Retry-After': String(seconds) })
+      return { status: 429, message: `Too many signup attempts. Try again in ${seconds} seconds.`, headers: { 'Retry-After': String(seconds) } }
     }
     throw error
   }
 }
 
 /**
- * `POST /api/subscribe`: double opt-in signup for any front end. Answers 202 with the same
- * body whether the address is new, pending, confirmed or unsubscribed.
+ * `POST /api/subscribe`: double opt-in signup for any front end, as JSON (answered with
+ * JSON) or as a plain HTML form, urlencoded or multipart (answered with a page, or a 303 to
+ * `SUBSCRIBE_THANK_YOU_URL`). One path for both: the same fields, checks, rate limits and
+ * queue. Answers 202 the same way whether the address is new, pending, confirmed or
+ * unsubscribed; everything that depends on the address happens after the answer.
+ *
+ * Not gated by `CORS_ORIGINS`: a form post from the clinic's website is a cross-origin
+ * navigation, which CORS never covers (it guards reading answers, not sending requests), and
+ * this endpoint trusts no cookie or session, so there is nothing for a forged post to ride
+ * on. Abuse is bounded where it can be: per client address, per mailbox, and the double
+ * opt-in (nobody receives newsletters for an address they do not control).
  */
 const handleSubscribe: PayloadHandler = async (req) => {
-  if (!(req.headers.get('content-type') ?? '').toLowerCase().startsWith('application/json')) {
-    return problem(400, 'Send JSON with Content-Type: application/json.')
+  const format = signupFormatOf(req.headers.get('content-type'))
+  if (!format) {
+    return Response.json(
+      { errors: [{ message: 'Send JSON with Content-Type: application/json, or an HTML form (application/x-www-form-urlencoded or multipart/form-data).' }] },
+      { status: 400 },
+    )
   }
-  const declared = Number(req.headers.get('content-length') ?? 0)
-  if (declared > MAX_BODY_BYTES) return problem(413, `The request body is too large (at most ${MAX_BODY_BYTES} bytes).`)
-  const raw = await req.text!()
-  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return problem(413, `The request body is too large (at most ${MAX_BODY_BYTES} bytes).`)
-  let body: any
-  try {
-    body = JSON.parse(raw)
-  } catch {
-    return problem(400, 'The body is not valid JSON.')
-  }
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return problem(400, 'The body must be a JSON object with an "email".')
+  const body = await readSignupBody(req, format)
+  if (!body.ok) return refuse(req, format, body)
+  const { fields } = body
 
   // The address server.ts read from the socket (and TRUST_PROXY), never a client's header.
   const ip = clientAddress(req)
   const limiters = signupLimiters(req.payload)
   const limitedByIp = await consume(limiters.perIp, limiterKeyForAddress(ip))
-  if (limitedByIp) return limitedByIp
+  if (limitedByIp) return refuse(req, format, limitedByIp)
 
   // A hidden form field that only bots fill in: accept, store nothing.
-  // Any value that is not empty counts, whatever its type: bots post numbers and lists too.
-  if (isFilledIn(body.website)) return Response.json(ACCEPTED, { status: 202 })
+  if (isHoneypotFilled(fields.website)) return accept(req, format, typeof fields.email === 'string' ? fields.email.trim().slice(0, 254) : undefined)
 
-  const email = checkEmailAddress(body.email)
-  if (!email.ok) return problem(400, email.message)
-  if (body.name !== undefined && (typeof body.name !== 'string' || !isAcceptableName(body.name))) {
-    return problem(400, `"name": ${NAME_RULE}`)
-  }
-  if (body.consentText !== undefined && (typeof body.consentText !== 'string' || body.consentText.length > 2000)) {
-    return problem(400, '"consentText" must be text of at most 2000 characters.')
-  }
-  const topics: unknown = body.topics ?? []
-  if (!Array.isArray(topics) || topics.length > 50 || !topics.every((slug) => typeof slug === 'string')) {
-    return problem(400, '"topics" must be a list of condition slugs.')
-  }
-  const topicIds: number[] = []
-  if (topics.length) {
-    const { docs } = await req.payload.find({
-      collection: 'conditions',
-      where: { and: [{ slug: { in: topics } }, { _status: { equals: 'published' } }] },
-      select: { slug: true },
-      limit: topics.length,
-      depth: 0,
-      overrideAccess: true,
-    })
-    const known = new Set(docs.map((doc) => doc.slug))
-    const unknown = (topics as string[]).filter((slug) => !known.has(slug))
-    if (unknown.length) return problem(400, `Unknown topic${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.`)
-    topicIds.push(...docs.map((doc) => doc.id))
-  }
+  const checked = await checkSignupFields(req.payload, fields)
+  if (!checked.ok) return refuse(req, format, checked)
 
-  const limitedByAddress = await consume(limiters.perAddress, email.key)
-  if (limitedByAddress) return limitedByAddress
+  const limitedByAddress = await consume(limiters.perAddress, checked.emailKey)
+  if (limitedByAddress) return refuse(req, format, limitedByAddress)
 
   // Everything that depends on the address happens after this answer (see queueSignup).
-  const queued = queueSignup(
-    req.payload,
-    { email: email.email, name: body.name?.trim() || undefined, topicIds, consentText: body.consentText },
-    { ip, userAgent: req.headers.get('user-agent') ?? '', source: String(body.source ?? 'api').slice(0, 100) },
-  )
-  if (!queued) return problem(503, 'We are receiving a lot of signups right now. Please try again in a minute.', { 'Retry-After': '60' })
-  return Response.json(ACCEPTED, { status: 202 })
+  const queued = queueSignup(req.payload, checked.input, {
+    ip,
+    userAgent: req.headers.get('user-agent') ?? '',
+    source: String(fields.source ?? (format === 'form' ? 'form' : 'api')).slice(0, 100),
+  })
+  if (!queued) return refuse(req, format, { status: 503, message: 'We are receiving a lot of signups right now. Please try again in a minute.', headers: { 'Retry-After': '60' } })
+  return accept(req, format, checked.input.email)
 }
 
 export const subscribeEndpoints: Endpoint[] = [{ path: '/subscribe', method: 'post', handler: handleSubscribe }]

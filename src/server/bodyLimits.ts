@@ -77,16 +77,28 @@ const lingerInsteadOfReset = (res: ServerResponse) => {
   }
 }
 
+/** A plain HTML form (a browser navigating, JavaScript or not) is answered with a page, not JSON. */
+const isFormPost = (req: IncomingMessage) => /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(req.headers['content-type'] ?? '')
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
+
+const refusalPage = (message: string) =>
+  `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>Not sent</title></head>
+<body style="font:17px/1.55 system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;color:#1d2b2f">
+<h1 style="color:#0f4c5c">The form was not sent</h1><p>${escapeHtml(message)}</p><p>Nothing was saved. Please go back, shorten what you typed and try again.</p>
+</body></html>`
+
 /**
- * Answers with `{ errors: [{ message }] }` and closes the connection afterwards: the rest of
- * the body is never read.
+ * Answers with `{ errors: [{ message }] }` (a page with the same message for an HTML form
+ * post) and closes the connection afterwards: the rest of the body is never read.
  */
-export const refuseRequest = (res: ServerResponse, status: number, message: string) => {
+export const refuseRequest = (res: ServerResponse, status: number, message: string, options: { asPage?: boolean } = {}) => {
   if (res.headersSent) return void res.destroy()
   lingerInsteadOfReset(res)
-  const body = JSON.stringify({ errors: [{ message }] })
+  const body = options.asPage ? refusalPage(message) : JSON.stringify({ errors: [{ message }] })
   res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Type': options.asPage ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
     'Cache-Control': 'no-store',
     Connection: 'close',
@@ -94,9 +106,10 @@ export const refuseRequest = (res: ServerResponse, status: number, message: stri
   res.end(body)
 }
 
-const refuseTooLarge = (res: ServerResponse, what: string, limit: number) => {
+const refuseTooLarge = (req: IncomingMessage, res: ServerResponse, what: string, limit: number) => {
   const size = describeBytes(limit)
-  refuseRequest(res, 413, `${what} is too large: at most ${size.endsWith(' bytes') ? size : `${size} (${limit} bytes)`} are accepted here.`)
+  const message = `${what} is too large: at most ${size.endsWith(' bytes') ? size : `${size} (${limit} bytes)`} are accepted here.`
+  refuseRequest(res, 413, message, { asPage: isFormPost(req) })
 }
 
 /**
@@ -116,7 +129,7 @@ const refuseTooLarge = (res: ServerResponse, what: string, limit: number) => {
 export const holdBodyWithinLimit = (req: IncomingMessage, res: ServerResponse, { limit, what }: { limit: number; what: string }, proceed: () => void) => {
   const declared = req.headers['content-length']
   if (declared !== undefined) {
-    if (Number(declared) > limit) return refuseTooLarge(res, what, limit)
+    if (Number(declared) > limit) return refuseTooLarge(req, res, what, limit)
     return proceed()
   }
   // Neither Content-Length nor chunked: HTTP/1.1 says there is no body.
@@ -142,7 +155,7 @@ export const holdBodyWithinLimit = (req: IncomingMessage, res: ServerResponse, {
     if (heldBytes > limit) {
       refused = true
       held.length = 0
-      refuseTooLarge(res, what, limit)
+      refuseTooLarge(req, res, what, limit)
       return false // stops the parser reading from the socket
     }
     held.push(part)

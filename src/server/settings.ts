@@ -1,13 +1,16 @@
 import { numberFromEnv } from '../../jobs/shared/env'
 import { contentCacheConfig, ContentCacheConfigError, type ContentCacheConfig } from '../cache/config'
 import { bodyLimitsFromEnv, type BodyLimits } from './bodyLimits'
+import { listenHostFrom } from './listenAddress'
 import { securityHeaders } from './securityHeaders'
 
 /** Everything `npm start` reads from the environment, checked once, in the supervisor and in every server process. */
 export type ServerSettings = {
   port: number
-  /** Like `next start`: every interface unless HOSTNAME names one. */
+  /** Every interface unless HOSTNAME is an address (src/server/listenAddress.ts, shared with `npm run dev`). */
   hostname: string | undefined
+  /** A machine name found in HOSTNAME and ignored (the server prints a note once). */
+  ignoredHostname: string | undefined
   /** Server processes under the supervisor. */
   processes: number
   cache: ContentCacheConfig
@@ -37,9 +40,11 @@ export const serverSettings = (env: NodeJS.ProcessEnv = process.env): ServerSett
     throw error
   }
   const headersTimeoutMs = numberFromEnv('SERVER_HEADERS_TIMEOUT_MS', 20_000)
+  const listen = listenHostFrom(env.HOSTNAME)
   return {
     port,
-    hostname: env.HOSTNAME?.trim() || undefined,
+    hostname: listen.host,
+    ignoredHostname: listen.ignored,
     processes,
     cache,
     bodyLimits: bodyLimitsFromEnv(),

@@ -10,7 +10,11 @@ export const CONSENT_TEXT_DEFAULT =
   'I would like to receive emails from Stevenson Therapeutic Medical Massage and Facials about articles and news. I can unsubscribe at any time.'
 export const CONSENT_VERSION_DEFAULT = '2026-11'
 
-export type SubscribeInput = { email: string; name?: string; topicIds: number[]; consentText?: string }
+/**
+ * `topicIds` empty means all topics. For a known address, empty topics keep the ones it
+ * had, unless `replaceTopics` (the signup said "all topics" explicitly: src/subscribers/topics.ts).
+ */
+export type SubscribeInput = { email: string; name?: string; topicIds: number[]; replaceTopics?: boolean; consentText?: string }
 export type RequestMeta = { ip: string; userAgent: string; source: string }
 
 /**
@@ -38,7 +42,7 @@ export const subscribe = async (payload: Payload, input: SubscribeInput, meta: R
   const nonce = newNonce()
   const data = {
     name: input.name || existing?.name || undefined,
-    topics: input.topicIds.length ? input.topicIds : ((existing?.topics ?? []) as number[]),
+    topics: input.topicIds.length || input.replaceTopics ? input.topicIds : ((existing?.topics ?? []) as number[]),
     status: 'pending' as const,
     consent,
     confirmationNonce: nonce,

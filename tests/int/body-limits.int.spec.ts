@@ -31,13 +31,13 @@ beforeAll(async () => {
 
 afterAll(() => new Promise((resolve) => server.close(resolve)))
 
-const post = (path: string, parts: Buffer[], chunked: boolean) =>
-  new Promise<{ status?: number; text: string }>((resolve, reject) => {
+const post = (path: string, parts: Buffer[], chunked: boolean, headers: Record<string, string> = {}) =>
+  new Promise<{ status?: number; text: string; contentType?: string }>((resolve, reject) => {
     const total = parts.reduce((sum, part) => sum + part.length, 0)
-    const request = http.request({ host: '127.0.0.1', port, path, method: 'POST', headers: chunked ? {} : { 'content-length': String(total) } }, (response) => {
+    const request = http.request({ host: '127.0.0.1', port, path, method: 'POST', headers: { ...headers, ...(chunked ? {} : { 'content-length': String(total) }) } }, (response) => {
       let text = ''
       response.on('data', (chunk) => (text += chunk))
-      response.on('end', () => resolve({ status: response.statusCode, text }))
+      response.on('end', () => resolve({ status: response.statusCode, text, contentType: response.headers['content-type'] }))
     })
     request.on('error', reject)
     for (const part of parts) request.write(part)
@@ -58,6 +58,19 @@ describe('holdBodyWithinLimit', () => {
       const answer = await post('/api/subscribe', [Buffer.alloc(60, 'a'), Buffer.alloc(60, 'b')], chunked)
       expect(answer.status, `chunked: ${chunked}`).toBe(413)
       expect(JSON.parse(answer.text).errors[0].message).toBe('A signup is too large: at most 100 bytes are accepted here.')
+    }
+    expect(handled).toHaveLength(0)
+  })
+
+  it('refuses an HTML form post (a browser navigating) with a page carrying the same message', async () => {
+    handled = []
+    for (const contentType of ['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      for (const chunked of [true, false]) {
+        const answer = await post('/api/subscribe', [Buffer.alloc(150, 'a')], chunked, { 'content-type': contentType })
+        expect(answer.status, `${contentType}, chunked: ${chunked}`).toBe(413)
+        expect(answer.contentType).toBe('text/html; charset=utf-8')
+        expect(answer.text).toContain('<p>A signup is too large: at most 100 bytes are accepted here.</p>')
+      }
     }
     expect(handled).toHaveLength(0)
   })

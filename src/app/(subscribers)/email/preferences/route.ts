@@ -1,45 +1,15 @@
 import config from '@payload-config'
-import { getPayload, type Payload } from 'payload'
+import { getPayload } from 'payload'
 
-import type { Subscriber } from '../../../../../payload-types'
-import { goneLinkPage, html, renderPage, safe } from '../../../../subscribers/pages'
+import { goneLinkPage, html, renderPage } from '../../../../subscribers/pages'
 import { isAcceptableName, NAME_RULE } from '../../../../subscribers/personName'
-import { unsubscribeUrl } from '../../../../subscribers/links'
+import { describeTopics, preferencesForm, storedPreferences, type PreferencesState } from '../../../../subscribers/preferencesForm'
 import { findByManageToken, updatePreferences } from '../../../../subscribers/service'
+import { chooseTopics, publishedTopics } from '../../../../subscribers/topics'
 
 export const dynamic = 'force-dynamic'
 
-const topicOptions = async (payload: Payload) =>
-  (
-    await payload.find({
-      collection: 'conditions',
-      where: { _status: { equals: 'published' } },
-      select: { name: true, slug: true },
-      sort: 'name',
-      limit: 200,
-      depth: 0,
-      overrideAccess: true,
-    })
-  ).docs
-
-const form = async (payload: Payload, subscriber: Subscriber, token: string, notice?: string) => {
-  const chosen = new Set((subscriber.topics ?? []).map((topic) => (typeof topic === 'object' ? topic.id : topic)))
-  const options = await topicOptions(payload)
-  return html`${notice ? safe(html`<p role="status"><strong>${notice}</strong></p>`) : ''}
-<form method="post" action="/email/preferences?token=${token}">
-<label for="name">Your name (optional)</label>
-<input id="name" name="name" type="text" maxlength="100" autocomplete="name" value="${subscriber.name ?? ''}">
-<fieldset>
-<legend>Topics you want to hear about (none ticked means everything)</legend>
-${options.map((option) => safe(html`<label><input type="checkbox" name="topics" value="${option.slug}"${safe(chosen.has(option.id) ? ' checked' : '')}> ${option.name}</label>`))}
-</fieldset>
-<button type="submit">Save my preferences</button>
-</form>
-<form method="post" action="${unsubscribeUrl(subscriber).replace(/^https?:\/\/[^/]+/, '')}">
-<input type="hidden" name="List-Unsubscribe" value="One-Click">
-<button type="submit" class="secondary">Unsubscribe from all emails</button>
-</form>`
-}
+const TITLE = 'Your email preferences'
 
 /** The page's context: the clinic, and the subscriber the signed link names (or the error page). */
 const open = async (request: Request) => {
@@ -60,7 +30,9 @@ const open = async (request: Request) => {
 export const GET = async (request: Request) => {
   const { payload, clinic, token, found, invalid } = await open(request)
   if (found.kind !== 'ok') return invalid!
-  return renderPage({ clinic, title: 'Your email preferences', body: await form(payload, found.subscriber, token) })
+  const topics = await publishedTopics(payload)
+  const state = storedPreferences(found.subscriber, topics)
+  return renderPage({ clinic, title: TITLE, body: preferencesForm({ subscriber: found.subscriber, token, topics, state }) })
 }
 
 export const POST = async (request: Request) => {
@@ -68,18 +40,26 @@ export const POST = async (request: Request) => {
   if (found.kind !== 'ok') return invalid!
   const fields = await request.formData().catch(() => null)
   if (!fields) return renderPage({ clinic, status: 400, title: 'Nothing was saved', body: html`<p>The form could not be read. Please try again.</p>` })
-  const name = String(fields.get('name') ?? '').trim()
+  const topics = await publishedTopics(payload)
   const slugs = fields.getAll('topics').map(String)
-  const bad = !isAcceptableName(name)
-  const options = await topicOptions(payload)
-  const unknown = slugs.filter((slug) => !options.some((option) => option.slug === slug))
-  if (bad || unknown.length) {
-    const message = bad ? NAME_RULE : `Unknown topic: ${unknown.join(', ')}.`
-    return renderPage({ clinic, status: 400, title: 'Your email preferences', body: await form(payload, found.subscriber, token, message) })
+  const choiceField = fields.get('topicChoice')
+  const submitted: PreferencesState = {
+    name: String(fields.get('name') ?? '').trim(),
+    choice: choiceField === 'all' || choiceField === 'chosen' ? choiceField : slugs.length ? 'chosen' : 'all',
+    slugs,
+  }
+  const unknown = slugs.filter((slug) => !topics.some((topic) => topic.slug === slug))
+  // A form from before "All topics" existed sends no choice: its ticks (none = all) stand.
+  const chosen = chooseTopics(choiceField ?? undefined, slugs)
+  const problem = !isAcceptableName(submitted.name) ? NAME_RULE : unknown.length ? `Unknown topic: ${unknown.join(', ')}.` : !chosen.ok ? chosen.message : null
+  if (problem || !chosen.ok) {
+    const body = preferencesForm({ subscriber: found.subscriber, token, topics, state: submitted, notice: { text: `Nothing was saved. ${problem}`, error: true } })
+    return renderPage({ clinic, status: 400, title: TITLE, body })
   }
   const updated = await updatePreferences(payload, found.subscriber, {
-    name: name || undefined,
-    topicIds: options.filter((option) => slugs.includes(option.slug!)).map((option) => option.id),
+    name: submitted.name,
+    topicIds: topics.filter((topic) => chosen.slugs.includes(topic.slug)).map((topic) => topic.id),
   })
-  return renderPage({ clinic, title: 'Your email preferences', body: await form(payload, updated, token, 'Saved.') })
+  const state = storedPreferences(updated, topics)
+  return renderPage({ clinic, title: TITLE, body: preferencesForm({ subscriber: updated, token, topics, state, notice: { text: `Saved. ${describeTopics(state, topics)}` } }) })
 }

@@ -1,7 +1,7 @@
 import config from '@payload-config'
 import { getPayload } from 'payload'
 
-import { goneLinkPage, html, renderPage } from '../../../../subscribers/pages'
+import { goneLinkPage, html, renderPage, resubscribeForm } from '../../../../subscribers/pages'
 import { preferencesUrl } from '../../../../subscribers/links'
 import { findByManageToken, unsubscribe } from '../../../../subscribers/service'
 
@@ -18,7 +18,12 @@ export const GET = async (request: Request) => {
   const found = await findByManageToken(payload, token)
   if (found.kind !== 'ok') return invalidLink(clinic, found.kind)
   if (found.subscriber.status === 'unsubscribed') {
-    return renderPage({ clinic, title: 'You are unsubscribed', body: html`<p><strong>${found.subscriber.email}</strong> will not receive our emails.</p>` })
+    return renderPage({
+      clinic,
+      title: 'You are unsubscribed',
+      body: html`<p><strong>${found.subscriber.email}</strong> will not receive our emails.</p>
+${resubscribeForm(found.subscriber.email)}`,
+    })
   }
   return renderPage({
     clinic,
@@ -35,7 +40,8 @@ export const GET = async (request: Request) => {
 /**
  * RFC 8058 one-click: mail providers POST `List-Unsubscribe=One-Click` to this URL, with
  * no cookies and no follow-up step. It unsubscribes at once, idempotently, and answers 200.
- * The page's own button posts the same body.
+ * The page's own button posts the same body. Subscribing again is a new signup (its own
+ * form, to /api/subscribe), never a POST here: every POST here unsubscribes.
  */
 export const POST = async (request: Request) => {
   const payload = await getPayload({ config })
@@ -47,6 +53,7 @@ export const POST = async (request: Request) => {
   return renderPage({
     clinic,
     title: 'You are unsubscribed',
-    body: html`<p><strong>${subscriber.email}</strong> will not receive any more emails from us. Sorry to see you go.</p>`,
+    body: html`<p><strong>${subscriber.email}</strong> will not receive any more emails from us. Sorry to see you go.</p>
+${resubscribeForm(subscriber.email)}`,
   })
 }
