@@ -3,14 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { timeZoneNames } from '../../collections/Clinic/timeZones'
 import { formatClinicTime } from '../../src/utilities/clinicTime'
+import { createStaff, PASSWORD } from '../helpers/fixtures'
 import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
 
 let ctx: TestPayload
 let config: SanitizedConfig
+let http: typeof import('../helpers/http')
 
 beforeAll(async () => {
   ctx = await startTestPayload('admin-display')
   config = ctx.payload.config
+  http = await import('../helpers/http')
+  await createStaff(ctx.payload)
   await ctx.payload.updateGlobal({ slug: 'clinic', data: { name: 'Clinic', bookingUrl: 'https://example.com/book', timezone: 'America/Chicago' } })
 })
 
@@ -83,7 +87,7 @@ describe('times on the clinic clock', () => {
         'clinic.newsletterDigest.lastDigestAt',
       ]),
     )
-    const globals = new Set(config.globals.map((global) => global.slug))
+    const globals = new Set<string>(config.globals.map((global) => global.slug))
     for (const { entity, path, field } of instants) {
       if (entity === 'users' && !['createdAt', 'updatedAt'].includes(path)) continue // Payload's own auth bookkeeping, never shown
       if (globals.has(entity) && field.admin?.hidden) continue // a global has no list, and hidden fields no place on its page
@@ -122,5 +126,21 @@ describe('the clinic timezone', () => {
     // The admin form sends the stored value back with the change.
     const saved = await ctx.payload.updateGlobal({ slug: 'clinic', data: { timezone: stored.timezone, tagline: 'Medical massage' } })
     expect(saved).toMatchObject({ timezone: 'America/New_York', tagline: 'Medical massage' })
+  })
+})
+
+describe("the admin form's way of saying an empty list", () => {
+  it('saves a document whose list the form sends as 0 rows (the form does, for an empty list), and still refuses other numbers', async () => {
+    const token = await http.login('editor@clinic.test', PASSWORD)
+    const condition = await ctx.payload.create({
+      collection: 'conditions',
+      data: { name: 'Sciatica', slug: 'sciatica', summary: 'Nerve pain', citations: [{ title: 'A trial' }] },
+    })
+    const saved = await http.api('PATCH', `/conditions/${condition.id}?draft=true&autosave=true&depth=0`, { body: { name: 'Sciatica (updated)', citations: 0 }, credentials: { token } })
+    expect(saved.status, saved.text).toBe(200)
+    expect(saved.json.doc).toMatchObject({ name: 'Sciatica (updated)', citations: [] })
+    const refused = await http.api('PATCH', `/conditions/${condition.id}?draft=true`, { body: { citations: 3 }, credentials: { token } })
+    expect(refused.status).toBe(400)
+    expect(refused.json.errors[0].message).toMatch(/citations/)
   })
 })
