@@ -31,7 +31,7 @@ export const ClinicDateFieldClient = ({ timeZone, ...props }: Props) => {
     )
   }
   return (
-    <div className="clinic-time" data-clinic-time={path}>
+    <div className="field-type clinic-time" data-clinic-time={path}>
       <DateTimeField {...props} field={{ ...field, admin: { ...field.admin, description: undefined } } as typeof field} />
       {clinicTime ? <FieldDescription description={`Clinic time (${timeZone}): ${clinicTime}`} path={path} /> : null}
       <FieldDescription description={description} path={path} />
