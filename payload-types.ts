@@ -1401,7 +1401,7 @@ export interface Clinic {
       }[]
     | null;
   /**
-   * IANA name. Scheduled publishing and newsletters use this timezone.
+   * Scheduled publishing, newsletters and every time shown in this admin use this timezone.
    */
   timezone: string;
   socialLinks?:
@@ -1447,12 +1447,20 @@ export interface Clinic {
   createdAt?: string | null;
 }
 /**
+ * How many people are on the newsletter list, by status. Counts only: no names or addresses.
+ *
  * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "audience-stats".
  */
 export interface AudienceStat {
   id: number;
+  /**
+   * People whose details were deleted for good, at their request or by an admin. They are not counted above: only this number remains.
+   */
   erasedSubscribers?: number | null;
+  /**
+   * How many of the erased people were confirmed (receiving newsletters) when they were erased.
+   */
   erasedWhileConfirmed?: number | null;
   updatedAt?: string | null;
   createdAt?: string | null;

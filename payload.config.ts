@@ -30,6 +30,8 @@ import { withEmptyDraftCleanup } from './src/drafts/emptyDrafts'
 import { resolvePayloadSecret } from './src/secret'
 import { loggingLevels, logGraphqlErrorByCause } from './src/query/logErrors'
 import { withQueryGuards } from './src/query/withQueryGuards'
+import { clinicTimesInAdmin } from './src/plugins/clinicTimesInAdmin'
+import { localCodeEditors } from './src/plugins/localCodeEditors'
 import { seedOnFirstRun } from './src/seed/seedOnFirstRun'
 import { getAllowedOrigins } from './src/utilities/allowedOrigins'
 
@@ -89,6 +91,12 @@ export default buildConfig({
   globals: [Clinic, AudienceStats, ContentRevision],
   endpoints: [...subscribeEndpoints, ...unknownCollectionScheduleEndpoints],
   editor: lexicalEditor(),
+  plugins: [
+    // Admin display only: dates on the clinic's clock (the newsletter form has its own), and
+    // no JSON/code editor downloaded from a public CDN.
+    clinicTimesInAdmin({ except: ['newsletters'] }),
+    localCodeEditors,
+  ],
   // Password resets and Payload's other system mail, through the project's transport.
   email: clinicEmailAdapter(),
   db: databaseAdapter(database),

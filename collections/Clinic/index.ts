@@ -8,21 +8,13 @@ import { jsonLdField } from '../../src/fields/jsonLd'
 import { optionsFrom } from '../../src/fields/optionsFrom'
 import { urlField } from '../../src/fields/url'
 import { clinicJsonLd } from '../../src/jsonld/clinic'
+import { DEFAULT_CLINIC_TIME_ZONE } from '../../src/utilities/clinicTime'
+import { canonicaliseTimeZone, validateTimeZone } from './timeZones'
 
 const DAYS = optionsFrom(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'])
 
 const validateTimeOfDay: TextFieldSingleValidation = (value) =>
   !value || /^([01]\d|2[0-3]):[0-5]\d$/.test(value) ? true : `"${value}" is not a time of day: use 24-hour HH:MM, e.g. 09:00.`
-
-const validateTimezone: TextFieldSingleValidation = (value) => {
-  if (!value) return 'A timezone is required (for example America/Chicago).'
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value })
-    return true
-  } catch {
-    return `"${value}" is not a known IANA timezone. Use a name such as America/Chicago or Europe/London.`
-  }
-}
 
 /** The clinic itself: one document, read by every front end, edited by admins only. */
 export const Clinic: GlobalConfig<'clinic'> = {
@@ -72,9 +64,14 @@ export const Clinic: GlobalConfig<'clinic'> = {
       name: 'timezone',
       type: 'text',
       required: true,
-      defaultValue: 'America/Chicago',
-      validate: validateTimezone,
-      admin: { description: 'IANA name. Scheduled publishing and newsletters use this timezone.' },
+      defaultValue: DEFAULT_CLINIC_TIME_ZONE,
+      validate: validateTimeZone,
+      hooks: { beforeValidate: [canonicaliseTimeZone] },
+      admin: {
+        description: 'Scheduled publishing, newsletters and every time shown in this admin use this timezone.',
+        // A list of IANA names, the current one first (collections/Clinic/timeZones.ts).
+        components: { Field: '/src/components/admin/TimeZoneField#TimeZoneField' },
+      },
     },
     {
       name: 'socialLinks',

@@ -1,4 +1,4 @@
-import type { CollectionConfig } from 'payload'
+import type { CollectionConfig, Condition } from 'payload'
 
 import { isAdmin, isAdminField } from '../../src/access/isAdmin'
 import { isAdminOrSelf } from '../../src/access/isAdminOrSelf'
@@ -8,6 +8,13 @@ import { forgiveSuccessfulLogin, throttleLogins } from '../../src/security/login
 import { enforcePasswordPolicy } from '../../src/security/passwordPolicy'
 import { sessionCookieIsSecure } from '../../src/security/sessionCookie'
 import { assignFirstUserAdmin } from './hooks/assignFirstUserAdmin'
+
+/**
+ * The first account is made on /admin/create-first-user, before anyone is signed in: it is
+ * always an admin (hooks/assignFirstUserAdmin.ts), so that form offers no API key (nor a
+ * role: components/admin/RoleSelect). Everywhere else a signed-in user is looking.
+ */
+const someoneSignedIn: Condition = (_data, _siblingData, { user }) => Boolean(user)
 
 export const Users: CollectionConfig<'users'> = {
   slug: 'users',
@@ -40,6 +47,15 @@ export const Users: CollectionConfig<'users'> = {
     beforeChange: [assignFirstUserAdmin],
   },
   fields: [
+    // Shown right under Payload's API-key box, which has no description of its own.
+    {
+      name: 'apiKeyHelp',
+      type: 'ui',
+      admin: {
+        condition: someoneSignedIn,
+        components: { Field: '/src/components/admin/ApiKeyHelp#ApiKeyHelp' },
+      },
+    },
     { name: 'name', type: 'text' },
     {
       name: 'roles',
@@ -51,8 +67,26 @@ export const Users: CollectionConfig<'users'> = {
       saveToJWT: true,
       // Only admins hand out roles, so an editor cannot promote themselves.
       access: { create: isAdminField, update: isAdminField },
-      admin: { description: 'Admins manage users and clinic settings; editors write and publish content.' },
+      admin: {
+        description: 'Admins manage users and clinic settings; editors write and publish content.',
+        components: { Field: '/src/components/admin/RoleSelect#RoleSelect' },
+      },
     },
+    // Payload's API-key fields (auth.useAPIKey), merged with these: labels that say what a key
+    // is for, and not on the first-user form.
+    {
+      name: 'enableAPIKey',
+      type: 'checkbox',
+      label: 'API key switched on',
+      admin: { condition: someoneSignedIn },
+    },
+    {
+      name: 'apiKey',
+      type: 'text',
+      label: 'API key for a preview website (developers only)',
+      admin: { condition: someoneSignedIn },
+    },
+    { name: 'hasAPIKey', type: 'checkbox', admin: { condition: someoneSignedIn } },
   ],
   timestamps: true,
 }

@@ -63,6 +63,8 @@ export const jsonLdField = (build: JsonLdBuilder): Field => {
       description: 'Computed from this document on every read; front ends place it in a <script type="application/ld+json"> tag.',
       disableListColumn: true,
       disableListFilter: true,
+      // Formatted text, not Payload's Monaco editor (downloaded from a public CDN).
+      components: { Field: '/src/components/admin/LocalCodeField#LocalJsonField' },
     },
     access: { create: () => false, update: () => false },
     hooks: { afterRead: [computeJsonLd] },

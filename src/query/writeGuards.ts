@@ -37,6 +37,8 @@ const shapeProblem = (field: FlattenedField, value: unknown): string | undefined
     return isScalar(value) ? undefined : 'must be a single value, not a list or an object'
   }
   if (field.type === 'array' || field.type === 'blocks') {
+    // The admin's own form sends an empty list as its row count, 0 (Payload reads it as no rows).
+    if (value === 0) return undefined
     return Array.isArray(value) && value.every(isPlainObject) ? undefined : 'must be a list of rows (objects)'
   }
   if (field.type === 'group' && 'name' in field && field.name) {

@@ -22,14 +22,21 @@ import { StrikethroughFeatureClient as StrikethroughFeatureClient_e70f5e05f09f93
 import { UnderlineFeatureClient as UnderlineFeatureClient_e70f5e05f09f93e00b997edb1ef0c864 } from '@payloadcms/richtext-lexical/client'
 import { BoldFeatureClient as BoldFeatureClient_e70f5e05f09f93e00b997edb1ef0c864 } from '@payloadcms/richtext-lexical/client'
 import { ItalicFeatureClient as ItalicFeatureClient_e70f5e05f09f93e00b997edb1ef0c864 } from '@payloadcms/richtext-lexical/client'
+import { ClinicTimeCell as ClinicTimeCell_55237b53c221a43e1cee1a12314f0b53 } from '../../../../src/components/admin/clinicTime/ClinicTimeCell'
+import { ClinicDateField as ClinicDateField_b496505db166b4662900d6eb283c5e30 } from '../../../../src/components/admin/clinicTime/ClinicDateField'
+import { LocalJsonField as LocalJsonField_f6fa5f6eff7c7f13237446626e3de6b4 } from '../../../../src/components/admin/LocalCodeField'
 import { DiscardEmptyDraft as DiscardEmptyDraft_d73eb63bb95f6fb60ca009fb8e7caae3 } from '../../../../src/components/admin/DiscardEmptyDraft'
 import { NewsletterPreview as NewsletterPreview_1097d0d941bdefcbd87c52ea92641cf2 } from '../../../../src/components/admin/newsletter/NewsletterPreview'
 import { NewsletterDeliveryReport as NewsletterDeliveryReport_4582304e6f00a1009dd39afe0b28a250 } from '../../../../src/components/admin/newsletter/NewsletterDeliveryReport'
 import { NewsletterSendPanel as NewsletterSendPanel_c470a1e95f035c47ec344eb32d03be60 } from '../../../../src/components/admin/newsletter/NewsletterSendPanel'
 import { ShownElsewhere as ShownElsewhere_eaf5a889b2369af8412719e22851982d } from '../../../../src/components/admin/newsletter/ShownElsewhere'
 import { SubscriberCsvTools as SubscriberCsvTools_b83fe5ca9be7d703e05d8bbacf2cdc2f } from '../../../../src/components/admin/SubscriberCsvTools'
+import { ApiKeyHelp as ApiKeyHelp_52caac7557be959c393f9a1715088baf } from '../../../../src/components/admin/ApiKeyHelp'
+import { RoleSelect as RoleSelect_bec52b2ff8cd626467b08ec74052e0df } from '../../../../src/components/admin/RoleSelect'
 import { SendWebhookPing as SendWebhookPing_b5cde53c6a2d3a412b00ede60a9a8ad6 } from '../../../../src/components/admin/WebhookActions'
 import { RetryWebhookDelivery as RetryWebhookDelivery_b5cde53c6a2d3a412b00ede60a9a8ad6 } from '../../../../src/components/admin/WebhookActions'
+import { TimeZoneField as TimeZoneField_0eacc87279464251dfa647824d632b36 } from '../../../../src/components/admin/TimeZoneField'
+import { AudienceNumbers as AudienceNumbers_b371726c12ed74ddf89092a79f87f831 } from '../../../../src/components/admin/AudienceNumbers'
 import { UpcomingSchedule as UpcomingSchedule_e7c36df4a6169717385c5b4e2cd77e53 } from '../../../../src/components/admin/UpcomingSchedule'
 import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } from '@payloadcms/next/rsc'
 
@@ -59,14 +66,21 @@ export const importMap = {
   "@payloadcms/richtext-lexical/client#UnderlineFeatureClient": UnderlineFeatureClient_e70f5e05f09f93e00b997edb1ef0c864,
   "@payloadcms/richtext-lexical/client#BoldFeatureClient": BoldFeatureClient_e70f5e05f09f93e00b997edb1ef0c864,
   "@payloadcms/richtext-lexical/client#ItalicFeatureClient": ItalicFeatureClient_e70f5e05f09f93e00b997edb1ef0c864,
+  "/src/components/admin/clinicTime/ClinicTimeCell#ClinicTimeCell": ClinicTimeCell_55237b53c221a43e1cee1a12314f0b53,
+  "/src/components/admin/clinicTime/ClinicDateField#ClinicDateField": ClinicDateField_b496505db166b4662900d6eb283c5e30,
+  "/src/components/admin/LocalCodeField#LocalJsonField": LocalJsonField_f6fa5f6eff7c7f13237446626e3de6b4,
   "/src/components/admin/DiscardEmptyDraft#DiscardEmptyDraft": DiscardEmptyDraft_d73eb63bb95f6fb60ca009fb8e7caae3,
   "/src/components/admin/newsletter/NewsletterPreview#NewsletterPreview": NewsletterPreview_1097d0d941bdefcbd87c52ea92641cf2,
   "/src/components/admin/newsletter/NewsletterDeliveryReport#NewsletterDeliveryReport": NewsletterDeliveryReport_4582304e6f00a1009dd39afe0b28a250,
   "/src/components/admin/newsletter/NewsletterSendPanel#NewsletterSendPanel": NewsletterSendPanel_c470a1e95f035c47ec344eb32d03be60,
   "/src/components/admin/newsletter/ShownElsewhere#ShownElsewhere": ShownElsewhere_eaf5a889b2369af8412719e22851982d,
   "/src/components/admin/SubscriberCsvTools#SubscriberCsvTools": SubscriberCsvTools_b83fe5ca9be7d703e05d8bbacf2cdc2f,
+  "/src/components/admin/ApiKeyHelp#ApiKeyHelp": ApiKeyHelp_52caac7557be959c393f9a1715088baf,
+  "/src/components/admin/RoleSelect#RoleSelect": RoleSelect_bec52b2ff8cd626467b08ec74052e0df,
   "/src/components/admin/WebhookActions#SendWebhookPing": SendWebhookPing_b5cde53c6a2d3a412b00ede60a9a8ad6,
   "/src/components/admin/WebhookActions#RetryWebhookDelivery": RetryWebhookDelivery_b5cde53c6a2d3a412b00ede60a9a8ad6,
+  "/src/components/admin/TimeZoneField#TimeZoneField": TimeZoneField_0eacc87279464251dfa647824d632b36,
+  "/src/components/admin/AudienceNumbers#AudienceNumbers": AudienceNumbers_b371726c12ed74ddf89092a79f87f831,
   "/src/components/admin/UpcomingSchedule#UpcomingSchedule": UpcomingSchedule_e7c36df4a6169717385c5b4e2cd77e53,
   "@payloadcms/next/rsc#CollectionCards": CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1
 }

@@ -1,0 +1,17 @@
+import type { DateFieldServerComponent } from 'payload'
+import React from 'react'
+
+import { ClinicDateFieldClient } from './ClinicDateFieldClient'
+import { clinicTimeZone } from './clinicTimeZone'
+
+/** A date field in an edit view, shown on the clinic's clock (see ClinicDateFieldClient). */
+export const ClinicDateField: DateFieldServerComponent = async ({ clientField, path, payload, permissions, readOnly, schemaPath }) => (
+  <ClinicDateFieldClient
+    field={clientField}
+    path={path}
+    permissions={permissions}
+    readOnly={readOnly}
+    schemaPath={schemaPath}
+    timeZone={await clinicTimeZone(payload)}
+  />
+)
