@@ -835,6 +835,10 @@ export interface PayloadJob {
   appliedAt?: string | null;
   latenessMs?: number | null;
   lastError?: string | null;
+  /**
+   * Why a change that came due did nothing (e.g. the document was already published).
+   */
+  note?: string | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -1337,6 +1341,7 @@ export interface PayloadJobsSelect<T extends boolean = true> {
   appliedAt?: T;
   latenessMs?: T;
   lastError?: T;
+  note?: T;
   updatedAt?: T;
   createdAt?: T;
 }

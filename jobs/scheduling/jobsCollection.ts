@@ -1,7 +1,9 @@
 import { ValidationError, type CollectionBeforeChangeHook, type CollectionConfig } from 'payload'
 
 import { isStaff } from '../../src/access/isStaff'
+import { formatClinicTime, readClinicTimeZone } from '../../src/utilities/clinicTime'
 import { SCHEDULE_TASK } from './config'
+import { refuseNoOpSchedule } from './noOpChanges'
 
 /**
  * A scheduled change's life: `queued` → `running` (claimed by one worker, under a lease)
@@ -12,15 +14,16 @@ export const SCHEDULE_STATES = ['queued', 'running', 'done', 'failed'] as const
 export type ScheduleState = (typeof SCHEDULE_STATES)[number]
 
 /** Payload's drawer checks nothing about the date; the pipeline refuses the past. */
-const refusePastSchedule: CollectionBeforeChangeHook = ({ data, operation }) => {
+const refusePastSchedule: CollectionBeforeChangeHook = async ({ data, operation, req }) => {
   if (operation !== 'create' || data.taskSlug !== SCHEDULE_TASK) return data
   const at = data.waitUntil ? new Date(data.waitUntil) : null
   if (!at || Number.isNaN(at.getTime())) {
     throw new ValidationError({ errors: [{ path: 'waitUntil', message: 'A scheduled change needs a date and time.' }] })
   }
   if (at.getTime() <= Date.now()) {
+    const when = formatClinicTime(at, await readClinicTimeZone(req.payload))
     throw new ValidationError({
-      errors: [{ path: 'waitUntil', message: `${at.toISOString()} is in the past: pick a time in the future.` }],
+      errors: [{ path: 'waitUntil', message: `${when} (${at.toISOString()}) is in the past: pick a time in the future.` }],
     })
   }
   return { ...data, scheduledFor: at.toISOString(), state: 'queued' }
@@ -39,15 +42,17 @@ export const extendJobsCollection = ({ defaultJobsCollection }: { defaultJobsCol
     description:
       'Publish and unpublish changes planned from the "Schedule" option of the publish button (or the REST API), and what happened to them.',
   },
+  // Jobs are made only by the Schedule drawer and the REST endpoint (which check the right
+  // to publish the document), applied by the worker, cancelled by deleting them.
   access: {
     read: isStaff,
-    create: isStaff,
-    update: isStaff,
+    create: () => false,
+    update: () => false,
     delete: isStaff,
   },
   hooks: {
     ...defaultJobsCollection.hooks,
-    beforeChange: [...(defaultJobsCollection.hooks?.beforeChange ?? []), refusePastSchedule],
+    beforeChange: [...(defaultJobsCollection.hooks?.beforeChange ?? []), refusePastSchedule, refuseNoOpSchedule],
   },
   fields: [
     ...defaultJobsCollection.fields,
@@ -69,5 +74,10 @@ export const extendJobsCollection = ({ defaultJobsCollection }: { defaultJobsCol
     { name: 'appliedAt', type: 'date', admin: { position: 'sidebar', readOnly: true, date: { pickerAppearance: 'dayAndTime' } } },
     { name: 'latenessMs', type: 'number', admin: { position: 'sidebar', readOnly: true } },
     { name: 'lastError', type: 'text', admin: { readOnly: true } },
+    {
+      name: 'note',
+      type: 'text',
+      admin: { readOnly: true, description: 'Why a change that came due did nothing (e.g. the document was already published).' },
+    },
   ],
 })
