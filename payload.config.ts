@@ -21,6 +21,7 @@ import { Users } from './collections/Users'
 import { WebhookDeliveries } from './collections/WebhookDeliveries'
 import { Webhooks } from './collections/Webhooks'
 import { clinicEmailAdapter } from './emails/payloadEmailAdapter'
+import { withScheduleDrawer } from './jobs/scheduling/adminComponents'
 import { extendJobsCollection } from './jobs/scheduling/jobsCollection'
 import { watchContentRevision } from './src/cache/watchContentRevision'
 import { chooseDatabase, databaseAdapter, DatabaseUriError, runMigrations } from './src/database'
@@ -70,7 +71,8 @@ export default buildConfig({
     },
   },
   // Cost limits and input checks on every read, fresh ids for copied array rows (src/query).
-  collections: withQueryGuards([
+  // The schedulable collections get a Schedule drawer that defaults right (jobs/scheduling).
+  collections: withQueryGuards(withScheduleDrawer([
     Articles,
     Conditions,
     Services,
@@ -83,7 +85,7 @@ export default buildConfig({
     Webhooks,
     WebhookDeliveries,
     RateLimits,
-  ]),
+  ])),
   globals: [Clinic, AudienceStats, ContentRevision],
   endpoints: [...subscribeEndpoints, ...unknownCollectionScheduleEndpoints],
   editor: lexicalEditor(),

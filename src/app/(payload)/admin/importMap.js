@@ -22,12 +22,19 @@ import { StrikethroughFeatureClient as StrikethroughFeatureClient_e70f5e05f09f93
 import { UnderlineFeatureClient as UnderlineFeatureClient_e70f5e05f09f93e00b997edb1ef0c864 } from '@payloadcms/richtext-lexical/client'
 import { BoldFeatureClient as BoldFeatureClient_e70f5e05f09f93e00b997edb1ef0c864 } from '@payloadcms/richtext-lexical/client'
 import { ItalicFeatureClient as ItalicFeatureClient_e70f5e05f09f93e00b997edb1ef0c864 } from '@payloadcms/richtext-lexical/client'
+import { PublishButton as PublishButton_5d78004d122b7c57a2b3b255ca880018 } from '../../../../src/components/admin/scheduling/PublishButton'
 import { NewsletterPreview as NewsletterPreview_1097d0d941bdefcbd87c52ea92641cf2 } from '../../../../src/components/admin/newsletter/NewsletterPreview'
 import { NewsletterDeliveryReport as NewsletterDeliveryReport_4582304e6f00a1009dd39afe0b28a250 } from '../../../../src/components/admin/newsletter/NewsletterDeliveryReport'
 import { NewsletterSendPanel as NewsletterSendPanel_c470a1e95f035c47ec344eb32d03be60 } from '../../../../src/components/admin/newsletter/NewsletterSendPanel'
 import { SubscriberCsvTools as SubscriberCsvTools_b83fe5ca9be7d703e05d8bbacf2cdc2f } from '../../../../src/components/admin/SubscriberCsvTools'
 import { SendWebhookPing as SendWebhookPing_b5cde53c6a2d3a412b00ede60a9a8ad6 } from '../../../../src/components/admin/WebhookActions'
 import { RetryWebhookDelivery as RetryWebhookDelivery_b5cde53c6a2d3a412b00ede60a9a8ad6 } from '../../../../src/components/admin/WebhookActions'
+import { DocumentCell as DocumentCell_31f81e0f282d7282fe288ed294a5e4e3 } from '../../../../src/components/admin/scheduling/cells'
+import { ActionCell as ActionCell_31f81e0f282d7282fe288ed294a5e4e3 } from '../../../../src/components/admin/scheduling/cells'
+import { WhenCell as WhenCell_31f81e0f282d7282fe288ed294a5e4e3 } from '../../../../src/components/admin/scheduling/cells'
+import { StatusCell as StatusCell_31f81e0f282d7282fe288ed294a5e4e3 } from '../../../../src/components/admin/scheduling/cells'
+import { ScheduledChangesFilters as ScheduledChangesFilters_2626204e96ff0cfce70b7ed48fc5c4a9 } from '../../../../src/components/admin/scheduling/ScheduledChangesFilters'
+import { ScheduledChangeView as ScheduledChangeView_fda229c1c4d74173a9aafd6a91ff6ad1 } from '../../../../src/components/admin/scheduling/ScheduledChangeView'
 import { UpcomingSchedule as UpcomingSchedule_e7c36df4a6169717385c5b4e2cd77e53 } from '../../../../src/components/admin/UpcomingSchedule'
 import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } from '@payloadcms/next/rsc'
 
@@ -57,12 +64,19 @@ export const importMap = {
   "@payloadcms/richtext-lexical/client#UnderlineFeatureClient": UnderlineFeatureClient_e70f5e05f09f93e00b997edb1ef0c864,
   "@payloadcms/richtext-lexical/client#BoldFeatureClient": BoldFeatureClient_e70f5e05f09f93e00b997edb1ef0c864,
   "@payloadcms/richtext-lexical/client#ItalicFeatureClient": ItalicFeatureClient_e70f5e05f09f93e00b997edb1ef0c864,
+  "/src/components/admin/scheduling/PublishButton#PublishButton": PublishButton_5d78004d122b7c57a2b3b255ca880018,
   "/src/components/admin/newsletter/NewsletterPreview#NewsletterPreview": NewsletterPreview_1097d0d941bdefcbd87c52ea92641cf2,
   "/src/components/admin/newsletter/NewsletterDeliveryReport#NewsletterDeliveryReport": NewsletterDeliveryReport_4582304e6f00a1009dd39afe0b28a250,
   "/src/components/admin/newsletter/NewsletterSendPanel#NewsletterSendPanel": NewsletterSendPanel_c470a1e95f035c47ec344eb32d03be60,
   "/src/components/admin/SubscriberCsvTools#SubscriberCsvTools": SubscriberCsvTools_b83fe5ca9be7d703e05d8bbacf2cdc2f,
   "/src/components/admin/WebhookActions#SendWebhookPing": SendWebhookPing_b5cde53c6a2d3a412b00ede60a9a8ad6,
   "/src/components/admin/WebhookActions#RetryWebhookDelivery": RetryWebhookDelivery_b5cde53c6a2d3a412b00ede60a9a8ad6,
+  "/src/components/admin/scheduling/cells#DocumentCell": DocumentCell_31f81e0f282d7282fe288ed294a5e4e3,
+  "/src/components/admin/scheduling/cells#ActionCell": ActionCell_31f81e0f282d7282fe288ed294a5e4e3,
+  "/src/components/admin/scheduling/cells#WhenCell": WhenCell_31f81e0f282d7282fe288ed294a5e4e3,
+  "/src/components/admin/scheduling/cells#StatusCell": StatusCell_31f81e0f282d7282fe288ed294a5e4e3,
+  "/src/components/admin/scheduling/ScheduledChangesFilters#ScheduledChangesFilters": ScheduledChangesFilters_2626204e96ff0cfce70b7ed48fc5c4a9,
+  "/src/components/admin/scheduling/ScheduledChangeView#ScheduledChangeView": ScheduledChangeView_fda229c1c4d74173a9aafd6a91ff6ad1,
   "/src/components/admin/UpcomingSchedule#UpcomingSchedule": UpcomingSchedule_e7c36df4a6169717385c5b4e2cd77e53,
   "@payloadcms/next/rsc#CollectionCards": CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1
 }
