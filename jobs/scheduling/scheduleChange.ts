@@ -38,9 +38,20 @@ export const checkTarget = async (req: PayloadRequest, collection: string | unde
   return { collection, id }
 }
 
+type FieldErrors = { message: string; data: { errors: Array<{ message?: string }> } }
+
+/**
+ * A refusal by a hook: Payload's `ValidationError`. Recognised by its shape too: in the
+ * production build the error thrown through Payload is not `instanceof` the class imported
+ * here (the drawer then showed only "The following field is invalid: input").
+ */
+const isFieldRefusal = (error: unknown): error is FieldErrors =>
+  error instanceof ValidationError ||
+  (typeof error === 'object' && error !== null && (error as { status?: number }).status === 400 && Array.isArray((error as FieldErrors).data?.errors))
+
 /** The owner-facing messages of a refused job (the hooks' field errors), in one sentence or more. */
-const refusalMessage = (error: ValidationError) => {
-  const messages = (error.data?.errors ?? []).map((field) => field.message).filter(Boolean)
+const refusalMessage = (error: FieldErrors) => {
+  const messages = error.data.errors.map((field) => field.message).filter(Boolean)
   return messages.length ? messages.join(' ') : error.message
 }
 
@@ -67,7 +78,7 @@ export const queueChange = async (
       req,
     })
   } catch (error) {
-    if (error instanceof ValidationError) return { status: 400, message: refusalMessage(error) } satisfies Refusal
+    if (isFieldRefusal(error)) return { status: 400, message: refusalMessage(error) } satisfies Refusal
     throw error
   }
 }
