@@ -735,7 +735,7 @@ export interface PayloadKv {
     | null;
 }
 /**
- * Publish and unpublish changes planned from the "Schedule" option of the publish button (or the REST API), and what happened to them.
+ * Publish and unpublish changes planned from the "Schedule" option of the publish button (or the REST API), and what happened to them. Times are in the clinic's timezone. To cancel a change that has not run, delete it.
  *
  * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "payload-jobs".
@@ -825,16 +825,22 @@ export interface PayloadJob {
   queue?: string | null;
   waitUntil?: string | null;
   processing?: boolean | null;
-  state?: ('queued' | 'running' | 'done' | 'failed') | null;
+  document?: string | null;
+  action?: string | null;
   /**
-   * The time asked for (UTC); retries move waitUntil, not this.
+   * The time asked for (stored in UTC; shown in the clinic's timezone). Retries move waitUntil, not this.
    */
   scheduledFor?: string | null;
+  state?: ('queued' | 'running' | 'done' | 'failed') | null;
   leaseOwner?: string | null;
   leaseExpiresAt?: string | null;
   appliedAt?: string | null;
   latenessMs?: number | null;
   lastError?: string | null;
+  /**
+   * Why a change that came due did nothing (e.g. the document was already published).
+   */
+  note?: string | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -1330,13 +1336,16 @@ export interface PayloadJobsSelect<T extends boolean = true> {
   queue?: T;
   waitUntil?: T;
   processing?: T;
-  state?: T;
+  document?: T;
+  action?: T;
   scheduledFor?: T;
+  state?: T;
   leaseOwner?: T;
   leaseExpiresAt?: T;
   appliedAt?: T;
   latenessMs?: T;
   lastError?: T;
+  note?: T;
   updatedAt?: T;
   createdAt?: T;
 }

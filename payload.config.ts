@@ -21,6 +21,7 @@ import { Users } from './collections/Users'
 import { WebhookDeliveries } from './collections/WebhookDeliveries'
 import { Webhooks } from './collections/Webhooks'
 import { clinicEmailAdapter } from './emails/payloadEmailAdapter'
+import { withScheduleDrawer } from './jobs/scheduling/adminComponents'
 import { extendJobsCollection } from './jobs/scheduling/jobsCollection'
 import { watchContentRevision } from './src/cache/watchContentRevision'
 import { chooseDatabase, databaseAdapter, DatabaseUriError, runMigrations } from './src/database'
@@ -73,8 +74,9 @@ export default buildConfig({
     },
   },
   // Cost limits and input checks on every read, fresh ids for copied array rows (src/query);
-  // no empty drafts left by "Create New" on autosaved collections (src/drafts).
-  collections: withQueryGuards(withEmptyDraftCleanup([
+  // no empty drafts left by "Create New" on autosaved collections (src/drafts); the
+  // schedulable collections get a Schedule drawer that defaults right (jobs/scheduling).
+  collections: withQueryGuards(withEmptyDraftCleanup(withScheduleDrawer([
     Articles,
     Conditions,
     Services,
@@ -87,7 +89,7 @@ export default buildConfig({
     Webhooks,
     WebhookDeliveries,
     RateLimits,
-  ])),
+  ]))),
   globals: [Clinic, AudienceStats, ContentRevision],
   endpoints: [...subscribeEndpoints, ...unknownCollectionScheduleEndpoints],
   editor: lexicalEditor(),

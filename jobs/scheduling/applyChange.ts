@@ -1,9 +1,11 @@
 import { NotFound, type Payload } from 'payload'
 
 import { isSchedulableCollection, type SchedulerConfig } from './config'
+import { readPublicState } from './documents'
+import { describeNoOpAtApply, noOpReason } from './noOpChanges'
 import { completeChange, recordFailure, renewLease, type ScheduledChange } from './store'
 
-export type ApplyOutcome = 'applied' | 'already-applied' | 'lost-lease' | 'retrying' | 'failed'
+export type ApplyOutcome = 'applied' | 'already-applied' | 'nothing-to-do' | 'lost-lease' | 'retrying' | 'failed'
 
 /** Errors that another attempt cannot fix. */
 class PermanentFailure extends Error {}
@@ -16,17 +18,20 @@ class PermanentFailure extends Error {}
  * Exactly once without relying on transactions (SQLite here runs without them):
  * 1. the document may already carry this change's id (`appliedScheduleId`): a previous
  *    holder applied it and died before marking the job done, so only the mark is left;
- * 2. the lease is re-checked just before the update, so a worker that stalled past its
+ * 2. a change that would do nothing now (someone published or unpublished by hand since it
+ *    was scheduled: see noOpChanges.ts) leaves the document alone and is marked done with a
+ *    note saying so, never a silent "done";
+ * 3. the lease is re-checked just before the update, so a worker that stalled past its
  *    lease does not publish behind the worker that took over;
- * 3. the update writes the change's id together with `_status`;
- * 4. the job is marked done only by its current lease holder.
+ * 4. the update writes the change's id together with `_status`;
+ * 5. the job is marked done only by its current lease holder.
  */
 export const applyChange = async (
   payload: Payload,
   change: ScheduledChange,
   workerId: string,
   config: SchedulerConfig,
-): Promise<{ outcome: ApplyOutcome; appliedAt: number; error?: string }> => {
+): Promise<{ outcome: ApplyOutcome; appliedAt: number; error?: string; note?: string }> => {
   const appliedAt = Date.now()
   try {
     const target = change.input?.doc
@@ -35,13 +40,16 @@ export const applyChange = async (
       throw new PermanentFailure(`Job ${change.id} does not name a schedulable document.`)
     }
     const id = payload.db.defaultIDType === 'number' ? Number(target.value) : target.value
-    const current = await payload.db.findOne<{ id: number | string; appliedScheduleId?: string | null }>({
-      collection: target.relationTo,
-      where: { id: { equals: id } },
-    })
+    const current = await readPublicState(payload, target)
     if (!current) throw new NotFound()
     const alreadyApplied = current.appliedScheduleId === String(change.id)
     if (!alreadyApplied) {
+      const reason = noOpReason(action, current)
+      if (reason) {
+        const note = await describeNoOpAtApply(payload, reason, current)
+        if (!(await completeChange(payload, change, workerId, appliedAt, note))) return { outcome: 'lost-lease', appliedAt }
+        return { outcome: 'nothing-to-do', appliedAt, note }
+      }
       if (!(await renewLease(payload, change, workerId, config.leaseMs))) return { outcome: 'lost-lease', appliedAt }
       await payload.update({
         collection: target.relationTo,
@@ -57,7 +65,7 @@ export const applyChange = async (
   } catch (error) {
     const permanent = error instanceof PermanentFailure || error instanceof NotFound
     const attempts = (change.totalTried ?? 0) + 1
-    const message = describeError(error)
+    const message = describeError(error, change.input?.type === 'unpublish' ? 'unpublish' : 'publish')
     const retryAt =
       permanent || attempts >= config.maxAttempts
         ? null
@@ -71,10 +79,12 @@ export const applyChange = async (
   }
 }
 
-/** Validation errors carry the field paths the owner needs to fix. */
-const describeError = (error: unknown): string => {
+/** In words for the owner (the list shows it); validation errors name the fields to fix. */
+const describeError = (error: unknown, action: 'publish' | 'unpublish'): string => {
   const fieldErrors = (error as { data?: { errors?: Array<{ path?: string; message?: string }> } })?.data?.errors
-  const base = error instanceof Error ? error.message : String(error)
-  if (!fieldErrors?.length) return base
-  return `${base}: ${fieldErrors.map((field) => `${field.path}: ${field.message}`).join('; ')}`
+  const verb = action === 'unpublish' ? 'unpublished' : 'published'
+  if (fieldErrors?.length) {
+    return `It could not be ${verb} because some fields need fixing: ${fieldErrors.map((field) => `${field.path} (${field.message})`).join('; ')}.`
+  }
+  return `It could not be ${verb}: ${error instanceof Error ? error.message : String(error)}`
 }

@@ -30,7 +30,7 @@ export class PublishingScheduler {
   private holding?: ScheduledChange['id']
   private readonly startedAt = Date.now()
   /** Database round trips by kind, reported on stop: the cost of keeping time. */
-  readonly stats = { discoveryQueries: 0, claimAttempts: 0, applied: 0, failedAttempts: 0 }
+  readonly stats = { discoveryQueries: 0, claimAttempts: 0, applied: 0, nothingToDo: 0, failedAttempts: 0 }
 
   constructor(
     private readonly payload: Payload,
@@ -128,11 +128,13 @@ export class PublishingScheduler {
         return
       }
       const result = await applyChange(payload, change, workerId, config)
-      if (result.outcome === 'applied' || result.outcome === 'already-applied') this.stats.applied++
+      const succeeded = result.outcome === 'applied' || result.outcome === 'already-applied'
+      if (succeeded) this.stats.applied++
+      else if (result.outcome === 'nothing-to-do') this.stats.nothingToDo++
       else this.stats.failedAttempts++
       const scheduledFor = Date.parse(change.scheduledFor ?? change.waitUntil)
       const finishedAt = Date.now()
-      payload.logger[result.outcome === 'applied' || result.outcome === 'already-applied' ? 'info' : 'warn']({
+      payload.logger[succeeded ? 'info' : 'warn']({
         event: `scheduled-${change.input?.type ?? 'publish'}`,
         outcome: result.outcome,
         collection: change.input?.doc?.relationTo,
@@ -144,6 +146,7 @@ export class PublishingScheduler {
         attempt: (change.totalTried ?? 0) + 1,
         worker: workerId,
         ...(result.error ? { error: result.error } : {}),
+        ...(result.note ? { note: result.note } : {}),
       })
       // A retry is queued for later: arm it now rather than at the next tick.
       if (result.outcome === 'retrying') void this.discover()

@@ -86,12 +86,13 @@ export const renewLease = async (payload: Payload, change: ScheduledChange, work
   return Boolean(renewed)
 }
 
-/** Marks the change done, only if `workerId` still holds it. */
+/** Marks the change done, only if `workerId` still holds it; `note` when it found nothing to do. */
 export const completeChange = async (
   payload: Payload,
   change: ScheduledChange,
   workerId: string,
   appliedAt: number,
+  note: string | null = null,
 ): Promise<boolean> => {
   const scheduledFor = Date.parse(change.scheduledFor ?? change.waitUntil)
   const done = await payload.db.updateOne({
@@ -106,6 +107,7 @@ export const completeChange = async (
       leaseExpiresAt: null,
       hasError: false,
       lastError: null,
+      note,
     },
     options: { atomic: true },
   })

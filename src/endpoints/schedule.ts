@@ -1,6 +1,8 @@
-import { docAccessOperation, type Endpoint, type PayloadHandler, type PayloadRequest, type Where } from 'payload'
+import type { Endpoint, PayloadHandler, PayloadRequest, Where } from 'payload'
 
-import { SCHEDULE_TASK, SCHEDULABLE_COLLECTIONS, isSchedulableCollection } from '../../jobs/scheduling/config'
+import { SCHEDULE_TASK, SCHEDULABLE_COLLECTIONS } from '../../jobs/scheduling/config'
+import { checkTarget, isRefusal, queueChange, type Target } from '../../jobs/scheduling/scheduleChange'
+import { readClinicTimeZone } from '../utilities/clinicTime'
 import { parseScheduleTime } from '../utilities/parseScheduleTime'
 
 /**
@@ -11,26 +13,9 @@ import { parseScheduleTime } from '../utilities/parseScheduleTime'
 const json = (body: unknown, status = 200) => Response.json(body, { status })
 const problem = (status: number, message: string) => json({ errors: [{ message }] }, status)
 
-type Target = { collection: (typeof SCHEDULABLE_COLLECTIONS)[number]; id: string }
-
-/** Who may schedule is who may publish: update rights on that document. */
 const resolveTarget = async (req: PayloadRequest): Promise<Target | Response> => {
-  const collection = req.routeParams?.collection as string | undefined
-  const id = req.routeParams?.id as string | undefined
-  if (!collection || !isSchedulableCollection(collection)) {
-    return problem(400, `"${collection}" cannot be scheduled. Schedulable collections: ${SCHEDULABLE_COLLECTIONS.join(', ')}.`)
-  }
-  if (!req.user) return problem(401, 'Log in (or send an API key) to see or change schedules.')
-  const existing = id ? await req.payload.count({ collection, where: { id: { equals: id } }, overrideAccess: true, req }) : null
-  if (!id || !existing?.totalDocs) return problem(404, `No ${collection} document with id ${id}.`)
-  const permissions = await docAccessOperation({
-    collection: req.payload.collections[collection],
-    data: { _status: 'published' },
-    id,
-    req,
-  })
-  if (!permissions.update) return problem(403, `You are not allowed to publish this ${collection} document.`)
-  return { collection, id }
+  const target = await checkTarget(req, req.routeParams?.collection as string | undefined, req.routeParams?.id as string | undefined)
+  return isRefusal(target) ? problem(target.status, target.message) : target
 }
 
 const serialise = (job: any) => ({
@@ -43,6 +28,7 @@ const serialise = (job: any) => ({
   attempts: job.totalTried ?? 0,
   lastError: job.lastError ?? null,
   appliedAt: job.appliedAt ?? null,
+  note: job.note ?? null,
 })
 
 const pendingFor = (target: Target): Where[] => [
@@ -65,24 +51,12 @@ const createSchedule: PayloadHandler = async (req) => {
   if (action !== 'publish' && action !== 'unpublish') {
     return problem(400, `"action" must be "publish" or "unpublish", not ${JSON.stringify(action)}.`)
   }
-  const clinic = await req.payload.findGlobal({ slug: 'clinic', depth: 0, req, overrideAccess: true })
-  const timeZone = clinic?.timezone || 'America/Chicago'
+  const timeZone = await readClinicTimeZone(req.payload)
   const parsed = parseScheduleTime(body?.at, timeZone)
   if (!parsed.ok) return problem(400, parsed.message)
-  if (parsed.date.getTime() <= Date.now()) {
-    return problem(400, `${parsed.date.toISOString()} is in the past: pick a time in the future.`)
-  }
-  const job = await req.payload.jobs.queue({
-    task: SCHEDULE_TASK,
-    input: {
-      type: action,
-      doc: { relationTo: target.collection, value: target.id },
-      user: { relationTo: 'users', value: req.user!.id },
-      timezone: timeZone,
-    } as never,
-    waitUntil: parsed.date,
-    req,
-  })
+  // The past and changes that would do nothing are refused by the jobs collection's hooks.
+  const job = await queueChange(req, target, { action, at: parsed.date, timezone: timeZone })
+  if (isRefusal(job)) return problem(job.status, job.message)
   return json({ doc: serialise(job), message: `${action === 'publish' ? 'Publish' : 'Unpublish'} scheduled for ${parsed.date.toISOString()}.` }, 201)
 }
 

@@ -1,27 +1,65 @@
-/** The clinic's zone when its settings name none (the Clinic global's default). */
-export const DEFAULT_CLINIC_TIME_ZONE = 'America/Chicago'
+import type { Payload } from 'payload'
 
 /**
- * One way to show an instant to the clinic's staff: on the clinic's clock, with the zone
- * visible ("Mar 12, 2026, 2:14 PM CDT"), whatever zone the reader's browser is in. The same
- * on the server and in the browser (both use the ICU time zone data). '' for no date.
+ * Times for the clinic's staff, on the clinic's wall clock (the `clinic` global's
+ * `timezone`), whatever zone the browser or the server runs in. One formatter for the
+ * admin, so a time reads the same in every view: "Tue, Dec 1, 2026, 1:51 PM CST".
+ * Safe in client components too (no server imports); the same on the server and in the
+ * browser (both use the ICU time zone data).
  */
-export const formatClinicTime = (date: Date | string | number | null | undefined, timeZone: string): string => {
-  if (date === null || date === undefined || date === '') return ''
-  const instant = date instanceof Date ? date : new Date(date)
-  if (Number.isNaN(instant.getTime())) return ''
-  const options: Intl.DateTimeFormatOptions = {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    timeZoneName: 'short',
+
+/** The clinic's zone when its settings name none (the `clinic` global's default). */
+export const DEFAULT_CLINIC_TIME_ZONE = 'America/Chicago'
+
+type TimeInput = Date | string | number | null | undefined
+
+const formatters = new Map<string, Intl.DateTimeFormat>()
+
+const formatterFor = (timeZone: string, withWeekday: boolean) => {
+  const key = `${timeZone}|${withWeekday}`
+  let formatter = formatters.get(key)
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      ...(withWeekday ? { weekday: 'short' } : {}),
+      month: 'short',
+      day: 'numeric',
+      year: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+      // The zone is always named ("CST", "CDT"), so nobody mistakes it for their own.
+      timeZoneName: 'short',
+    })
+    formatters.set(key, formatter)
   }
+  return formatter
+}
+
+const toDate = (value: TimeInput) => {
+  if (value === null || value === undefined || value === '') return null
+  const date = value instanceof Date ? value : new Date(value)
+  return Number.isNaN(date.getTime()) ? null : date
+}
+
+/** "Tue, Dec 1, 2026, 1:51 PM CST" in `timeZone`; '' for no or an invalid time. */
+export const formatClinicTime = (
+  value: TimeInput,
+  timeZone: string = DEFAULT_CLINIC_TIME_ZONE,
+  options: { weekday?: boolean } = {},
+): string => {
+  const date = toDate(value)
+  if (!date) return ''
+  const withWeekday = options.weekday ?? true
   try {
-    return new Intl.DateTimeFormat('en-US', { ...options, timeZone }).format(instant)
+    return formatterFor(timeZone, withWeekday).format(date)
   } catch {
     // A zone this runtime does not know: still a correct time, in UTC, and it says so.
-    return new Intl.DateTimeFormat('en-US', { ...options, timeZone: 'UTC' }).format(instant)
+    return formatterFor('UTC', withWeekday).format(date)
   }
+}
+
+/** The clinic's IANA timezone from the `clinic` global (server side). */
+export const readClinicTimeZone = async (payload: Payload): Promise<string> => {
+  const clinic = await payload.findGlobal({ slug: 'clinic', depth: 0, overrideAccess: true, select: { timezone: true } })
+  return clinic?.timezone || DEFAULT_CLINIC_TIME_ZONE
 }

@@ -56,13 +56,14 @@ describe('no code editor from a CDN', () => {
 
 describe('times on the clinic clock', () => {
   it('formats an instant in the given zone with the zone named, across daylight saving', () => {
-    expect(formatClinicTime('2026-03-01T06:30:00Z', 'America/Chicago')).toBe('Mar 1, 2026, 12:30 AM CST')
-    expect(formatClinicTime('2026-03-10T15:00:00Z', 'America/Chicago')).toBe('Mar 10, 2026, 10:00 AM CDT')
-    expect(formatClinicTime(new Date('2026-03-10T15:00:00Z'), 'UTC')).toBe('Mar 10, 2026, 3:00 PM UTC')
+    expect(formatClinicTime('2026-03-01T06:30:00Z', 'America/Chicago')).toBe('Sun, Mar 1, 2026, 12:30 AM CST')
+    expect(formatClinicTime('2026-03-10T15:00:00Z', 'America/Chicago')).toBe('Tue, Mar 10, 2026, 10:00 AM CDT')
+    expect(formatClinicTime(new Date('2026-03-10T15:00:00Z'), 'UTC')).toBe('Tue, Mar 10, 2026, 3:00 PM UTC')
     expect(formatClinicTime(null, 'America/Chicago')).toBe('')
     expect(formatClinicTime('not a date', 'America/Chicago')).toBe('')
+    expect(formatClinicTime('2026-03-10T15:00:00Z', 'America/Chicago', { weekday: false })).toBe('Mar 10, 2026, 10:00 AM CDT')
     // A zone the runtime does not know still gives a correct time, in UTC and saying so.
-    expect(formatClinicTime('2026-03-10T15:00:00Z', 'Mars/Olympus')).toBe('Mar 10, 2026, 3:00 PM UTC')
+    expect(formatClinicTime('2026-03-10T15:00:00Z', 'Mars/Olympus')).toBe('Tue, Mar 10, 2026, 3:00 PM UTC')
   })
 
   it('every instant in the content, subscriber, delivery, webhook and settings screens uses the clinic-time column and field', () => {

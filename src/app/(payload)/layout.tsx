@@ -5,6 +5,7 @@ import type { ServerFunctionClient } from 'payload'
 import { handleServerFunctions, RootLayout } from '@payloadcms/next/layouts'
 import React from 'react'
 
+import { schedulePublishServerFunction } from '../../components/admin/scheduling/schedulePublishServerFunction'
 import { importMap } from './admin/importMap.js'
 import './custom.scss'
 
@@ -12,7 +13,8 @@ type Args = { children: React.ReactNode }
 
 const serverFunction: ServerFunctionClient = async function (args) {
   'use server'
-  return handleServerFunctions({ ...args, config, importMap })
+  // The Schedule drawer's Save and cancel go through the pipeline's own rules (jobs/scheduling).
+  return handleServerFunctions({ ...args, config, importMap, serverFunctions: { 'schedule-publish': schedulePublishServerFunction } })
 }
 
 const Layout = ({ children }: Args) => (

@@ -2,81 +2,52 @@ import type { Payload } from 'payload'
 import React from 'react'
 
 import { SCHEDULE_TASK } from '../../../jobs/scheduling/config'
+import { collectionLabel, documentAdminPath, loadDocumentTitles, refKey } from '../../../jobs/scheduling/documents'
+import { formatClinicTime, readClinicTimeZone } from '../../utilities/clinicTime'
+import { actionLabel, describeStatus, readChange, TONE_COLOURS } from './scheduling/describeChange'
 
 type Props = { payload: Payload }
 
-type Row = {
-  id: number | string
-  when: string
-  action: string
-  collection: string
-  docId: string
-  title: string
-  state: string
-  lastError?: string | null
-}
-
-const TITLE_FIELD: Record<string, string> = { articles: 'title', conditions: 'name', services: 'name', faqs: 'question' }
+/** How long a change that found nothing to do stays on the dashboard. */
+const RECENT_NOTE_MS = 7 * 24 * 60 * 60 * 1000
 
 /**
- * Dashboard panel: what is about to be published or unpublished, and what failed, in the
- * clinic's timezone. Reads the same jobs the worker runs, so it shows the truth.
+ * Dashboard panel: what is about to be published or unpublished, what failed, and what
+ * recently found nothing to do, in the clinic's timezone. Reads the same jobs the worker
+ * runs, so it shows the truth; worded like the "Scheduled changes" list (describeChange.ts).
  */
 export const UpcomingSchedule = async ({ payload }: Props) => {
-  const [{ docs: jobs }, clinic] = await Promise.all([
+  const [{ docs: jobs }, timeZone] = await Promise.all([
     payload.find({
       collection: 'payload-jobs',
-      where: { and: [{ taskSlug: { equals: SCHEDULE_TASK } }, { state: { in: ['queued', 'running', 'failed'] } }] },
-      sort: 'waitUntil',
+      where: {
+        and: [
+          { taskSlug: { equals: SCHEDULE_TASK } },
+          {
+            or: [
+              { state: { in: ['queued', 'running', 'failed'] } },
+              { and: [{ note: { exists: true } }, { appliedAt: { greater_than: new Date(Date.now() - RECENT_NOTE_MS).toISOString() } }] },
+            ],
+          },
+        ],
+      },
+      sort: 'scheduledFor',
       limit: 25,
       depth: 0,
       overrideAccess: true,
     }),
-    payload.findGlobal({ slug: 'clinic', depth: 0, overrideAccess: true }),
+    readClinicTimeZone(payload),
   ])
-  const timeZone = clinic?.timezone || 'America/Chicago'
-  const format = new Intl.DateTimeFormat('en-US', { timeZone, dateStyle: 'medium', timeStyle: 'short' })
-
-  // One query per collection for the titles, not one per row.
-  const idsByCollection = new Map<string, Array<string | number>>()
-  for (const job of jobs as any[]) {
-    const target = job.input?.doc
-    if (target) idsByCollection.set(target.relationTo, [...(idsByCollection.get(target.relationTo) ?? []), target.value])
-  }
-  const titles = new Map<string, string>()
-  await Promise.all(
-    [...idsByCollection].map(async ([collection, ids]) => {
-      const field = TITLE_FIELD[collection] ?? 'id'
-      const { docs } = await payload.find({
-        collection: collection as 'articles',
-        where: { id: { in: ids } },
-        draft: true,
-        depth: 0,
-        limit: ids.length,
-        overrideAccess: true,
-        select: { [field]: true } as never,
-      })
-      for (const doc of docs as any[]) titles.set(`${collection}:${doc.id}`, String(doc[field] ?? doc.id))
-    }),
-  )
-
-  const rows: Row[] = (jobs as any[]).map((job) => ({
-    id: job.id,
-    when: format.format(new Date(job.scheduledFor ?? job.waitUntil)),
-    action: job.input?.type === 'unpublish' ? 'Unpublish' : 'Publish',
-    collection: job.input?.doc?.relationTo ?? '?',
-    docId: String(job.input?.doc?.value ?? ''),
-    title: titles.get(`${job.input?.doc?.relationTo}:${job.input?.doc?.value}`) ?? '(deleted)',
-    state: job.state ?? 'queued',
-    lastError: job.lastError,
-  }))
+  const changes = jobs.map((job) => readChange(job as Record<string, any>))
+  const titles = await loadDocumentTitles(payload, changes.flatMap((change) => (change.ref ? [change.ref] : [])))
+  const listPath = `${payload.config.routes.admin}/collections/payload-jobs`
 
   return (
     <section style={{ marginTop: 'calc(var(--base) * 2)' }} aria-labelledby="upcoming-schedule-heading">
       <h2 id="upcoming-schedule-heading" style={{ marginBottom: 'var(--base)' }}>
         Scheduled changes
       </h2>
-      {rows.length === 0 ? (
+      {changes.length === 0 ? (
         <p>Nothing is scheduled. Use “Schedule” in the publish menu of any article, condition, service or FAQ.</p>
       ) : (
         <table style={{ width: '100%', borderCollapse: 'collapse' }}>
@@ -85,27 +56,40 @@ export const UpcomingSchedule = async ({ payload }: Props) => {
               <th>When ({timeZone})</th>
               <th>Change</th>
               <th>Document</th>
-              <th>State</th>
+              <th>Status</th>
             </tr>
           </thead>
           <tbody>
-            {rows.map((row) => (
-              <tr key={row.id} style={{ borderTop: '1px solid var(--theme-elevation-100)' }}>
-                <td>{row.when}</td>
-                <td>{row.action}</td>
-                <td>
-                  <a href={`/admin/collections/${row.collection}/${row.docId}`}>{row.title}</a>{' '}
-                  <small>({row.collection})</small>
-                </td>
-                <td>
-                  {row.state}
-                  {row.state === 'failed' && row.lastError ? <div style={{ color: 'var(--theme-error-500)' }}>{row.lastError}</div> : null}
-                </td>
-              </tr>
-            ))}
+            {changes.map((change) => {
+              const title = change.ref ? titles.get(refKey(change.ref)) : undefined
+              const status = describeStatus(change, timeZone)
+              return (
+                <tr key={change.id} style={{ borderTop: '1px solid var(--theme-elevation-100)', verticalAlign: 'top' }}>
+                  <td>{formatClinicTime(change.at, timeZone)}</td>
+                  <td>
+                    <a href={`${listPath}/${encodeURIComponent(String(change.id))}`}>{actionLabel(change.action)}</a>
+                  </td>
+                  <td>
+                    {change.ref && title !== undefined ? (
+                      <a href={documentAdminPath(payload, change.ref)}>{title}</a>
+                    ) : (
+                      <em>Deleted document</em>
+                    )}{' '}
+                    {change.ref ? <small>({collectionLabel(payload, change.ref.relationTo)})</small> : null}
+                  </td>
+                  <td>
+                    <strong style={{ color: TONE_COLOURS[status.tone] }}>{status.label}</strong>
+                    {status.detail ? <div style={{ color: 'var(--theme-elevation-600)' }}>{status.detail}</div> : null}
+                  </td>
+                </tr>
+              )
+            })}
           </tbody>
         </table>
       )}
+      <p style={{ marginTop: 'var(--base)' }}>
+        <a href={listPath}>All scheduled changes</a>
+      </p>
     </section>
   )
 }

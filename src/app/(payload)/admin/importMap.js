@@ -26,6 +26,7 @@ import { ClinicTimeCell as ClinicTimeCell_55237b53c221a43e1cee1a12314f0b53 } fro
 import { ClinicDateField as ClinicDateField_b496505db166b4662900d6eb283c5e30 } from '../../../../src/components/admin/clinicTime/ClinicDateField'
 import { LocalJsonField as LocalJsonField_f6fa5f6eff7c7f13237446626e3de6b4 } from '../../../../src/components/admin/LocalCodeField'
 import { DiscardEmptyDraft as DiscardEmptyDraft_d73eb63bb95f6fb60ca009fb8e7caae3 } from '../../../../src/components/admin/DiscardEmptyDraft'
+import { PublishButton as PublishButton_5d78004d122b7c57a2b3b255ca880018 } from '../../../../src/components/admin/scheduling/PublishButton'
 import { NewsletterPreview as NewsletterPreview_1097d0d941bdefcbd87c52ea92641cf2 } from '../../../../src/components/admin/newsletter/NewsletterPreview'
 import { NewsletterDeliveryReport as NewsletterDeliveryReport_4582304e6f00a1009dd39afe0b28a250 } from '../../../../src/components/admin/newsletter/NewsletterDeliveryReport'
 import { NewsletterSendPanel as NewsletterSendPanel_c470a1e95f035c47ec344eb32d03be60 } from '../../../../src/components/admin/newsletter/NewsletterSendPanel'
@@ -35,6 +36,12 @@ import { ApiKeyHelp as ApiKeyHelp_52caac7557be959c393f9a1715088baf } from '../..
 import { RoleSelect as RoleSelect_bec52b2ff8cd626467b08ec74052e0df } from '../../../../src/components/admin/RoleSelect'
 import { SendWebhookPing as SendWebhookPing_b5cde53c6a2d3a412b00ede60a9a8ad6 } from '../../../../src/components/admin/WebhookActions'
 import { RetryWebhookDelivery as RetryWebhookDelivery_b5cde53c6a2d3a412b00ede60a9a8ad6 } from '../../../../src/components/admin/WebhookActions'
+import { DocumentCell as DocumentCell_31f81e0f282d7282fe288ed294a5e4e3 } from '../../../../src/components/admin/scheduling/cells'
+import { ActionCell as ActionCell_31f81e0f282d7282fe288ed294a5e4e3 } from '../../../../src/components/admin/scheduling/cells'
+import { WhenCell as WhenCell_31f81e0f282d7282fe288ed294a5e4e3 } from '../../../../src/components/admin/scheduling/cells'
+import { StatusCell as StatusCell_31f81e0f282d7282fe288ed294a5e4e3 } from '../../../../src/components/admin/scheduling/cells'
+import { ScheduledChangesFilters as ScheduledChangesFilters_2626204e96ff0cfce70b7ed48fc5c4a9 } from '../../../../src/components/admin/scheduling/ScheduledChangesFilters'
+import { ScheduledChangeView as ScheduledChangeView_fda229c1c4d74173a9aafd6a91ff6ad1 } from '../../../../src/components/admin/scheduling/ScheduledChangeView'
 import { TimeZoneField as TimeZoneField_0eacc87279464251dfa647824d632b36 } from '../../../../src/components/admin/TimeZoneField'
 import { AudienceNumbers as AudienceNumbers_b371726c12ed74ddf89092a79f87f831 } from '../../../../src/components/admin/AudienceNumbers'
 import { UpcomingSchedule as UpcomingSchedule_e7c36df4a6169717385c5b4e2cd77e53 } from '../../../../src/components/admin/UpcomingSchedule'
@@ -70,6 +77,7 @@ export const importMap = {
   "/src/components/admin/clinicTime/ClinicDateField#ClinicDateField": ClinicDateField_b496505db166b4662900d6eb283c5e30,
   "/src/components/admin/LocalCodeField#LocalJsonField": LocalJsonField_f6fa5f6eff7c7f13237446626e3de6b4,
   "/src/components/admin/DiscardEmptyDraft#DiscardEmptyDraft": DiscardEmptyDraft_d73eb63bb95f6fb60ca009fb8e7caae3,
+  "/src/components/admin/scheduling/PublishButton#PublishButton": PublishButton_5d78004d122b7c57a2b3b255ca880018,
   "/src/components/admin/newsletter/NewsletterPreview#NewsletterPreview": NewsletterPreview_1097d0d941bdefcbd87c52ea92641cf2,
   "/src/components/admin/newsletter/NewsletterDeliveryReport#NewsletterDeliveryReport": NewsletterDeliveryReport_4582304e6f00a1009dd39afe0b28a250,
   "/src/components/admin/newsletter/NewsletterSendPanel#NewsletterSendPanel": NewsletterSendPanel_c470a1e95f035c47ec344eb32d03be60,
@@ -79,6 +87,12 @@ export const importMap = {
   "/src/components/admin/RoleSelect#RoleSelect": RoleSelect_bec52b2ff8cd626467b08ec74052e0df,
   "/src/components/admin/WebhookActions#SendWebhookPing": SendWebhookPing_b5cde53c6a2d3a412b00ede60a9a8ad6,
   "/src/components/admin/WebhookActions#RetryWebhookDelivery": RetryWebhookDelivery_b5cde53c6a2d3a412b00ede60a9a8ad6,
+  "/src/components/admin/scheduling/cells#DocumentCell": DocumentCell_31f81e0f282d7282fe288ed294a5e4e3,
+  "/src/components/admin/scheduling/cells#ActionCell": ActionCell_31f81e0f282d7282fe288ed294a5e4e3,
+  "/src/components/admin/scheduling/cells#WhenCell": WhenCell_31f81e0f282d7282fe288ed294a5e4e3,
+  "/src/components/admin/scheduling/cells#StatusCell": StatusCell_31f81e0f282d7282fe288ed294a5e4e3,
+  "/src/components/admin/scheduling/ScheduledChangesFilters#ScheduledChangesFilters": ScheduledChangesFilters_2626204e96ff0cfce70b7ed48fc5c4a9,
+  "/src/components/admin/scheduling/ScheduledChangeView#ScheduledChangeView": ScheduledChangeView_fda229c1c4d74173a9aafd6a91ff6ad1,
   "/src/components/admin/TimeZoneField#TimeZoneField": TimeZoneField_0eacc87279464251dfa647824d632b36,
   "/src/components/admin/AudienceNumbers#AudienceNumbers": AudienceNumbers_b371726c12ed74ddf89092a79f87f831,
   "/src/components/admin/UpcomingSchedule#UpcomingSchedule": UpcomingSchedule_e7c36df4a6169717385c5b4e2cd77e53,
