@@ -6,6 +6,7 @@ import * as migration_20261127_220032_newsletters_webhooks_cache from './2026112
 import * as migration_20261201_213417_subscriber_identity from './20261201_213417_subscriber_identity';
 import * as migration_20261201_214604_rate_limits from './20261201_214604_rate_limits';
 import * as migration_20261201_214742_staff_login_throttling from './20261201_214742_staff_login_throttling';
+import * as migration_20261202_003918_health from './20261202_003918_health';
 
 export const migrations = [
   {
@@ -46,6 +47,11 @@ export const migrations = [
   {
     up: migration_20261201_214742_staff_login_throttling.up,
     down: migration_20261201_214742_staff_login_throttling.down,
-    name: '20261201_214742_staff_login_throttling'
+    name: '20261201_214742_staff_login_throttling',
+  },
+  {
+    up: migration_20261202_003918_health.up,
+    down: migration_20261202_003918_health.down,
+    name: '20261202_003918_health'
   },
 ];
