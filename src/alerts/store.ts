@@ -55,7 +55,7 @@ export const resolveAlert = async (payload: Payload, alert: Alert, now = Date.no
   const resolved = { state: 'resolved', resolvedAt: iso(now), key: `${alert.key}@${iso(now)}` }
   const untold = await payload.db.updateOne({
     collection: ALERTS,
-    where: { and: [{ id: { equals: alert.id } }, { state: { equals: 'open' } }, { openingEmail: { equals: 'pending' } }] },
+    where: { and: [{ id: { equals: alert.id } }, { state: { equals: 'open' } }, { openingEmail: { in: ['pending', 'skipped'] } }] },
     data: { ...resolved, openingEmail: 'skipped', recoveryEmail: 'skipped' },
     options: { atomic: true },
   })
