@@ -55,6 +55,7 @@ export class AlertWatchdog {
       .catch((error: unknown) => this.payload.logger.error({ event: 'alerts.check-failed', err: error }))
       .finally(() => {
         this.checks++
+        metrics().alertChecks.inc()
         this.checking = undefined
       })
     return this.checking

@@ -85,6 +85,8 @@ const createMetrics = () => {
       aggregator: 'max',
       registers,
     }),
+    dbQueries: new client.Counter({ name: 'clinic_db_queries_total', help: 'SQL statements this process sent to SQLite (Drizzle logger).', registers }),
+    alertChecks: new client.Counter({ name: 'clinic_alert_checks_total', help: "Watchdog rounds finished by this app's processes.", registers }),
     alertEmails: new client.Counter({
       name: 'clinic_alert_emails_total',
       help: 'Alert emails by type (problem, recovery) and outcome (sent, failed).',
