@@ -41,7 +41,13 @@ export const recordSmtpAttempts = (payload: Payload, role: string) => {
     pending = undefined
     if (!attempt) return
     try {
-      await state.payload.kv.set(SMTP_STATUS_KEY, { ...attempt, role } satisfies SmtpStatus)
+      // payload.kv.set's upsert, without reading the row back.
+      await state.payload.db.upsert({
+        collection: 'payload-kv',
+        where: { key: { equals: SMTP_STATUS_KEY } },
+        data: { key: SMTP_STATUS_KEY, data: { ...attempt, role } satisfies SmtpStatus },
+        returning: false,
+      })
     } catch (error) {
       // Two processes creating the entry at once: the loser's next flush updates it.
       state.payload.logger.warn({ event: 'smtp-status.write-failed', err: error })
