@@ -33,6 +33,8 @@ export interface Config {
     webhooks: Webhook;
     'webhook-deliveries': WebhookDelivery;
     'rate-limits': RateLimit;
+    'worker-heartbeats': WorkerHeartbeat;
+    alerts: Alert;
     'payload-kv': PayloadKv;
     'payload-jobs': PayloadJob;
     'payload-locked-documents': PayloadLockedDocument;
@@ -57,6 +59,8 @@ export interface Config {
     webhooks: WebhooksSelect<false> | WebhooksSelect<true>;
     'webhook-deliveries': WebhookDeliveriesSelect<false> | WebhookDeliveriesSelect<true>;
     'rate-limits': RateLimitsSelect<false> | RateLimitsSelect<true>;
+    'worker-heartbeats': WorkerHeartbeatsSelect<false> | WorkerHeartbeatsSelect<true>;
+    alerts: AlertsSelect<false> | AlertsSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-jobs': PayloadJobsSelect<false> | PayloadJobsSelect<true>;
     'payload-locked-documents': PayloadLockedDocumentsSelect<false> | PayloadLockedDocumentsSelect<true>;
@@ -719,6 +723,58 @@ export interface RateLimit {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "worker-heartbeats".
+ */
+export interface WorkerHeartbeat {
+  id: number;
+  workerId: string;
+  host?: string | null;
+  pid?: number | null;
+  version?: string | null;
+  pipelines?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  status: 'running' | 'stopped';
+  startedAt: string;
+  lastBeatAt: string;
+  stoppedAt?: string | null;
+}
+/**
+ * Problems the system noticed by itself (no worker, failed schedules or newsletters, failing webhooks), and when admins were told.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "alerts".
+ */
+export interface Alert {
+  id: number;
+  key: string;
+  kind: 'worker-missing' | 'schedule-failed' | 'newsletter-paused' | 'newsletter-failed' | 'webhook-failing';
+  /**
+   * What it is about: a job, newsletter or webhook id.
+   */
+  subject?: string | null;
+  title: string;
+  detail?: string | null;
+  state: 'open' | 'resolved';
+  openedAt: string;
+  resolvedAt?: string | null;
+  openingEmail: 'none' | 'pending' | 'sending' | 'sent' | 'skipped';
+  recoveryEmail: 'none' | 'pending' | 'sending' | 'sent' | 'skipped';
+  notifiedAt?: string | null;
+  recoveryNotifiedAt?: string | null;
+  emailLeaseOwner?: string | null;
+  emailLeaseExpiresAt?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "payload-kv".
  */
 export interface PayloadKv {
@@ -898,6 +954,14 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'rate-limits';
         value: number | RateLimit;
+      } | null)
+    | ({
+        relationTo: 'worker-heartbeats';
+        value: number | WorkerHeartbeat;
+      } | null)
+    | ({
+        relationTo: 'alerts';
+        value: number | Alert;
       } | null);
   globalSlug?: string | null;
   user: {
@@ -1299,6 +1363,43 @@ export interface RateLimitsSelect<T extends boolean = true> {
   key?: T;
   points?: T;
   expire?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "worker-heartbeats_select".
+ */
+export interface WorkerHeartbeatsSelect<T extends boolean = true> {
+  workerId?: T;
+  host?: T;
+  pid?: T;
+  version?: T;
+  pipelines?: T;
+  status?: T;
+  startedAt?: T;
+  lastBeatAt?: T;
+  stoppedAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "alerts_select".
+ */
+export interface AlertsSelect<T extends boolean = true> {
+  key?: T;
+  kind?: T;
+  subject?: T;
+  title?: T;
+  detail?: T;
+  state?: T;
+  openedAt?: T;
+  resolvedAt?: T;
+  openingEmail?: T;
+  recoveryEmail?: T;
+  notifiedAt?: T;
+  recoveryNotifiedAt?: T;
+  emailLeaseOwner?: T;
+  emailLeaseExpiresAt?: T;
+  updatedAt?: T;
+  createdAt?: T;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema

@@ -5,6 +5,7 @@ import { lexicalEditor } from '@payloadcms/richtext-lexical'
 import { buildConfig } from 'payload'
 import sharp from 'sharp'
 
+import { Alerts } from './collections/Alerts'
 import { Articles } from './collections/Articles'
 import { AudienceStats } from './collections/AudienceStats'
 import { Clinic } from './collections/Clinic'
@@ -20,14 +21,18 @@ import { Subscribers } from './collections/Subscribers'
 import { Users } from './collections/Users'
 import { WebhookDeliveries } from './collections/WebhookDeliveries'
 import { Webhooks } from './collections/Webhooks'
+import { WorkerHeartbeats } from './collections/WorkerHeartbeats'
 import { clinicEmailAdapter } from './emails/payloadEmailAdapter'
 import { withScheduleDrawer } from './jobs/scheduling/adminComponents'
 import { extendJobsCollection } from './jobs/scheduling/jobsCollection'
 import { watchContentRevision } from './src/cache/watchContentRevision'
 import { chooseDatabase, databaseAdapter, DatabaseUriError, runMigrations } from './src/database'
+import { healthEndpoints } from './src/endpoints/health'
+import { metricsEndpoints } from './src/endpoints/metrics'
 import { unknownCollectionScheduleEndpoints } from './src/endpoints/schedule'
 import { subscribeEndpoints } from './src/endpoints/subscribe'
 import { withEmptyDraftCleanup } from './src/drafts/emptyDrafts'
+import { startMonitoring } from './src/monitoring/startMonitoring'
 import { resolvePayloadSecret } from './src/secret'
 import { loggingLevels, logGraphqlErrorByCause } from './src/query/logErrors'
 import { withQueryGuards } from './src/query/withQueryGuards'
@@ -63,6 +68,8 @@ export default buildConfig({
     // Gravatar is a third-party request per page view; the clinic's staff don't need it.
     avatar: 'default',
     components: {
+      // On every admin page, in its HTML: "Scheduled publishing and newsletters are paused…" while no worker is alive.
+      header: ['/src/components/admin/WorkerStatusBanner#WorkerStatusBanner'],
       afterDashboard: ['/src/components/admin/UpcomingSchedule#UpcomingSchedule'],
     },
     // The Schedule drawer offers these; the clinic's own timezone comes first.
@@ -89,9 +96,11 @@ export default buildConfig({
     Webhooks,
     WebhookDeliveries,
     RateLimits,
+    WorkerHeartbeats,
+    Alerts,
   ]))),
   globals: [Clinic, AudienceStats, ContentRevision],
-  endpoints: [...subscribeEndpoints, ...unknownCollectionScheduleEndpoints],
+  endpoints: [...subscribeEndpoints, ...unknownCollectionScheduleEndpoints, ...healthEndpoints, ...metricsEndpoints],
   editor: lexicalEditor(),
   plugins: [
     // Admin display only: dates on the clinic's clock (the newsletter form has its own), and
@@ -137,5 +146,7 @@ export default buildConfig({
     // In the production server only (server.ts): keeps its response cache in step with
     // changes made by other processes.
     watchContentRevision(payload)
+    // Heartbeat reads, SMTP outcomes for /api/health, and the alert watchdog (app only): src/monitoring.
+    startMonitoring(payload)
   },
 })

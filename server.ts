@@ -23,6 +23,9 @@ import { fileURLToPath } from 'node:url'
 
 import { installContentCacheBridge } from './src/cache/bridge'
 import { ContentCache, httpTransport } from './src/cache/contentCache'
+import { registerContentCacheMetrics } from './src/metrics/cacheMetrics'
+import { answerClusterMetricsRequests, useClusterMetrics } from './src/metrics/cluster'
+import { observeHttpRequest } from './src/metrics/httpMetrics'
 import { bodyLimitFor, holdBodyWithinLimit, refuseRequest } from './src/server/bodyLimits'
 import { exitOnUnhandledErrors } from './src/server/crashLogging'
 import { ignoredHostnameNote } from './src/server/listenAddress'
@@ -74,6 +77,9 @@ const runServerProcess = async () => {
   const cache = new ContentCache(config, { transport: httpTransport({ socketPath }), allowedOrigins: getAllowedOrigins() })
   // Before Next loads Payload: its onInit finds the bridge and starts watching the revision.
   if (config.enabled) installContentCacheBridge(cache)
+  // GET /api/metrics answers with the sum over every server process (src/metrics/cluster.ts).
+  useClusterMetrics()
+  registerContentCacheMetrics(cache)
 
   const { default: next } = await import('next')
   const app = next({ dev: false, dir, hostname: hostname ?? 'localhost', port })
@@ -98,6 +104,8 @@ const runServerProcess = async () => {
   const handlePublicRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     // First, so that every answer carries them: cache hits, 304s, refusals, Next's pages.
     sendSecurityHeaders(res, settings.securityHeaders)
+    // Requests by route family and status, counted when the response ends (src/metrics).
+    observeHttpRequest(req, res)
     // The client address (socket peer, or TRUST_PROXY hops into X-Forwarded-For) goes to the
     // route handlers in a header signed with this process's key; a client's own copy is dropped.
     stampClientAddress(req)
@@ -178,5 +186,8 @@ const runServerProcess = async () => {
 }
 
 if (cluster.isPrimary && settings.ignoredHostname) console.warn(ignoredHostnameNote(settings.ignoredHostname))
-if (cluster.isPrimary) superviseServerProcesses({ processes: settings.processes, readyLine })
+if (cluster.isPrimary) {
+  answerClusterMetricsRequests()
+  superviseServerProcesses({ processes: settings.processes, readyLine })
+}
 else await runServerProcess()

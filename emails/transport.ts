@@ -65,6 +65,44 @@ export type Mailer = {
   close: () => void
 }
 
+/**
+ * The outcome of one SMTP transaction, for whoever watches the mail server's health
+ * (src/health/smtpStatus.ts). A recipient the server refuses (RCPT TO answered 4xx/5xx) is
+ * the server working; no connection, a refused login, a timeout or a refused message is not.
+ */
+export type SmtpAttempt = { ok: boolean; at: number; code?: string }
+type AttemptListener = (attempt: SmtpAttempt) => void
+
+// On globalThis: Next's server bundle and plain Node may each load a copy of this module.
+const LISTENERS = Symbol.for('clinic.smtpAttemptListeners')
+const attemptListeners = (): Set<AttemptListener> =>
+  ((globalThis as { [LISTENERS]?: Set<AttemptListener> })[LISTENERS] ??= new Set())
+
+/** Calls `listener` after every SMTP transaction of every mailer in this process; returns the unsubscribe. */
+export const observeSmtpAttempts = (listener: AttemptListener) => {
+  attemptListeners().add(listener)
+  return () => void attemptListeners().delete(listener)
+}
+
+const reportAttempt = (attempt: SmtpAttempt) => {
+  for (const listener of attemptListeners()) {
+    try {
+      listener(attempt)
+    } catch {
+      // A watcher's trouble is not the message's.
+    }
+  }
+}
+
+const attemptOfError = (error: unknown): SmtpAttempt => {
+  const failure = error as { command?: string; code?: string; responseCode?: number }
+  return {
+    ok: failure?.command === 'RCPT TO',
+    at: Date.now(),
+    code: failure?.responseCode ? String(failure.responseCode) : failure?.code,
+  }
+}
+
 export const DEFAULT_FROM = 'Stevenson Clinic <no-reply@localhost>'
 const DEFAULT_OUTBOX_DIR = './data/outbox'
 
@@ -211,7 +249,14 @@ const smtpMailer = (smtpUrl: string, from: string, options: MailerOptions): Mail
     send: async (message) => {
       assertSafeHeaders(message)
       await waitForSlot?.()
-      const info = await transporter.sendMail(toNodemailer(message, from))
+      let info: Awaited<ReturnType<typeof transporter.sendMail>>
+      try {
+        info = await transporter.sendMail(toNodemailer(message, from))
+      } catch (error) {
+        reportAttempt(attemptOfError(error))
+        throw error
+      }
+      reportAttempt({ ok: true, at: Date.now() })
       return { messageId: info.messageId, response: info.response }
     },
     close: () => transporter.close(),

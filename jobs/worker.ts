@@ -21,12 +21,21 @@ const { PublishingScheduler } = await import('./scheduling/scheduler')
 const { WebhookDispatcher } = await import('./webhooks/dispatcher')
 const { NewsletterSender } = await import('./newsletters/sender')
 const { startDigestClock } = await import('./newsletters/digest')
+const { WorkerHeartbeat } = await import('./heartbeat/heartbeat')
+const { loadMonitoringConfig } = await import('../src/monitoring/config')
+const { startWorkerMetricsServer } = await import('../src/metrics/workerServer')
+const { metrics, setHeartbeatSource } = await import('../src/metrics/registry')
 
 const payload = await getPayload({ config })
 const scheduler = new PublishingScheduler(payload)
 const webhooks = new WebhookDispatcher(payload)
 const newsletters = new NewsletterSender(payload)
 let digestClock: ReturnType<typeof startDigestClock> | undefined
+// Every WORKER_HEARTBEAT_MS: /api/health, the admin banner and the app's watchdog read it.
+const heartbeat = new WorkerHeartbeat(payload, { workerId: scheduler.workerId, pipelines: ['scheduling', 'newsletters', 'digest', 'webhooks'] })
+const monitoring = loadMonitoringConfig()
+setHeartbeatSource(async () => heartbeat.lastBeatOkAt)
+let metricsServer: Awaited<ReturnType<typeof startWorkerMetricsServer>> = null
 
 let stopping = false
 const shutdown = async (signal: string) => {
@@ -35,6 +44,9 @@ const shutdown = async (signal: string) => {
   payload.logger.info({ event: 'worker.stopping', signal })
   digestClock?.stop()
   await Promise.all([scheduler.stop(), webhooks.stop(), newsletters.stop()])
+  // Last: "stopped" means nothing of this worker runs any more.
+  await heartbeat.stop()
+  metricsServer?.close()
   await payload.destroy()
   process.exit(0)
 }
@@ -45,3 +57,6 @@ await newsletters.start()
 await Promise.all([scheduler.start(), webhooks.start()])
 // The weekly digest has its own clock: it only ever creates a scheduled newsletter.
 digestClock = startDigestClock(payload)
+await heartbeat.start()
+metrics().smtpPoolSize.set(Number(process.env.SMTP_POOL_SIZE) > 0 ? Number(process.env.SMTP_POOL_SIZE) : 5)
+metricsServer = await startWorkerMetricsServer(payload, monitoring)

@@ -6,31 +6,15 @@ import { sqliteAdapter } from '@payloadcms/db-sqlite'
 import lockfile from 'proper-lockfile'
 import type { DatabaseAdapterObj, Migration, Payload } from 'payload'
 
+import { chooseDatabase, DatabaseUriError, DEFAULT_SQLITE_URL, sqliteFilePath, type DatabaseChoice } from './databaseUri'
+import { metrics } from './metrics/registry'
 import { migrations } from './migrations'
 
-export const DEFAULT_SQLITE_URL = 'file:./data/cms.db'
+// Parsing DATABASE_URI lives apart from the adapters, so commands that only need the path
+// (npm run backup / restore) do not load them.
+export { chooseDatabase, DatabaseUriError, DEFAULT_SQLITE_URL, sqliteFilePath, type DatabaseChoice }
+
 const SQLITE_BUSY_TIMEOUT_MS = 5000
-
-export type DatabaseChoice = { kind: 'sqlite'; url: string } | { kind: 'mongodb'; url: string }
-
-export class DatabaseUriError extends Error {}
-
-/**
- * `DATABASE_URI` unset or `file:` → the embedded SQLite default; `mongodb://` or
- * `mongodb+srv://` → MongoDB. Anything else is refused with one line that says what works.
- */
-export const chooseDatabase = (uri: string | undefined): DatabaseChoice => {
-  const value = uri?.trim()
-  if (!value) return { kind: 'sqlite', url: DEFAULT_SQLITE_URL }
-  if (value.startsWith('file:')) return { kind: 'sqlite', url: value }
-  if (value.startsWith('mongodb://') || value.startsWith('mongodb+srv://')) return { kind: 'mongodb', url: value }
-  const scheme = value.includes(':') ? value.slice(0, value.indexOf(':') + 1) : value
-  throw new DatabaseUriError(
-    `DATABASE_URI "${scheme}…" is not supported: use file:./path/to/cms.db (SQLite, the default when unset), mongodb://… or mongodb+srv://…`,
-  )
-}
-
-const sqliteFilePath = (url: string) => url.replace(/^file:(\/\/)?/, '').split('?')[0]
 
 /** libsql does not create folders, and a newcomer's first run has no ./data yet. */
 const ensureSqliteFolder = (url: string) => {
@@ -63,6 +47,8 @@ export const databaseAdapter = (choice: DatabaseChoice): DatabaseAdapterObj => {
     // kill -9 loses nothing committed) for about 3× faster commits; default FULL.
     wal: { journalSizeLimit: 64 * 1024 * 1024, synchronous: sqliteSynchronous() },
     busyTimeout: SQLITE_BUSY_TIMEOUT_MS,
+    // Counts statements for /api/metrics (clinic_db_queries_total): what idle costs, what a page costs.
+    logger: { logQuery: () => metrics().dbQueries.inc() },
     // No `transactionOptions`: libsql runs statements synchronously, so two transactions
     // in one process wait on each other with the event loop blocked (SQLITE_BUSY after
     // the timeout). Without them every statement commits alone; the worker does not rely

@@ -4,6 +4,7 @@ import { compileNewsletter, personaliseNewsletterParts, type CompiledNewsletter 
 import { mjmlCompileCount } from '../../emails/render'
 import type { Mailer } from '../../emails/transport'
 import type { Newsletter } from '../../payload-types'
+import { metrics } from '../../src/metrics/registry'
 import { listUnsubscribeHeaders, preferencesUrl, unsubscribeUrl } from '../../src/subscribers/links'
 import { getServerUrl } from '../../src/utilities/serverUrl'
 import type { NewsletterSendConfig } from './config'
@@ -323,6 +324,7 @@ export class NewsletterRun {
     const attempts = (row.attempts ?? 0) + 1
     this.inFlight++
     const settle = (outcome: DeliveryOutcome) => {
+      metrics().newsletterMessages.inc({ outcome: outcome.status === 'queued' ? 'deferred' : outcome.status })
       this.results.push({ id: row.id, outcome })
       this.inFlight--
       this.wake?.()

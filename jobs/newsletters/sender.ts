@@ -6,6 +6,7 @@ import cron, { type ScheduledTask } from 'node-cron'
 import type { Payload } from 'payload'
 
 import { createMailer, type Mailer } from '../../emails/transport'
+import { metrics } from '../../src/metrics/registry'
 import { loadNewsletterSendConfig, SMTP_DOWN_OWNER, type NewsletterSendConfig } from './config'
 import { NewsletterRun } from './sendNewsletter'
 import { claimNewsletter, findDueNewsletters, resumeAfterUnreachableServer, type Id } from './store'
@@ -32,7 +33,9 @@ export class NewsletterSender {
   ) {
     this.config = loadNewsletterSendConfig(options.config)
     // No silent re-send on a broken connection: the pipeline decides (retry or unknown) per delivery.
-    this.mailer = options.mailer ?? createMailer({ logger: { info: (message) => payload.logger.info(message) }, requeueOnConnectionClose: false })
+    this.mailer = countInUse(
+      options.mailer ?? createMailer({ logger: { info: (message) => payload.logger.info(message) }, requeueOnConnectionClose: false }),
+    )
   }
 
   async start() {
@@ -107,6 +110,20 @@ export class NewsletterSender {
     }
   }
 }
+
+/** The SMTP-pool-in-use gauge: messages handed to the pool and not answered yet. */
+const countInUse = (mailer: Mailer): Mailer => ({
+  send: async (message) => {
+    const { smtpInUse } = metrics()
+    smtpInUse.inc()
+    try {
+      return await mailer.send(message)
+    } finally {
+      smtpInUse.dec()
+    }
+  },
+  close: () => mailer.close(),
+})
 
 /** True when the SMTP server at `smtpUrl` accepts a connection and greets with 220. */
 export const smtpAnswers = (smtpUrl: string, timeoutMs = 5_000): Promise<boolean> =>

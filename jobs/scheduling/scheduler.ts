@@ -4,6 +4,7 @@ import crypto from 'node:crypto'
 import cron, { type ScheduledTask } from 'node-cron'
 import type { Payload } from 'payload'
 
+import { metrics } from '../../src/metrics/registry'
 import { applyChange } from './applyChange'
 import { loadSchedulerConfig, type SchedulerConfig } from './config'
 import { claimChange, findUpcomingChanges, releaseChange, type ScheduledChange } from './store'
@@ -134,6 +135,8 @@ export class PublishingScheduler {
       else this.stats.failedAttempts++
       const scheduledFor = Date.parse(change.scheduledFor ?? change.waitUntil)
       const finishedAt = Date.now()
+      metrics().scheduledChanges.inc({ outcome: result.outcome })
+      if (result.outcome === 'applied') metrics().scheduledLateness.observe(Math.max(0, result.appliedAt - scheduledFor) / 1000)
       payload.logger[succeeded ? 'info' : 'warn']({
         event: `scheduled-${change.input?.type ?? 'publish'}`,
         outcome: result.outcome,

@@ -5,6 +5,7 @@ import cron, { type ScheduledTask } from 'node-cron'
 import type { Payload } from 'payload'
 
 import type { Webhook, WebhookDelivery } from '../../payload-types'
+import { metrics } from '../../src/metrics/registry'
 import { loadWebhookConfig, retryDelayMs, type WebhookConfig } from './config'
 import { postWebhook, type PostResult } from './deliver'
 import { claimDelivery, findDueDeliveries, inDocumentOrder, markAttemptFailed, markDelivered, relationId } from './store'
@@ -125,6 +126,7 @@ export class WebhookDispatcher {
     if (result.ok) {
       await markDelivered(payload, delivery, workerId, outcome)
       this.stats.delivered++
+      metrics().webhookDeliveries.inc({ outcome: 'delivered' })
       payload.logger.info({ ...log, outcome: 'delivered' })
       return
     }
@@ -134,6 +136,7 @@ export class WebhookDispatcher {
     await markAttemptFailed(payload, delivery, workerId, outcome, retryAt)
     if (final) this.stats.failed++
     else this.stats.failedAttempts++
+    metrics().webhookDeliveries.inc({ outcome: final ? 'failed' : 'retrying' })
     payload.logger.warn({ ...log, outcome: final ? 'failed' : 'retrying', error: result.error, ...(retryAt ? { retryAt: new Date(retryAt).toISOString() } : {}) })
   }
 }

@@ -11,6 +11,8 @@ export type SizedValue = { size: number }
 export class SegmentedLru<V extends SizedValue> {
   private readonly probation: LRUCache<string, V>
   private readonly protectedSegment: LRUCache<string, V>
+  /** Entries dropped for room (a demotion from protected to probation is not one). */
+  private evicted = 0
 
   constructor({ maxBytes, protectedShare = 0.8 }: { maxBytes: number; protectedShare?: number }) {
     const protectedBytes = Math.max(1, Math.floor(maxBytes * protectedShare))
@@ -18,6 +20,9 @@ export class SegmentedLru<V extends SizedValue> {
     this.probation = new LRUCache<string, V>({
       maxSize: probationBytes,
       sizeCalculation: (value, key) => value.size + key.length,
+      dispose: (_value, _key, reason) => {
+        if (reason === 'evict') this.evicted += 1
+      },
     })
     this.protectedSegment = new LRUCache<string, V>({
       maxSize: protectedBytes,
@@ -58,6 +63,7 @@ export class SegmentedLru<V extends SizedValue> {
   stats() {
     return {
       entries: this.probation.size + this.protectedSegment.size,
+      evictions: this.evicted,
       bytes: this.probation.calculatedSize + this.protectedSegment.calculatedSize,
       probation: { entries: this.probation.size, bytes: this.probation.calculatedSize, maxBytes: this.probation.maxSize },
       protected: {

@@ -6,6 +6,7 @@ import * as migration_20261127_220032_newsletters_webhooks_cache from './2026112
 import * as migration_20261201_213417_subscriber_identity from './20261201_213417_subscriber_identity';
 import * as migration_20261201_214604_rate_limits from './20261201_214604_rate_limits';
 import * as migration_20261201_214742_staff_login_throttling from './20261201_214742_staff_login_throttling';
+import * as migration_20261202_003918_health from './20261202_003918_health';
 import * as migration_20261202_004150_schedule from './20261202_004150_schedule';
 
 export const migrations = [
@@ -50,8 +51,13 @@ export const migrations = [
     name: '20261201_214742_staff_login_throttling',
   },
   {
+    up: migration_20261202_003918_health.up,
+    down: migration_20261202_003918_health.down,
+    name: '20261202_003918_health',
+  },
+  {
     up: migration_20261202_004150_schedule.up,
     down: migration_20261202_004150_schedule.down,
-    name: '20261202_004150_schedule'
+    name: '20261202_004150_schedule',
   },
 ];

@@ -1,0 +1,52 @@
+import type { Endpoint, PayloadHandler } from 'payload'
+
+import { findWorkerPresence } from '../../jobs/heartbeat/store'
+import { hasRole } from '../access/roles'
+import { checkHealth } from '../health/checks'
+import { workerPausedSentence, WORKER_NOTICE_ACTION } from '../health/workerNotice'
+import { loadMonitoringConfig } from '../monitoring/config'
+
+/**
+ * For load balancers and uptime monitors (README "Monitoring"). Anonymous, never cached
+ * (`no-store`, and outside the response cache's rules), no personal data.
+ *
+ * - `GET /api/health`: `200` `{ status: "ok" | "degraded", checks }`, `503` with
+ *   `status: "down"` when the database cannot be read.
+ * - `GET /api/health/live`: `200` while the process serves requests (no database read):
+ *   the liveness probe; restart on its failure, not on /api/health's.
+ * - `GET /api/health/workers` (staff): what the admin's notices show, for client components
+ *   (`useWorkerPresence`): `{ alive, count, lastSeenAt, timeZone, message }`.
+ */
+const NO_STORE = { 'Cache-Control': 'no-store', 'Content-Type': 'application/json' }
+
+const health: PayloadHandler = async (req) => {
+  const { report, error } = await checkHealth(req.payload)
+  if (error) req.payload.logger.error({ event: 'health.database-down', err: error })
+  return new Response(JSON.stringify(report), { status: report.status === 'down' ? 503 : 200, headers: NO_STORE })
+}
+
+const live: PayloadHandler = () => new Response(JSON.stringify({ status: 'ok' }), { status: 200, headers: NO_STORE })
+
+const workers: PayloadHandler = async (req) => {
+  if (!hasRole(req.user, 'admin') && !hasRole(req.user, 'editor')) {
+    return Response.json({ errors: [{ message: 'Log in to see the workers.' }] }, { status: req.user ? 403 : 401, headers: NO_STORE })
+  }
+  const presence = await findWorkerPresence(req.payload, loadMonitoringConfig().staleMs)
+  const clinic = await req.payload.findGlobal({ slug: 'clinic', depth: 0, overrideAccess: true })
+  const timeZone = clinic?.timezone || 'America/Chicago'
+  const alive = presence.alive.length > 0
+  const body = {
+    alive,
+    count: presence.alive.length,
+    lastSeenAt: presence.lastSeenAt,
+    timeZone,
+    message: alive ? null : `${workerPausedSentence(presence.lastSeenAt, timeZone)} ${WORKER_NOTICE_ACTION}`,
+  }
+  return new Response(JSON.stringify(body), { status: 200, headers: NO_STORE })
+}
+
+export const healthEndpoints: Endpoint[] = [
+  { path: '/health', method: 'get', handler: health },
+  { path: '/health/live', method: 'get', handler: live },
+  { path: '/health/workers', method: 'get', handler: workers },
+]
