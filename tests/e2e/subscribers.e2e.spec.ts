@@ -1,6 +1,4 @@
 import fs from 'node:fs'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 
 import type { Browser, BrowserContext, Page } from 'playwright-core'
@@ -9,11 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from '../helpers/browser'
 import { httpApi, ROOT, startProductionServer, type RunningServer } from '../helpers/server'
 import { startSmtpSink } from '../helpers/smtpSink'
+import { decodedMail as decoded, expectSiteLinks, expectTouchTargets, linkIn, waitForMailMatching as waitForMailAtSink } from '../helpers/subscriberPages'
 
 /**
  * The subscriber journey over real HTTP against `next start`, with a real SMTP sink and
- * headless Chromium with JavaScript off: the pages must work as plain HTML forms. A second
- * local server plays the clinic's website (SITE_URL, another origin) with a plain signup form.
+ * headless Chromium with JavaScript off: the pages must work as plain HTML forms.
+ * (A website's own signup form: subscriber-website-form.e2e.spec.ts.)
  */
 
 let server: RunningServer
@@ -22,8 +21,7 @@ let browser: Browser
 let context: BrowserContext
 let page: Page
 let token: string
-let website: http.Server
-let siteUrl = ''
+const SITE_URL = 'https://www.stevenson-clinic.test'
 
 const ADMIN_EMAIL = 'owner@stevenson-clinic.test'
 const ADMIN_PASSWORD = 'a-long-and-memorable-passphrase'
@@ -31,24 +29,7 @@ const SUBSCRIBER = `reader.${Date.now()}@example.com`
 const SCREENSHOTS = path.join(ROOT, 'test-results')
 const conditions: Record<string, number | string> = {}
 
-/** Quoted-printable soft breaks and =3D undone, headers unfolded, so links can be read out of the raw message. */
-const decoded = (raw: string) => raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=').replace(/\r?\n[ \t]+/g, ' ')
-
-const linkIn = (raw: string, route: string) => {
-  const match = new RegExp(`https?://[^"\\s<>]+${route}\\?token=[A-Za-z0-9_.-]+`).exec(decoded(raw))
-  if (!match) throw new Error(`no ${route} link in:\n${raw.slice(0, 2000)}`)
-  return match[0].replace(/&amp;/g, '&')
-}
-
-const waitForMailMatching = async (address: string, pattern: RegExp) => {
-  const deadline = Date.now() + 15_000
-  for (;;) {
-    const found = sink.messages.find((mail) => mail.to.includes(address) && pattern.test(decoded(mail.raw)))
-    if (found) return found
-    if (Date.now() > deadline) throw new Error(`no email matching ${pattern} for ${address}; server log:\n${server.output().slice(-3000)}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-}
+const waitForMailMatching = (address: string, pattern: RegExp) => waitForMailAtSink(sink.messages, address, pattern, () => server.output())
 
 const api = (method: string, route: string, body?: unknown, headers: Record<string, string> = {}) =>
   httpApi(server.url, method, route, { body, token, headers })
@@ -65,37 +46,12 @@ const expectNoStackTrace = (text: string) => {
   expect(text).not.toMatch(/\bat [\w.<>]+ \(|\bat \/|node_modules|\.tsx?:\d+|\.js:\d+:\d+|TypeError|ReferenceError|Internal Server Error/)
 }
 
-/** The clinic's website: its home page and a signup form without any JavaScript, posting across origins. */
-const startWebsite = async () => {
-  const site = http.createServer((req, res) => {
-    const page = (body: string) => res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Website</title></head><body>${body}</body></html>`)
-    if (req.url === '/') return page('<h1>Stevenson Clinic website</h1>')
-    if (req.url === '/newsletter') {
-      return page(`<h1>Our newsletter</h1>
-<form method="post" action="${server.url}/api/subscribe">
-<label>Email <input type="email" name="email" required></label>
-<label>Name <input type="text" name="name"></label>
-<label><input type="checkbox" name="topics" value="sciatica"> Sciatica</label>
-<label><input type="checkbox" name="topics" value="low-back-pain"> Low back pain</label>
-<input type="hidden" name="source" value="website-form">
-<input type="text" name="website" value="" tabindex="-1" autocomplete="off" style="position:absolute;left:-9999px" aria-hidden="true">
-<button type="submit">Sign me up</button>
-</form>`)
-    }
-    res.writeHead(404).end()
-  })
-  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve))
-  return site
-}
-
 beforeAll(async () => {
   sink = await startSmtpSink()
-  website = await startWebsite()
-  siteUrl = `http://127.0.0.1:${(website.address() as AddressInfo).port}`
   // startProductionServer spreads process.env into the child's environment.
   process.env.SMTP_URL = sink.url
   process.env.EMAIL_FROM = 'Stevenson Clinic <news@stevenson-clinic.test>'
-  server = await startProductionServer('subscribers', { SITE_URL: siteUrl })
+  server = await startProductionServer('subscribers', { SITE_URL })
   browser = await launchBrowser()
   context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } })
   page = await context.newPage()
@@ -108,28 +64,7 @@ afterAll(async () => {
   await browser?.close()
   await server?.stop()
   await sink?.close()
-  await new Promise((resolve) => website?.close(resolve))
 })
-
-/** Every subscriber page links back to the website (SITE_URL), in the header and the footer. */
-const expectSiteLinks = async (on: Page) => {
-  expect(await on.locator('header a').getAttribute('href')).toBe(siteUrl)
-  expect(await on.getByRole('link', { name: /Visit our website/ }).getAttribute('href')).toBe(siteUrl)
-}
-
-/** At least 44 × 44 CSS px: WCAG 2.5.5's touch-target size. */
-const expectTouchTarget = async (on: Page, selector: string) => {
-  const targets = on.locator(selector)
-  const count = await targets.count()
-  expect(count, selector).toBeGreaterThan(0)
-  for (let i = 0; i < count; i++) {
-    const box = await targets.nth(i).boundingBox()
-    expect(box, `${selector} #${i}`).not.toBeNull()
-    expect(box!.height, `${selector} #${i} height`).toBeGreaterThanOrEqual(44)
-    expect(box!.width, `${selector} #${i} width`).toBeGreaterThanOrEqual(44)
-    expect(box!.x + box!.width, `${selector} #${i} fits 375 px`).toBeLessThanOrEqual(375)
-  }
-}
 
 describe('a subscriber in headless Chromium with JavaScript off', () => {
   let mailRaw = ''
@@ -208,7 +143,7 @@ describe('a subscriber in headless Chromium with JavaScript off', () => {
     expect(await page.locator('meta[name="viewport"]').getAttribute('content')).toMatch(/width=device-width/)
     expect(await page.locator('main').textContent()).toContain(SUBSCRIBER)
     expect((await subscriberRecord()).status).toBe('confirmed')
-    await expectSiteLinks(page)
+    await expectSiteLinks(page, SITE_URL)
     await page.screenshot({ path: path.join(SCREENSHOTS, 'subscriber-confirm.png'), fullPage: true })
   })
 
@@ -242,7 +177,7 @@ describe('a subscriber in headless Chromium with JavaScript off', () => {
 
   it('"All topics" is a choice of its own; "only the topics I tick" with none ticked is refused, nothing saved', async () => {
     await page.goto(preferencesUrl)
-    await expectSiteLinks(page)
+    await expectSiteLinks(page, SITE_URL)
     await expect(page.getByRole('radio', { name: 'Only the topics I tick:' }).isChecked()).resolves.toBe(true)
     await page.getByRole('checkbox', { name: 'Sciatica' }).uncheck()
     await page.getByRole('button', { name: 'Save my preferences' }).click()
@@ -285,7 +220,7 @@ describe('a subscriber in headless Chromium with JavaScript off', () => {
       }
       // Every control a finger uses: each radio's and checkbox's label row, the buttons, the
       // name field, the website links.
-      for (const selector of ['fieldset label', 'button', 'input[type="text"]', 'header a', 'footer a']) await expectTouchTarget(phone, selector)
+      for (const selector of ['fieldset label', 'button', 'input[type="text"]', 'header a', 'footer a']) await expectTouchTargets(phone, selector)
       // A label row is the checkbox's target: a tap at its far end, away from the box, ticks it.
       const row = phone.locator('fieldset label', { hasText: 'Low back pain' })
       const rowBox = (await row.boundingBox())!
@@ -352,7 +287,7 @@ describe('a subscriber in headless Chromium with JavaScript off', () => {
     const url = /List-Unsubscribe: <([^>]+)>/.exec(decoded(mailRaw))![1]
     await page.goto(url)
     await page.getByRole('heading', { level: 1, name: 'You are unsubscribed' }).waitFor()
-    await expectSiteLinks(page)
+    await expectSiteLinks(page, SITE_URL)
     const confirmationsBefore = sink.messages.filter((mail) => mail.to.includes(SUBSCRIBER) && /\/email\/confirm\?token=/.test(decoded(mail.raw))).length
     const [answer] = await Promise.all([
       page.waitForResponse((response) => new URL(response.url()).pathname === '/api/subscribe'),
@@ -361,7 +296,7 @@ describe('a subscriber in headless Chromium with JavaScript off', () => {
     expect(answer.status()).toBe(202)
     await page.getByRole('heading', { level: 1, name: 'Check your inbox' }).waitFor()
     expect(await page.locator('main').textContent()).toContain(SUBSCRIBER)
-    await expectSiteLinks(page)
+    await expectSiteLinks(page, SITE_URL)
     expect(await page.locator('script').count()).toBe(0)
     await page.screenshot({ path: path.join(SCREENSHOTS, 'subscriber-subscribe-again.png'), fullPage: true })
 
@@ -380,60 +315,5 @@ describe('a subscriber in headless Chromium with JavaScript off', () => {
     await page.goto(newLink)
     await page.getByRole('heading', { level: 1, name: 'You are subscribed' }).waitFor()
     expect((await subscriberRecord()).status).toBe('confirmed')
-  })
-
-  it('/favicon.ico answers 200 with an icon, through npm start', async () => {
-    const response = await fetch(`${server.url}/favicon.ico`)
-    expect(response.status).toBe(200)
-    expect(response.headers.get('content-type')).toMatch(/^image\/(x-icon|vnd\.microsoft\.icon)/)
-    const bytes = Buffer.from(await response.arrayBuffer())
-    // ICO header: reserved 0, type 1 (icon), at least one image.
-    expect([...bytes.subarray(0, 4)]).toEqual([0, 0, 1, 0])
-    expect(bytes.readUInt16LE(4)).toBeGreaterThan(0)
-    expect(await page.locator('link[rel="icon"]').getAttribute('href')).toBe('/favicon.ico')
-  })
-
-  it("the clinic's website: a plain <form> (no JavaScript, another origin) posts to /api/subscribe and gets the \"Check your inbox\" page", async () => {
-    const visitor = `website.visitor.${Date.now()}@example.com`
-    const response = await page.goto(`${siteUrl}/newsletter`)
-    expect(response?.status()).toBe(200)
-    await page.getByLabel('Email').fill(visitor)
-    await page.getByLabel('Name').fill('Web Visitor')
-    await page.getByRole('checkbox', { name: 'Sciatica' }).check()
-    const [answer] = await Promise.all([
-      page.waitForResponse((candidate) => new URL(candidate.url()).pathname === '/api/subscribe'),
-      page.getByRole('button', { name: 'Sign me up' }).click(),
-    ])
-    // Cross-origin, as from the real website; CORS does not apply to a form navigation.
-    expect(answer.request().headers().origin).toBe(siteUrl)
-    expect(answer.status()).toBe(202)
-    expect(answer.headers()['content-type']).toMatch(/^text\/html/)
-    await page.getByRole('heading', { level: 1, name: 'Check your inbox' }).waitFor()
-    expect(await page.locator('main').textContent()).toContain(visitor)
-    expect(await page.locator('script').count()).toBe(0)
-    await expectSiteLinks(page)
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'subscriber-website-form.png'), fullPage: true })
-
-    const mail = await waitForMailMatching(visitor, /\/email\/confirm\?token=/)
-    expect(linkIn(mail.raw, '/email/confirm').startsWith(`${server.url}/email/confirm?token=`)).toBe(true)
-    const { json } = await api('GET', `/subscribers?depth=0&where[email][equals]=${encodeURIComponent(visitor)}`)
-    expect(json.docs).toHaveLength(1)
-    expect(json.docs[0]).toMatchObject({ status: 'pending', name: 'Web Visitor', topics: [conditions.sciatica] })
-    expect(json.docs[0].consent.source).toBe('website-form')
-
-    // A mistake comes back as a page with the message, and "Visit our website" leads home.
-    // (One the browser cannot catch itself: the website's fields have no maxlength.)
-    await page.goto(`${siteUrl}/newsletter`)
-    await page.getByLabel('Email').fill(`second.${visitor}`)
-    await page.getByLabel('Name').fill('N'.repeat(150))
-    const [refused] = await Promise.all([
-      page.waitForResponse((candidate) => new URL(candidate.url()).pathname === '/api/subscribe'),
-      page.getByRole('button', { name: 'Sign me up' }).click(),
-    ])
-    expect(refused.status()).toBe(400)
-    await page.getByRole('heading', { level: 1, name: 'Please check the form' }).waitFor()
-    expect(await page.getByRole('alert').textContent()).toContain('"name": A name must be one line of at most 100 characters')
-    await page.getByRole('link', { name: /Visit our website/ }).click()
-    await page.getByRole('heading', { level: 1, name: 'Stevenson Clinic website' }).waitFor()
   })
 })
