@@ -10,13 +10,13 @@
  *
  *   npm run build && NODE_OPTIONS=--conditions=production npx tsx bench/idle-cost/run.ts [--seconds 60]
  */
-import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 
 import path from 'node:path'
 
 import { parseMetrics, sampleValue } from '../../tests/helpers/prometheus'
 import { freePort, startProductionServer } from '../../tests/helpers/server'
+import { startWorker } from '../../tests/helpers/worker'
 import { machineInfo } from '../lib/machine'
 import { cpuTimeMs } from '../schedule-latency/proc'
 
@@ -51,33 +51,29 @@ const measure = async (label: 'off' | 'on') => {
   const knobs: Record<string, string> = label === 'off' ? { ALERT_WATCHDOG: 'off', WORKER_HEARTBEAT_MS: '3600000', WORKER_STALE_MS: '7200000' } : {}
   const server = await startProductionServer(`idle-${label}`, { METRICS_TOKEN: TOKEN, ...knobs })
   const metricsPort = await freePort()
-  const worker = spawn(process.execPath, ['--import', 'tsx', 'jobs/worker.ts'], {
-    env: {
-      ...process.env,
-      ...knobs,
-      NODE_OPTIONS: '--conditions=production',
-      DATABASE_URI: server.databaseUri,
-      MEDIA_DIR: String(server.env.MEDIA_DIR),
-      PAYLOAD_SECRET: String(server.env.PAYLOAD_SECRET),
-      SEED_DEMO_CONTENT: 'false',
-      METRICS_TOKEN: TOKEN,
-      WORKER_METRICS_PORT: String(metricsPort),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const worker = startWorker({
+    ...knobs,
+    DATABASE_URI: server.databaseUri,
+    MEDIA_DIR: String(server.env.MEDIA_DIR),
+    PAYLOAD_SECRET: String(server.env.PAYLOAD_SECRET),
+    METRICS_TOKEN: TOKEN,
+    WORKER_METRICS_PORT: String(metricsPort),
   })
-  let log = ''
-  worker.stdout.on('data', (chunk) => (log += chunk))
-  worker.stderr.on('data', (chunk) => (log += chunk))
+  const log = () => worker.output()
+  // Rejects when the worker exits, which the end of this run does on purpose.
+  worker.ready.catch(() => undefined)
   try {
-    await until('the worker', () => log.includes('worker.metrics-listening'))
+    await until('the worker', () => log().includes('worker.metrics-listening'), 300_000).catch((error: Error) => {
+      throw new Error(`${error.message}\n${log().slice(-3000)}`)
+    })
     // Let start-up settle (first discovery, the spare's boot, JIT warm-up).
     await new Promise((resolve) => setTimeout(resolve, 15_000))
     const appPids = [server.pid, ...descendants(server.pid)]
     const appUrl = `${server.url}/api/metrics`
     const workerUrl = `http://127.0.0.1:${metricsPort}/metrics`
-    const start = { at: Date.now(), appCpu: cpuOf(appPids), workerCpu: cpuOf([worker.pid!]), appQ: await queries(appUrl), workerQ: await queries(workerUrl) }
+    const start = { at: Date.now(), appCpu: cpuOf(appPids), workerCpu: cpuOf([worker.child.pid!]), appQ: await queries(appUrl), workerQ: await queries(workerUrl) }
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000))
-    const end = { at: Date.now(), appCpu: cpuOf(appPids), workerCpu: cpuOf([worker.pid!]), appQ: await queries(appUrl), workerQ: await queries(workerUrl) }
+    const end = { at: Date.now(), appCpu: cpuOf(appPids), workerCpu: cpuOf([worker.child.pid!]), appQ: await queries(appUrl), workerQ: await queries(workerUrl) }
     const elapsedS = (end.at - start.at) / 1000
     // After the idle window: GET /api/health's own time, sequentially (what a balancer sees).
     const healthMs: number[] = []
@@ -101,7 +97,7 @@ const measure = async (label: 'off' | 'on') => {
     }
   } finally {
     worker.kill('SIGTERM')
-    await new Promise((resolve) => worker.once('exit', resolve))
+    await worker.exited
     await server.stop()
   }
 }
