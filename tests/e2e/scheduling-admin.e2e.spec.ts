@@ -89,8 +89,15 @@ const waitFor = async <T>(probe: () => Promise<T | null | undefined | false>, ti
 const openScheduleDrawer = async (id: number) => {
   await page.goto(`${server.url}/admin/collections/articles/${id}`)
   await page.locator('#action-save').waitFor()
-  await page.locator('#action-save-popup button').first().click()
-  await page.locator('#schedule-publish').click()
+  // The menu opens once the page is interactive: click again if its Schedule item does not show.
+  const scheduleItem = page.locator('#schedule-publish')
+  for (let attempt = 1; ; attempt++) {
+    await page.locator('#action-save-popup button').first().click()
+    const shown = await scheduleItem.waitFor({ timeout: 15_000 }).then(() => true, () => false)
+    if (shown) break
+    if (attempt === 4) throw new Error('the publish menu did not open')
+  }
+  await scheduleItem.click()
   const drawer = page.locator('.schedule-publish')
   await drawer.locator('.radio-input').first().waitFor()
   return drawer
@@ -104,7 +111,8 @@ beforeAll(async () => {
   browser = await launchBrowser()
   context = await browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: BROWSER_ZONE })
   page = await context.newPage()
-  page.setDefaultTimeout(30_000)
+  // Upper bounds, not assertions: a page can take a while to hydrate on a busy machine.
+  page.setDefaultTimeout(60_000)
 
   await page.goto(`${server.url}/admin`)
   await page.waitForURL(/\/admin\/create-first-user/)
@@ -171,15 +179,16 @@ describe('"Scheduled changes" reads like a calendar', () => {
     at.live = (await schedule(ids.live, 'unpublish', new Date(Date.now() + 1 * DAY).toISOString())).at
     at.secondLive = (await schedule(ids.secondLive, 'unpublish', new Date(Date.now() + 2 * DAY).toISOString())).at
     at.draft = (await schedule(ids.draft, 'publish', new Date(Date.now() + 3 * DAY).toISOString())).at
-    // Two that come due now: one the worker applies, one published by hand first.
-    const soon = new Date(Date.now() + 4_000).toISOString()
+    // Two that come due soon: one the worker applies, one published by hand first. Far enough
+    // ahead that scheduling both on a busy machine never meets "in the past".
+    const soon = new Date(Date.now() + 10_000).toISOString()
     at.appliedOnTime = (await schedule(ids.appliedOnTime, 'publish', soon)).at
     at.publishedByHand = (await schedule(ids.publishedByHand, 'publish', soon)).at
     expect((await api('PATCH', `/articles/${ids.publishedByHand}`, { _status: 'published' })).status).toBe(200)
     const worker = startWorker({ ...(server.env as Record<string, string>), NODE_ENV: 'production' })
     workers.push(worker)
     await worker.ready
-    await waitFor(async () => (await jobFor(ids.appliedOnTime))?.state === 'done' && (await jobFor(ids.publishedByHand))?.state === 'done', 60_000, 'both due changes')
+    await waitFor(async () => (await jobFor(ids.appliedOnTime))?.state === 'done' && (await jobFor(ids.publishedByHand))?.state === 'done', 90_000, 'both due changes')
     await stopWorkers(workers)
   }, 180_000)
 

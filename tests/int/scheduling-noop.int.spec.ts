@@ -19,6 +19,10 @@ let editorToken: string
 let editorId: number | string
 const workers: WorkerProcess[] = []
 const HOUR = 3_600_000
+// Tests that start a worker: its start-up alone can take half a minute on a busy machine.
+const WITH_WORKER = { timeout: 180_000 }
+// Far enough ahead that scheduling it (and the edits before the worker starts) never meets "in the past".
+const soon = () => new Date(Date.now() + 8_000).toISOString()
 
 beforeAll(async () => {
   ctx = await startTestPayload('scheduling-noop')
@@ -104,16 +108,16 @@ describe('refused when created, through REST', () => {
     expect(await jobsFor(live.id)).toHaveLength(0)
   })
 
-  it('publishing a live document with a newer draft is a real change: accepted, and the worker publishes the draft', async () => {
+  it('publishing a live document with a newer draft is a real change: accepted, and the worker publishes the draft', WITH_WORKER, async () => {
     const live = await liveArticle('Shoulder care')
     await ctx.payload.update({ collection: 'articles', id: live.id, draft: true, data: { title: 'Shoulder care, revised' } })
-    const response = await schedule(live.id, 'publish', new Date(Date.now() + 1_500).toISOString())
+    const response = await schedule(live.id, 'publish', soon())
     expect(response.status, response.text).toBe(201)
     await launchWorker()
     const [job] = await waitFor(async () => {
       const jobs = await jobsFor(live.id)
       return jobs[0]?.state === 'done' ? jobs : null
-    }, 10_000, 'the publish of the newer draft')
+    }, 30_000, 'the publish of the newer draft')
     expect(job.note).toBeNull()
     const { json } = await http.gql('query($id: Int!) { Article(id: $id) { title } }', { id: Number(live.id) })
     expect(json.data.Article.title).toBe('Shoulder care, revised')
@@ -202,10 +206,10 @@ describe('refused when created, through the Local API and the Schedule drawer', 
 })
 
 describe('the document changed by hand before the change came due', () => {
-  it('records "nothing to do" on the job, visibly, and leaves the document alone', async () => {
+  it('records "nothing to do" on the job, visibly, and leaves the document alone', WITH_WORKER, async () => {
     const toPublish = await draftArticle('Published by hand first')
     const toUnpublish = await liveArticle('Unpublished by hand first')
-    const at = new Date(Date.now() + 2_000).toISOString()
+    const at = soon()
     expect((await schedule(toPublish.id, 'publish', at)).status).toBe(201)
     expect((await schedule(toUnpublish.id, 'unpublish', at)).status).toBe(201)
     // The owner does it by hand in the meantime.
@@ -217,11 +221,11 @@ describe('the document changed by hand before the change came due', () => {
     const [published] = await waitFor(async () => {
       const jobs = await jobsFor(toPublish.id)
       return jobs[0]?.state === 'done' ? jobs : null
-    }, 10_000, 'the publish job')
+    }, 30_000, 'the publish job')
     const [unpublished] = await waitFor(async () => {
       const jobs = await jobsFor(toUnpublish.id)
       return jobs[0]?.state === 'done' ? jobs : null
-    }, 10_000, 'the unpublish job')
+    }, 30_000, 'the unpublish job')
     expect(published.note).toMatch(/^Already published on .+ (CST|CDT), with no newer changes: nothing to do\.$/)
     expect(unpublished.note).toMatch(/not published at that time .*nothing to do/)
     expect(await Promise.all([versionsOf(toPublish.id), versionsOf(toUnpublish.id)])).toEqual(versionsBefore)
