@@ -27,6 +27,7 @@ import { withScheduleDrawer } from './jobs/scheduling/adminComponents'
 import { extendJobsCollection } from './jobs/scheduling/jobsCollection'
 import { watchContentRevision } from './src/cache/watchContentRevision'
 import { chooseDatabase, databaseAdapter, DatabaseUriError, runMigrations } from './src/database'
+import { dashboardEndpoints } from './src/endpoints/dashboard'
 import { healthEndpoints } from './src/endpoints/health'
 import { metricsEndpoints } from './src/endpoints/metrics'
 import { unknownCollectionScheduleEndpoints } from './src/endpoints/schedule'
@@ -70,7 +71,8 @@ export default buildConfig({
     components: {
       // On every admin page, in its HTML: "Scheduled publishing and newsletters are paused…" while no worker is alive.
       header: ['/src/components/admin/WorkerStatusBanner#WorkerStatusBanner'],
-      afterDashboard: ['/src/components/admin/UpcomingSchedule#UpcomingSchedule'],
+      // The owner's "at a glance": what needs attention, newsletters, subscribers, drafts, scheduled changes.
+      beforeDashboard: ['/src/components/admin/dashboard/OwnerDashboard#OwnerDashboard'],
     },
     // The Schedule drawer offers these; the clinic's own timezone comes first.
     timezones: {
@@ -100,7 +102,7 @@ export default buildConfig({
     Alerts,
   ]))),
   globals: [Clinic, AudienceStats, ContentRevision],
-  endpoints: [...subscribeEndpoints, ...unknownCollectionScheduleEndpoints, ...healthEndpoints, ...metricsEndpoints],
+  endpoints: [...subscribeEndpoints, ...unknownCollectionScheduleEndpoints, ...healthEndpoints, ...metricsEndpoints, ...dashboardEndpoints],
   editor: lexicalEditor(),
   plugins: [
     // Admin display only: dates on the clinic's clock (the newsletter form has its own), and

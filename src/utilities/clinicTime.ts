@@ -63,3 +63,15 @@ export const readClinicTimeZone = async (payload: Payload): Promise<string> => {
   const clinic = await payload.findGlobal({ slug: 'clinic', depth: 0, overrideAccess: true, select: { timezone: true } })
   return clinic?.timezone || DEFAULT_CLINIC_TIME_ZONE
 }
+
+/** "Mon, Nov 30": the day alone, on the clinic's calendar. */
+export const formatClinicDay = (value: TimeInput, timeZone: string = DEFAULT_CLINIC_TIME_ZONE): string => {
+  const date = toDate(value)
+  if (!date) return ''
+  const format = (zone: string) => new Intl.DateTimeFormat('en-US', { timeZone: zone, weekday: 'short', month: 'short', day: 'numeric' }).format(date)
+  try {
+    return format(timeZone)
+  } catch {
+    return format('UTC')
+  }
+}

@@ -6,14 +6,19 @@ export type WorkerPresence = { alive: boolean; count: number; lastSeenAt: string
 
 /**
  * For client components (the schedule drawer, the newsletter send panel): who is alive, from
- * GET /api/health/workers (staff), refreshed every `refreshMs`. `null` until the first answer.
+ * GET /api/health/workers (staff), refreshed every `refreshMs` while `enabled`. `null` until
+ * the first answer (and while disabled).
  *
  *   const presence = useWorkerPresence()
  *   {presence && !presence.alive && <WorkerPausedNotice compact lastSeenAt={presence.lastSeenAt} timeZone={presence.timeZone} />}
  */
-export const useWorkerPresence = (refreshMs = 15_000): WorkerPresence | null => {
+export const useWorkerPresence = ({ refreshMs = 15_000, enabled = true }: { refreshMs?: number; enabled?: boolean } = {}): WorkerPresence | null => {
   const [presence, setPresence] = useState<WorkerPresence | null>(null)
   useEffect(() => {
+    if (!enabled) {
+      setPresence(null)
+      return
+    }
     let cancelled = false
     const load = async () => {
       try {
@@ -29,6 +34,6 @@ export const useWorkerPresence = (refreshMs = 15_000): WorkerPresence | null => 
       cancelled = true
       clearInterval(timer)
     }
-  }, [refreshMs])
+  }, [refreshMs, enabled])
   return presence
 }

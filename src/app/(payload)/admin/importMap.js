@@ -45,7 +45,7 @@ import { ScheduledChangeView as ScheduledChangeView_fda229c1c4d74173a9aafd6a91ff
 import { TimeZoneField as TimeZoneField_0eacc87279464251dfa647824d632b36 } from '../../../../src/components/admin/TimeZoneField'
 import { AudienceNumbers as AudienceNumbers_b371726c12ed74ddf89092a79f87f831 } from '../../../../src/components/admin/AudienceNumbers'
 import { WorkerStatusBanner as WorkerStatusBanner_9d8d4eea2c380d1afc5df79d1b783f4b } from '../../../../src/components/admin/WorkerStatusBanner'
-import { UpcomingSchedule as UpcomingSchedule_e7c36df4a6169717385c5b4e2cd77e53 } from '../../../../src/components/admin/UpcomingSchedule'
+import { OwnerDashboard as OwnerDashboard_361fe2897c137800f243d41987b2558b } from '../../../../src/components/admin/dashboard/OwnerDashboard'
 import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } from '@payloadcms/next/rsc'
 
 /** @type import('payload').ImportMap */
@@ -97,6 +97,6 @@ export const importMap = {
   "/src/components/admin/TimeZoneField#TimeZoneField": TimeZoneField_0eacc87279464251dfa647824d632b36,
   "/src/components/admin/AudienceNumbers#AudienceNumbers": AudienceNumbers_b371726c12ed74ddf89092a79f87f831,
   "/src/components/admin/WorkerStatusBanner#WorkerStatusBanner": WorkerStatusBanner_9d8d4eea2c380d1afc5df79d1b783f4b,
-  "/src/components/admin/UpcomingSchedule#UpcomingSchedule": UpcomingSchedule_e7c36df4a6169717385c5b4e2cd77e53,
+  "/src/components/admin/dashboard/OwnerDashboard#OwnerDashboard": OwnerDashboard_361fe2897c137800f243d41987b2558b,
   "@payloadcms/next/rsc#CollectionCards": CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1
 }

@@ -4,6 +4,8 @@ import { ConfirmationModal, useFormFields, useModal } from '@payloadcms/ui'
 import React, { useEffect, useRef, useState } from 'react'
 
 import { parseScheduleTime } from '../../../utilities/parseScheduleTime'
+import { useWorkerPresence } from '../useWorkerPresence'
+import { WorkerPausedNotice } from '../WorkerPausedNotice'
 import { errorMessage, formatWhen, nextThursdayMorning, type NewsletterStatus, relativeTime, subscribersPhrase, toLocalInput } from './shared'
 import { noMargin, PanelButton, row, spaced, type Message } from './ui'
 
@@ -50,6 +52,9 @@ export const ScheduleSend: React.FC<Props> = ({ status, timeZone, busy, run, say
   const [when, setWhen] = useState('')
   const [pending, setPending] = useState<Pending | null>(null)
   const [, setTick] = useState(0)
+  // Scheduling works without a worker, but nothing goes out until one runs: say so here.
+  const presence = useWorkerPresence({ enabled: status === 'draft' || status === 'scheduled' })
+  const workerMissing = presence !== null && !presence.alive
 
   // Once the zone is known: a send time already chosen (and still ahead) is the default;
   // otherwise next Thursday 08:00. Only once, so a half-typed (empty) input is left alone.
@@ -101,6 +106,9 @@ export const ScheduleSend: React.FC<Props> = ({ status, timeZone, busy, run, say
 
   return (
     <>
+      {workerMissing && (status === 'draft' || status === 'scheduled') ? (
+        <WorkerPausedNotice compact lastSeenAt={presence.lastSeenAt} timeZone={presence.timeZone} />
+      ) : null}
       {status === 'draft' && timeZone ? (
         <div style={spaced}>
           <label htmlFor="newsletter-send-at" style={{ display: 'block', marginBottom: 4 }}>
@@ -163,6 +171,7 @@ export const ScheduleSend: React.FC<Props> = ({ status, timeZone, busy, run, say
                 : 'Counted now: whoever is confirmed when it starts gets it. Until then you can take it back to draft or cancel it.'}
             </p>
             {pending?.recipients === 0 ? <p style={{ margin: '8px 0 0' }}>Nobody is in this audience yet, so nobody would get it.</p> : null}
+            {workerMissing ? <p style={{ margin: '8px 0 0' }}>No worker is running right now: it goes out once one runs.</p> : null}
           </div>
         }
         confirmLabel={pending?.at === 'now' ? 'Send now' : 'Schedule send'}

@@ -4,11 +4,14 @@ import {
   PublishButton as PayloadPublishButton,
   ServerFunctionsContext,
   useDocumentInfo,
+  useModal,
   useServerFunctions,
   type ServerFunctionsContextType,
 } from '@payloadcms/ui'
 import type { PublishButtonClientProps } from 'payload'
 import React, { useEffect, useMemo } from 'react'
+
+import { WorkerNoticeInDrawer } from './WorkerNoticeInDrawer'
 
 /**
  * Payload's own Publish button and Schedule drawer, with two of Payload 3.90's behaviours
@@ -26,11 +29,16 @@ import React, { useEffect, useMemo } from 'react'
  * 2. The drawer reports success whatever the server answered: its `schedulePublish` never
  *    throws. Here an `{ error }` answer becomes a thrown error, which the drawer shows as a
  *    toast (the message comes from schedulePublishServerFunction.ts).
+ * 3. While no worker is alive, the drawer says so ("Scheduled publishing and newsletters are
+ *    paused…", WorkerNoticeInDrawer): a change scheduled then waits until a worker runs.
  *
  * tests/e2e/scheduling-admin.e2e.spec.ts fails if an upgrade changes either.
  */
 export const PublishButton = (props: PublishButtonClientProps) => {
-  const { hasPublishedDoc, unpublishedVersionCount, setUnpublishedVersionCount } = useDocumentInfo()
+  const { id, hasPublishedDoc, unpublishedVersionCount, setUnpublishedVersionCount } = useDocumentInfo()
+  const { isModalOpen } = useModal()
+  // The drawer's slug in @payloadcms/ui PublishButton.
+  const drawerOpen = isModalOpen(`schedule-publish-${id}`)
   const neverPublishedDraft = !hasPublishedDoc && !(unpublishedVersionCount > 0)
   useEffect(() => {
     if (neverPublishedDraft) setUnpublishedVersionCount(1)
@@ -52,6 +60,7 @@ export const PublishButton = (props: PublishButtonClientProps) => {
   return (
     <ServerFunctionsContext value={reportingErrors}>
       <PayloadPublishButton {...props} />
+      <WorkerNoticeInDrawer open={drawerOpen} />
     </ServerFunctionsContext>
   )
 }

@@ -1,47 +1,20 @@
 import type { Payload } from 'payload'
 import React from 'react'
 
-import { SCHEDULE_TASK } from '../../../jobs/scheduling/config'
-import { collectionLabel, documentAdminPath, loadDocumentTitles, refKey } from '../../../jobs/scheduling/documents'
-import { formatClinicTime, readClinicTimeZone } from '../../utilities/clinicTime'
-import { actionLabel, describeStatus, readChange, TONE_COLOURS } from './scheduling/describeChange'
+import { collectionLabel, documentAdminPath, refKey } from '../../../../jobs/scheduling/documents'
+import type { OwnerDashboardData } from '../../../dashboard/loadOwnerDashboard'
+import { formatClinicTime } from '../../../utilities/clinicTime'
+import { actionLabel, describeStatus, TONE_COLOURS } from '../scheduling/describeChange'
 
-type Props = { payload: Payload }
-
-/** How long a change that found nothing to do stays on the dashboard. */
-const RECENT_NOTE_MS = 7 * 24 * 60 * 60 * 1000
+type Props = { payload: Payload; schedule: OwnerDashboardData['schedule']; timeZone: string }
 
 /**
- * Dashboard panel: what is about to be published or unpublished, what failed, and what
- * recently found nothing to do, in the clinic's timezone. Reads the same jobs the worker
- * runs, so it shows the truth; worded like the "Scheduled changes" list (describeChange.ts).
+ * What is about to be published or unpublished, what failed, and what recently found
+ * nothing to do, in the clinic's timezone. Reads the same jobs the worker runs, so it shows
+ * the truth; worded like the "Scheduled changes" list (describeChange.ts).
  */
-export const UpcomingSchedule = async ({ payload }: Props) => {
-  const [{ docs: jobs }, timeZone] = await Promise.all([
-    payload.find({
-      collection: 'payload-jobs',
-      where: {
-        and: [
-          { taskSlug: { equals: SCHEDULE_TASK } },
-          {
-            or: [
-              { state: { in: ['queued', 'running', 'failed'] } },
-              { and: [{ note: { exists: true } }, { appliedAt: { greater_than: new Date(Date.now() - RECENT_NOTE_MS).toISOString() } }] },
-            ],
-          },
-        ],
-      },
-      sort: 'scheduledFor',
-      limit: 25,
-      depth: 0,
-      overrideAccess: true,
-    }),
-    readClinicTimeZone(payload),
-  ])
-  const changes = jobs.map((job) => readChange(job as Record<string, any>))
-  const titles = await loadDocumentTitles(payload, changes.flatMap((change) => (change.ref ? [change.ref] : [])))
+export const ScheduledChanges = ({ payload, schedule: { changes, titles }, timeZone }: Props) => {
   const listPath = `${payload.config.routes.admin}/collections/payload-jobs`
-
   return (
     <section style={{ marginTop: 'calc(var(--base) * 2)' }} aria-labelledby="upcoming-schedule-heading">
       <h2 id="upcoming-schedule-heading" style={{ marginBottom: 'var(--base)' }}>
@@ -61,7 +34,7 @@ export const UpcomingSchedule = async ({ payload }: Props) => {
           </thead>
           <tbody>
             {changes.map((change) => {
-              const title = change.ref ? titles.get(refKey(change.ref)) : undefined
+              const title = change.ref ? titles[refKey(change.ref)] : undefined
               const status = describeStatus(change, timeZone)
               return (
                 <tr key={change.id} style={{ borderTop: '1px solid var(--theme-elevation-100)', verticalAlign: 'top' }}>
