@@ -12,14 +12,11 @@ const createMetrics = () => {
   // Process CPU, memory, GC and event-loop lag (nodejs_eventloop_lag_seconds…).
   client.collectDefaultMetrics({ register: registry })
   const registers = [registry]
+  const counter = <L extends string = never>(name: string, help: string, labelNames: readonly L[] = []) =>
+    new client.Counter<L>({ name, help, labelNames, registers })
   return {
     registry,
-    httpRequests: new client.Counter({
-      name: 'clinic_http_requests_total',
-      help: 'HTTP requests answered by npm start, by route family and status code.',
-      labelNames: ['family', 'status'] as const,
-      registers,
-    }),
+    httpRequests: counter('clinic_http_requests_total', 'HTTP requests answered by npm start, by route family and status code.', ['family', 'status'] as const),
     httpDuration: new client.Histogram({
       name: 'clinic_http_request_duration_seconds',
       help: 'Time from request to the end of the response, by route family.',
@@ -33,30 +30,23 @@ const createMetrics = () => {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 3600],
       registers,
     }),
-    scheduledChanges: new client.Counter({
-      name: 'clinic_scheduled_changes_total',
-      help: 'Scheduled change attempts by outcome: applied, already-applied, retrying (failed attempt), failed (final), lost-lease.',
-      labelNames: ['outcome'] as const,
-      registers,
-    }),
-    newsletterMessages: new client.Counter({
-      name: 'clinic_newsletter_messages_total',
-      help: 'Newsletter messages by outcome: sent, failed, bounced, unknown, deferred (a transient failure queued again).',
-      labelNames: ['outcome'] as const,
-      registers,
-    }),
+    scheduledChanges: counter(
+      'clinic_scheduled_changes_total',
+      'Scheduled change attempts by outcome: applied, already-applied, retrying (failed attempt), failed (final), lost-lease.',
+      ['outcome'] as const,
+    ),
+    newsletterMessages: counter(
+      'clinic_newsletter_messages_total',
+      'Newsletter messages by outcome: sent, failed, bounced, unknown, deferred (a transient failure queued again).',
+      ['outcome'] as const,
+    ),
     smtpInUse: new client.Gauge({
       name: 'clinic_smtp_pool_in_use',
       help: 'Newsletter messages handed to the SMTP pool and not answered yet (at most the pool size per connection round).',
       registers,
     }),
     smtpPoolSize: new client.Gauge({ name: 'clinic_smtp_pool_size', help: 'SMTP connections the worker pool may open (SMTP_POOL_SIZE).', registers }),
-    webhookDeliveries: new client.Counter({
-      name: 'clinic_webhook_deliveries_total',
-      help: 'Webhook delivery attempts by outcome: delivered, retrying, failed (final).',
-      labelNames: ['outcome'] as const,
-      registers,
-    }),
+    webhookDeliveries: counter('clinic_webhook_deliveries_total', 'Webhook delivery attempts by outcome: delivered, retrying, failed (final).', ['outcome'] as const),
     heartbeatAge: new client.Gauge({
       name: 'clinic_worker_heartbeat_age_seconds',
       help: 'Seconds since the newest worker heartbeat (worker: its own last successful beat); -1 when none was ever seen.',
@@ -77,7 +67,7 @@ const createMetrics = () => {
       aggregator: 'max',
       registers,
     }),
-    heartbeatFailures: new client.Counter({ name: 'clinic_worker_heartbeat_failures_total', help: 'Heartbeat writes that failed.', registers }),
+    heartbeatFailures: counter('clinic_worker_heartbeat_failures_total', 'Heartbeat writes that failed.'),
     alertsOpen: new client.Gauge({
       name: 'clinic_alerts_open',
       help: 'Open incidents by kind, as the watchdog last saw (app only).',
@@ -85,14 +75,9 @@ const createMetrics = () => {
       aggregator: 'max',
       registers,
     }),
-    dbQueries: new client.Counter({ name: 'clinic_db_queries_total', help: 'SQL statements this process sent to SQLite (Drizzle logger).', registers }),
-    alertChecks: new client.Counter({ name: 'clinic_alert_checks_total', help: "Watchdog rounds finished by this app's processes.", registers }),
-    alertEmails: new client.Counter({
-      name: 'clinic_alert_emails_total',
-      help: 'Alert emails by type (problem, recovery) and outcome (sent, failed).',
-      labelNames: ['type', 'outcome'] as const,
-      registers,
-    }),
+    dbQueries: counter('clinic_db_queries_total', 'SQL statements this process sent to SQLite (Drizzle logger).'),
+    alertChecks: counter('clinic_alert_checks_total', "Watchdog rounds finished by this app's processes."),
+    alertEmails: counter('clinic_alert_emails_total', 'Alert emails by type (problem, recovery) and outcome (sent, failed).', ['type', 'outcome'] as const),
   }
 }
 
