@@ -7,6 +7,7 @@ import { postWebhook } from '../../jobs/webhooks/deliver'
 import { markAttemptFailed, markDelivered, requeueFailedDelivery } from '../../jobs/webhooks/store'
 import type { Webhook, WebhookDelivery } from '../../payload-types'
 import { hasRole } from '../access/roles'
+import { claimOne } from '../seams/database'
 import { queueDelivery } from '../webhooks/recordContentEvent'
 
 /**
@@ -62,12 +63,12 @@ const sendPing: PayloadHandler = async (req) => {
   })
   // Hold it like a worker would, so no worker sends it as well.
   const holder = `ping:${crypto.randomBytes(4).toString('hex')}`
-  const held = (await req.payload.db.updateOne({
+  const held = await claimOne<WebhookDelivery>(req.payload, {
     collection: 'webhook-deliveries',
-    where: { and: [{ id: { equals: created.id } }, { status: { equals: 'queued' } }] },
+    id: created.id,
+    when: { status: { equals: 'queued' } },
     data: { status: 'sending', attempts: 1, leaseOwner: holder, leaseExpiresAt: new Date(Date.now() + config.leaseMs).toISOString() },
-    options: { atomic: true },
-  })) as unknown as WebhookDelivery | null
+  })
   if (!held) return problem(409, 'A worker picked the ping up first; see the delivery log for its outcome.')
 
   const result = await postWebhook({
