@@ -2,6 +2,7 @@
  * Every knob of the scheduled-publishing pipeline, in one place (listmonk's `Config` idea).
  * Environment variables exist for operators and for tests that need short leases.
  */
+import { isPublishedContentSlug, PUBLISHED_CONTENT_COLLECTIONS, type PublishedContentSlug } from '../../collections/shared/publishedContentSlugs'
 import { numberFromEnv } from '../shared/env'
 
 export type SchedulerConfig = {
@@ -30,11 +31,10 @@ export const loadSchedulerConfig = (overrides: Partial<SchedulerConfig> = {}): S
 })
 
 /** The collections whose documents can be published and unpublished on a schedule. */
-export const SCHEDULABLE_COLLECTIONS = ['articles', 'conditions', 'services', 'faqs'] as const
-export type SchedulableCollection = (typeof SCHEDULABLE_COLLECTIONS)[number]
+export const SCHEDULABLE_COLLECTIONS = PUBLISHED_CONTENT_COLLECTIONS
+export type SchedulableCollection = PublishedContentSlug
 
-export const isSchedulableCollection = (slug: string): slug is SchedulableCollection =>
-  (SCHEDULABLE_COLLECTIONS as readonly string[]).includes(slug)
+export const isSchedulableCollection = isPublishedContentSlug
 
 /** Payload's own task name: the admin's "Schedule" drawer creates and lists these jobs. */
 export const SCHEDULE_TASK = 'schedulePublish'
