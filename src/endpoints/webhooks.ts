@@ -7,6 +7,7 @@ import { postWebhook } from '../../jobs/webhooks/deliver'
 import { markAttemptFailed, markDelivered, requeueFailedDelivery } from '../../jobs/webhooks/store'
 import type { Webhook, WebhookDelivery } from '../../payload-types'
 import { hasRole } from '../access/roles'
+import { json, problem } from './responses'
 import { claimOne } from '../seams/database'
 import { queueDelivery } from '../webhooks/recordContentEvent'
 
@@ -16,8 +17,6 @@ import { queueDelivery } from '../webhooks/recordContentEvent'
  * id that cannot be one, 404 for an unknown id.
  */
 
-const json = (body: unknown, status = 200) => Response.json(body, { status })
-const problem = (status: number, message: string) => json({ errors: [{ message }] }, status)
 
 const resolveId = (req: PayloadRequest, what: string): string | Response => {
   if (!req.user) return problem(401, `Log in as an admin (or send an admin's API key) to ${what}.`)
