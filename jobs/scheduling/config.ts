@@ -10,6 +10,8 @@ export type SchedulerConfig = {
   tick: string
   /** How far ahead the clock arms precise timers. */
   horizonMs: number
+  /** Changes read per discovery at most (the soonest first). */
+  discoveryLimit: number
   /** How long a claim is held before another worker may take the change over. */
   leaseMs: number
   /** Attempts before a change is marked failed. */
@@ -23,6 +25,7 @@ export type SchedulerConfig = {
 export const loadSchedulerConfig = (overrides: Partial<SchedulerConfig> = {}): SchedulerConfig => ({
   tick: process.env.SCHEDULER_TICK || '* * * * * *',
   horizonMs: numberFromEnv('SCHEDULER_HORIZON_MS', 5 * 60_000),
+  discoveryLimit: 1000,
   leaseMs: numberFromEnv('SCHEDULER_LEASE_MS', 30_000),
   maxAttempts: numberFromEnv('SCHEDULER_MAX_ATTEMPTS', 4),
   retryBaseMs: numberFromEnv('SCHEDULER_RETRY_BASE_MS', 5_000),
