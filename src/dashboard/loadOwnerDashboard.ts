@@ -2,12 +2,14 @@ import { TZDate } from '@date-fns/tz'
 import type { Payload, Where } from 'payload'
 
 import { findWorkerPresence } from '../../jobs/heartbeat/store'
-import { SCHEDULABLE_COLLECTIONS, SCHEDULE_TASK, type SchedulableCollection } from '../../jobs/scheduling/config'
+import { PUBLISHED_CONTENT_COLLECTIONS, type PublishedContentSlug } from '../../collections/shared/publishedContentSlugs'
+import { SCHEDULE_TASK } from '../../jobs/scheduling/config'
 import { collectionLabel, loadDocumentTitles, refKey, type DocumentRef } from '../../jobs/scheduling/documents'
 import type { Newsletter } from '../../payload-types'
 import { readChange, type ChangeFacts } from '../components/admin/scheduling/describeChange'
 import { findOverduePipelines, type OverduePipeline } from '../health/checks'
 import { loadMonitoringConfig, type MonitoringConfig } from '../monitoring/config'
+import { JOBS_COLLECTION, ofTask } from '../seams/jobsCollection'
 import { DEFAULT_CLINIC_TIME_ZONE } from '../utilities/clinicTime'
 
 /**
@@ -92,10 +94,10 @@ const NEWSLETTER_SELECT = { subject: true, status: true, sendAt: true, startedAt
 
 const loadScheduleChanges = async (payload: Payload, now: number) => {
   const { docs } = await payload.db.find<Record<string, unknown>>({
-    collection: 'payload-jobs',
+    collection: JOBS_COLLECTION,
     where: {
       and: [
-        { taskSlug: { equals: SCHEDULE_TASK } },
+        ofTask(SCHEDULE_TASK),
         {
           or: [
             { state: { in: ['queued', 'running', 'failed'] } },
@@ -115,7 +117,7 @@ const loadScheduleChanges = async (payload: Payload, now: number) => {
 const loadDrafts = async (payload: Payload) => {
   const latestDrafts: Where = { and: [{ latest: { equals: true } }, { 'version._status': { equals: 'draft' } }] }
   const perCollection = await Promise.all(
-    SCHEDULABLE_COLLECTIONS.map(async (collection: SchedulableCollection) => {
+    PUBLISHED_CONTENT_COLLECTIONS.map(async (collection: PublishedContentSlug) => {
       const titleField = payload.collections[collection].config.admin?.useAsTitle ?? 'id'
       const [{ totalDocs }, { docs }] = await Promise.all([
         payload.db.countVersions({ collection, where: latestDrafts }),

@@ -1,7 +1,7 @@
 import type { Payload } from 'payload'
 import React from 'react'
 
-import { hasRole } from '../../../access/roles'
+import { isStaffUser } from '../../../access/isStaff'
 import { loadOwnerDashboard, type NewsletterSummary, type OwnerDashboardData } from '../../../dashboard/loadOwnerDashboard'
 import { formatClinicDay, formatClinicTime } from '../../../utilities/clinicTime'
 import { Card, describeAgo, Figure, Figures, Muted } from './cards'
@@ -109,7 +109,7 @@ const Drafts = ({ data }: { data: OwnerDashboardData }) => (
  * page's HTML — no client requests.
  */
 export const OwnerDashboard = async ({ payload, user }: Props) => {
-  if (!hasRole(user, 'admin') && !hasRole(user, 'editor')) return null
+  if (!isStaffUser(user)) return null
   const data = await loadOwnerDashboard(payload)
   const adminRoute = payload.config.routes.admin
   return (
