@@ -10,6 +10,12 @@ import { ignoreDraftFlagForPublic } from '../../src/hooks/ignoreDraftFlagForPubl
 import { recordContentChange, recordContentDelete, rememberPublicState } from '../../src/webhooks/recordContentEvent'
 import type { PublishedContentSlug } from './publishedContentSlugs'
 
+/**
+ * Payload's own Publish button, with its Schedule drawer defaulting to Publish for a
+ * never-published draft and showing refusals (src/components/admin/scheduling/PublishButton.tsx).
+ */
+const SCHEDULE_PUBLISH_BUTTON = '/src/components/admin/scheduling/PublishButton#PublishButton'
+
 type PublishedContentOptions<S extends PublishedContentSlug> = Omit<CollectionConfig<S>, 'access' | 'endpoints' | 'hooks' | 'versions'> & {
   slug: S
   /** Builds the document's schema.org JSON-LD (the last field). */
@@ -27,8 +33,8 @@ type PublishedContentOptions<S extends PublishedContentSlug> = Omit<CollectionCo
 /**
  * A collection of published content (PUBLISHED_CONTENT_COLLECTIONS): what the four share, in
  * one place. Anyone reads published documents, staff read drafts and versions and write;
- * drafts autosave, keep 50 versions and can be published on a schedule (the Schedule drawer,
- * the `/:id/schedule` endpoints); every change clears the public response cache
+ * drafts autosave, keep 50 versions and can be published on a schedule (the Schedule drawer
+ * of the Publish button, the `/:id/schedule` endpoints); every change clears the public response cache
  * (bumpContentRevision*) and records webhook events (recordContent*); a visitor's `draft=true`
  * is ignored; the last fields are the scheduled-change marker and the computed JSON-LD.
  */
@@ -40,6 +46,13 @@ export const publishedContentCollection = <S extends PublishedContentSlug>({
   ...config
 }: PublishedContentOptions<S>): CollectionConfig<S> => ({
   ...config,
+  admin: {
+    ...config.admin,
+    components: {
+      ...config.admin?.components,
+      edit: { ...config.admin?.components?.edit, PublishButton: SCHEDULE_PUBLISH_BUTTON },
+    },
+  },
   access: {
     read: authenticatedOrPublished,
     readVersions: isStaff,
