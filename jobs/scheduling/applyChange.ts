@@ -1,5 +1,6 @@
 import { NotFound, type Payload } from 'payload'
 
+import { attemptsOf } from '../../src/seams/jobsCollection'
 import { isSchedulableCollection, type SchedulerConfig } from './config'
 import { readPublicState } from './documents'
 import { describeNoOpAtApply, noOpReason } from './noOpChanges'
@@ -64,7 +65,7 @@ export const applyChange = async (
     return { outcome: alreadyApplied ? 'already-applied' : 'applied', appliedAt }
   } catch (error) {
     const permanent = error instanceof PermanentFailure || error instanceof NotFound
-    const attempts = (change.totalTried ?? 0) + 1
+    const attempts = (attemptsOf(change) ?? 0) + 1
     const message = describeError(error, change.input?.type === 'unpublish' ? 'unpublish' : 'publish')
     const retryAt =
       permanent || attempts >= config.maxAttempts

@@ -1,5 +1,6 @@
 import { ValidationError, type CollectionBeforeChangeHook, type Payload } from 'payload'
 
+import { JOBS_COLLECTION, ofTask, plannedFor, type PayloadJobFields } from '../../src/seams/jobsCollection'
 import { formatClinicTime, readClinicTimeZone } from '../../src/utilities/clinicTime'
 import { SCHEDULABLE_COLLECTIONS, SCHEDULE_TASK, isSchedulableCollection } from './config'
 import { loadDocumentTitles, readPublicState, refKey, type DocumentRef, type PublicState } from './documents'
@@ -28,11 +29,11 @@ type PendingChange = { type: ScheduleAction; at: string }
 
 /** Changes not applied yet (waiting or being applied) for this document, due at or before `at`, oldest first. */
 const pendingChangesBefore = async (payload: Payload, ref: DocumentRef, at: Date): Promise<PendingChange[]> => {
-  const { docs } = await payload.db.find<{ input?: { type?: string }; scheduledFor?: string; waitUntil?: string }>({
-    collection: 'payload-jobs',
+  const { docs } = await payload.db.find<PayloadJobFields & { input?: { type?: string }; scheduledFor?: string }>({
+    collection: JOBS_COLLECTION,
     where: {
       and: [
-        { taskSlug: { equals: SCHEDULE_TASK } },
+        ofTask(SCHEDULE_TASK),
         { 'input.doc.relationTo': { equals: ref.relationTo } },
         { 'input.doc.value': { equals: String(ref.value) } },
         { state: { in: ['queued', 'running'] } },
@@ -43,7 +44,7 @@ const pendingChangesBefore = async (payload: Payload, ref: DocumentRef, at: Date
     limit: 0,
     pagination: false,
   })
-  return docs.map((job) => ({ type: job.input?.type === 'unpublish' ? 'unpublish' : 'publish', at: job.scheduledFor ?? job.waitUntil ?? '' }))
+  return docs.map((job) => ({ type: job.input?.type === 'unpublish' ? 'unpublish' : 'publish', at: plannedFor(job) ?? '' }))
 }
 
 /** The state after the pending changes: a publish leaves it live with nothing newer, an unpublish leaves it offline. */
@@ -54,7 +55,7 @@ const projectState = (now: PublicState, pending: PendingChange[]) =>
   )
 
 const refuse = (message: string): never => {
-  throw new ValidationError({ collection: 'payload-jobs', errors: [{ path: 'input', message }] })
+  throw new ValidationError({ collection: JOBS_COLLECTION, errors: [{ path: 'input', message }] })
 }
 
 /** Why this change would do nothing at `at`, in words for the owner; null when it would do something. */

@@ -5,6 +5,7 @@ import cron, { type ScheduledTask } from 'node-cron'
 import type { Payload } from 'payload'
 
 import { metrics } from '../../src/metrics/registry'
+import { attemptsOf, nextRunOf, plannedFor } from '../../src/seams/jobsCollection'
 import { applyChange } from './applyChange'
 import { loadSchedulerConfig, type SchedulerConfig } from './config'
 import { claimChange, findUpcomingChanges, releaseChange, type ScheduledChange } from './store'
@@ -75,7 +76,7 @@ export class PublishingScheduler {
       for (const change of await findUpcomingChanges(this.payload, now + this.config.horizonMs)) {
         // A running change is somebody's claim: look again when its lease runs out.
         const at =
-          change.state === 'running' && change.leaseExpiresAt ? Date.parse(change.leaseExpiresAt) + 1 : Date.parse(change.waitUntil)
+          change.state === 'running' && change.leaseExpiresAt ? Date.parse(change.leaseExpiresAt) + 1 : Date.parse(nextRunOf(change) ?? '')
         this.arm({ id: change.id, at })
       }
     } catch (error) {
@@ -133,7 +134,7 @@ export class PublishingScheduler {
       if (succeeded) this.stats.applied++
       else if (result.outcome === 'nothing-to-do') this.stats.nothingToDo++
       else this.stats.failedAttempts++
-      const scheduledFor = Date.parse(change.scheduledFor ?? change.waitUntil)
+      const scheduledFor = Date.parse(plannedFor(change) ?? '')
       const finishedAt = Date.now()
       metrics().scheduledChanges.inc({ outcome: result.outcome })
       if (result.outcome === 'applied') metrics().scheduledLateness.observe(Math.max(0, result.appliedAt - scheduledFor) / 1000)
@@ -146,7 +147,7 @@ export class PublishingScheduler {
         scheduledFor: new Date(scheduledFor).toISOString(),
         appliedAt: new Date(result.appliedAt).toISOString(),
         latenessMs: finishedAt - scheduledFor,
-        attempt: (change.totalTried ?? 0) + 1,
+        attempt: (attemptsOf(change) ?? 0) + 1,
         worker: workerId,
         ...(result.error ? { error: result.error } : {}),
         ...(result.note ? { note: result.note } : {}),

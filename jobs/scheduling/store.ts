@@ -1,5 +1,7 @@
 import type { Payload, Where } from 'payload'
 
+import { claimOne } from '../../src/seams/database'
+import { dueBy, jobFieldsWhen, JOBS_COLLECTION, NEXT_RUN_FIELD, ofTask, plannedFor } from '../../src/seams/jobsCollection'
 import { SCHEDULE_TASK } from './config'
 import type { ScheduleState } from './jobsCollection'
 
@@ -19,13 +21,14 @@ export type ScheduledChange = {
   }
 }
 
-const JOBS = 'payload-jobs' as const
+const JOBS = JOBS_COLLECTION
 const iso = (ms: number) => new Date(ms).toISOString()
 
 /**
  * Every read and write of the pipeline's state, in one file. Claims and completions are
  * single conditional updates (`UPDATE … WHERE … RETURNING` on SQLite, `findOneAndUpdate`
- * on MongoDB) through `payload.db`, so two workers can never both win.
+ * on MongoDB) through src/seams/database.ts, so two workers can never both win. Payload's
+ * own job fields are written through src/seams/jobsCollection.ts.
  */
 
 /** Changes that are due before `untilMs`, and claims whose owner may have died. One indexed query. */
@@ -34,12 +37,12 @@ export const findUpcomingChanges = async (payload: Payload, untilMs: number): Pr
     collection: JOBS,
     where: {
       and: [
-        { taskSlug: { equals: SCHEDULE_TASK } },
+        ofTask(SCHEDULE_TASK),
         { state: { in: ['queued', 'running'] } },
-        { waitUntil: { less_than_equal: iso(untilMs) } },
+        dueBy(iso(untilMs)),
       ],
     },
-    sort: 'waitUntil',
+    sort: NEXT_RUN_FIELD,
     limit: 1000,
     pagination: false,
   })
@@ -56,8 +59,7 @@ export const claimChange = async (
   const now = Date.now()
   const claimable: Where = {
     and: [
-      { id: { equals: id } },
-      { waitUntil: { less_than_equal: iso(now) } },
+      dueBy(iso(now)),
       {
         or: [
           { state: { equals: 'queued' } },
@@ -66,22 +68,23 @@ export const claimChange = async (
       },
     ],
   }
-  const claimed = await payload.db.updateOne({
+  return claimOne<ScheduledChange>(payload, {
     collection: JOBS,
-    where: claimable,
-    data: { state: 'running', processing: true, leaseOwner: workerId, leaseExpiresAt: iso(now + leaseMs) },
-    options: { atomic: true },
+    id,
+    when: claimable,
+    data: { state: 'running', ...jobFieldsWhen.claimed(), leaseOwner: workerId, leaseExpiresAt: iso(now + leaseMs) },
   })
-  return (claimed as unknown as ScheduledChange) ?? null
 }
+
+const heldBy = (workerId: string): Where => ({ and: [{ leaseOwner: { equals: workerId } }, { state: { equals: 'running' } }] })
 
 /** Extends the claim if `workerId` still holds it; false when another worker took over. */
 export const renewLease = async (payload: Payload, change: ScheduledChange, workerId: string, leaseMs: number) => {
-  const renewed = await payload.db.updateOne({
+  const renewed = await claimOne(payload, {
     collection: JOBS,
-    where: { and: [{ id: { equals: change.id } }, { leaseOwner: { equals: workerId } }, { state: { equals: 'running' } }] },
+    id: change.id,
+    when: heldBy(workerId),
     data: { leaseExpiresAt: iso(Date.now() + leaseMs) },
-    options: { atomic: true },
   })
   return Boolean(renewed)
 }
@@ -94,22 +97,20 @@ export const completeChange = async (
   appliedAt: number,
   note: string | null = null,
 ): Promise<boolean> => {
-  const scheduledFor = Date.parse(change.scheduledFor ?? change.waitUntil)
-  const done = await payload.db.updateOne({
+  const scheduledFor = Date.parse(plannedFor(change) ?? '')
+  const done = await claimOne(payload, {
     collection: JOBS,
-    where: { and: [{ id: { equals: change.id } }, { leaseOwner: { equals: workerId } }, { state: { equals: 'running' } }] },
+    id: change.id,
+    when: heldBy(workerId),
     data: {
       state: 'done',
-      processing: false,
-      completedAt: iso(appliedAt),
+      ...jobFieldsWhen.done(iso(appliedAt)),
       appliedAt: iso(appliedAt),
       latenessMs: appliedAt - scheduledFor,
       leaseExpiresAt: null,
-      hasError: false,
       lastError: null,
       note,
     },
-    options: { atomic: true },
   })
   return Boolean(done)
 }
@@ -121,24 +122,24 @@ export const recordFailure = async (
   workerId: string,
   outcome: { message: string; attempts: number; retryAt: number | null },
 ) => {
-  const common = { processing: false, totalTried: outcome.attempts, lastError: outcome.message.slice(0, 500), leaseExpiresAt: null }
-  await payload.db.updateOne({
+  const common = { lastError: outcome.message.slice(0, 500), leaseExpiresAt: null }
+  await claimOne(payload, {
     collection: JOBS,
-    where: { and: [{ id: { equals: change.id } }, { leaseOwner: { equals: workerId } }] },
+    id: change.id,
+    when: { leaseOwner: { equals: workerId } },
     data:
       outcome.retryAt === null
-        ? { ...common, state: 'failed', hasError: true, error: { message: outcome.message } }
-        : { ...common, state: 'queued', waitUntil: iso(outcome.retryAt), leaseOwner: null },
-    options: { atomic: true },
+        ? { ...common, state: 'failed', ...jobFieldsWhen.failed(outcome.attempts, outcome.message) }
+        : { ...common, state: 'queued', ...jobFieldsWhen.retrying(outcome.attempts, iso(outcome.retryAt)), leaseOwner: null },
   })
 }
 
 /** Gives a claim back without counting an attempt (graceful shutdown mid-wait). */
 export const releaseChange = async (payload: Payload, id: ScheduledChange['id'], workerId: string) => {
-  await payload.db.updateOne({
+  await claimOne(payload, {
     collection: JOBS,
-    where: { and: [{ id: { equals: id } }, { leaseOwner: { equals: workerId } }, { state: { equals: 'running' } }] },
-    data: { state: 'queued', processing: false, leaseOwner: null, leaseExpiresAt: null },
-    options: { atomic: true },
+    id,
+    when: heldBy(workerId),
+    data: { state: 'queued', ...jobFieldsWhen.released(), leaseOwner: null, leaseExpiresAt: null },
   })
 }

@@ -6,6 +6,7 @@ import type { Alert, Newsletter, WebhookDelivery } from '../../payload-types'
 import { workerPausedSentence, WORKER_NOTICE_ACTION } from '../health/workerNotice'
 import type { MonitoringConfig } from '../monitoring/config'
 import { getServerUrl } from '../utilities/serverUrl'
+import { attemptsOf, JOBS_COLLECTION, nextRunSince, ofTask, plannedFor } from '../seams/jobsCollection'
 import { alertKey, type Problem } from './store'
 
 /**
@@ -55,12 +56,12 @@ const scheduleFailed = async (context: DetectContext): Promise<Problem[]> => {
   const { payload, now } = context
   const reopen = openSubjects(context, 'schedule-failed')
   const { docs } = await payload.db.find({
-    collection: 'payload-jobs',
+    collection: JOBS_COLLECTION,
     where: {
       and: [
-        { taskSlug: { equals: SCHEDULE_TASK } },
+        ofTask(SCHEDULE_TASK),
         { state: { equals: 'failed' } },
-        { or: [{ waitUntil: { greater_than_equal: iso(now - LOOKBACK_MS) } }, ...(reopen.length ? [{ id: { in: reopen } }] : [])] },
+        { or: [nextRunSince(iso(now - LOOKBACK_MS)), ...(reopen.length ? [{ id: { in: reopen } }] : [])] },
       ],
     },
     limit: 200,
@@ -73,7 +74,7 @@ const scheduleFailed = async (context: DetectContext): Promise<Problem[]> => {
       kind: 'schedule-failed' as const,
       subject: String(job.id),
       title: `A scheduled ${action} of ${target} failed`,
-      detail: `Planned for ${job.scheduledFor ?? job.waitUntil}; it was tried ${job.totalTried ?? 1} time(s) and given up.\nLast error: ${job.lastError ?? 'unknown'}\nSee ${adminUrl(`/collections/payload-jobs/${job.id}`)}; schedule it again once the cause is fixed.`,
+      detail: `Planned for ${plannedFor(job)}; it was tried ${attemptsOf(job) ?? 1} time(s) and given up.\nLast error: ${job.lastError ?? 'unknown'}\nSee ${adminUrl(`/collections/payload-jobs/${job.id}`)}; schedule it again once the cause is fixed.`,
     }
   })
 }

@@ -3,6 +3,7 @@ import type { Endpoint, PayloadHandler, PayloadRequest, Where } from 'payload'
 import { SCHEDULE_TASK, SCHEDULABLE_COLLECTIONS } from '../../jobs/scheduling/config'
 import { checkTarget, isRefusal, queueChange, type Target } from '../../jobs/scheduling/scheduleChange'
 import { readClinicTimeZone } from '../utilities/clinicTime'
+import { attemptsOf, JOBS_COLLECTION, NEXT_RUN_FIELD, ofTask, plannedFor } from '../seams/jobsCollection'
 import { parseScheduleTime } from '../utilities/parseScheduleTime'
 
 /**
@@ -23,16 +24,16 @@ const serialise = (job: any) => ({
   action: job.input?.type === 'unpublish' ? 'unpublish' : 'publish',
   collection: job.input?.doc?.relationTo,
   document: job.input?.doc?.value,
-  at: job.scheduledFor ?? job.waitUntil,
+  at: plannedFor(job),
   state: job.state ?? 'queued',
-  attempts: job.totalTried ?? 0,
+  attempts: attemptsOf(job) ?? 0,
   lastError: job.lastError ?? null,
   appliedAt: job.appliedAt ?? null,
   note: job.note ?? null,
 })
 
 const pendingFor = (target: Target): Where[] => [
-    { taskSlug: { equals: SCHEDULE_TASK } },
+    ofTask(SCHEDULE_TASK),
     { 'input.doc.relationTo': { equals: target.collection } },
     { 'input.doc.value': { equals: String(target.id) } },
     { state: { in: ['queued', 'running'] } },
@@ -64,9 +65,9 @@ const listSchedule: PayloadHandler = async (req) => {
   const target = await resolveTarget(req)
   if (target instanceof Response) return target
   const { docs } = await req.payload.find({
-    collection: 'payload-jobs',
+    collection: JOBS_COLLECTION,
     where: { and: pendingFor(target) },
-    sort: 'waitUntil',
+    sort: NEXT_RUN_FIELD,
     limit: 100,
     pagination: false,
     overrideAccess: true,
@@ -80,7 +81,7 @@ const cancelSchedule: PayloadHandler = async (req) => {
   if (target instanceof Response) return target
   const jobId = req.routeParams?.jobId as string
   const { docs } = await req.payload.delete({
-    collection: 'payload-jobs',
+    collection: JOBS_COLLECTION,
     where: { and: [...pendingFor(target), { state: { equals: 'queued' } }, { id: { equals: jobId } }] },
     overrideAccess: true,
     req,

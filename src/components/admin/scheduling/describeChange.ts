@@ -1,5 +1,6 @@
 import type { DocumentRef } from '../../../../jobs/scheduling/documents'
 import { formatClinicTime } from '../../../utilities/clinicTime'
+import { attemptsOf, nextRunOf, plannedFor } from '../../../seams/jobsCollection'
 
 /**
  * A scheduled change (a `payload-jobs` row) in the owner's words: what, when, and what
@@ -31,10 +32,10 @@ export const readChange = (job: Record<string, any>): ChangeFacts => {
     id: job.id,
     action: job.input?.type === 'unpublish' ? 'unpublish' : 'publish',
     ref: doc?.relationTo && doc.value !== undefined && doc.value !== null ? { relationTo: String(doc.relationTo), value: doc.value } : null,
-    at: job.scheduledFor ?? job.waitUntil ?? null,
+    at: plannedFor(job),
     state: ['queued', 'running', 'done', 'failed'].includes(job.state) ? job.state : 'queued',
-    waitUntil: job.waitUntil ?? null,
-    attempts: typeof job.totalTried === 'number' ? job.totalTried : 0,
+    waitUntil: nextRunOf(job),
+    attempts: attemptsOf(job) ?? 0,
     appliedAt: job.appliedAt ?? null,
     latenessMs: typeof job.latenessMs === 'number' ? job.latenessMs : null,
     lastError: job.lastError ?? null,
