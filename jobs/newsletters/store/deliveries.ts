@@ -2,7 +2,8 @@ import type { Payload, Where } from 'payload'
 
 import type { Delivery, Subscriber } from '../../../payload-types'
 import { DELIVERY_STATUSES, type DeliveryCounts } from '../counts'
-import { DELIVERIES, iso, relationId, SUBSCRIBERS, updateAllMatching, updateInPages, updatesEveryMatchAtOnce, type Id } from './shared'
+import { updateEveryMatch } from '../../../src/seams/database'
+import { DELIVERIES, iso, relationId, SUBSCRIBERS, updateAllMatching, updateInPages, type Id } from './shared'
 
 // Deliveries: read ahead, claim, record, bulk transitions, counts
 
@@ -64,23 +65,17 @@ export const findSubscriberStates = async (payload: Payload, ids: Id[]) => {
 export const claimDeliveries = async (payload: Payload, ids: Id[], claimToken: string): Promise<DeliveryRow[]> => {
   if (!ids.length) return []
   const claimable: Where = { and: [{ id: { in: ids } }, { status: { equals: 'queued' } }] }
-  let rows: DeliveryRow[] = []
-  // SQL adapters claim the whole group in the first update; MongoDB one row per call (see updateAllMatching).
-  const once = updatesEveryMatchAtOnce(payload)
-  for (let calls = 0; calls <= ids.length; calls++) {
-    const updated = await payload.db.updateOne({ collection: DELIVERIES, where: claimable, data: { status: 'sending', leaseOwner: claimToken, updatedAt: iso(Date.now()) }, options: { atomic: true } })
-    const { docs } = await payload.db.find<DeliveryRow>({
-      collection: DELIVERIES,
-      where: { and: [{ leaseOwner: { equals: claimToken } }, { status: { equals: 'sending' } }] },
-      select: { email: true, subscriber: true, attempts: true, messageId: true },
-      sort: 'id',
-      limit: 0,
-      pagination: false,
-    })
-    rows = docs.map((doc) => ({ ...doc, subscriber: relationId(doc.subscriber) }))
-    if (!updated || once || rows.length >= ids.length) break
-  }
-  return rows
+  // SQL adapters claim the whole group in one update; MongoDB one row per call (src/seams/database.ts).
+  await updateEveryMatch(payload, { collection: DELIVERIES, where: claimable, data: { status: 'sending', leaseOwner: claimToken, updatedAt: iso(Date.now()) }, maxCalls: ids.length })
+  const { docs } = await payload.db.find<DeliveryRow>({
+    collection: DELIVERIES,
+    where: { and: [{ leaseOwner: { equals: claimToken } }, { status: { equals: 'sending' } }] },
+    select: { email: true, subscriber: true, attempts: true, messageId: true },
+    sort: 'id',
+    limit: 0,
+    pagination: false,
+  })
+  return docs.map((doc) => ({ ...doc, subscriber: relationId(doc.subscriber) }))
 }
 
 export type DeliveryOutcome =

@@ -4,6 +4,7 @@ import type { Newsletter } from '../../../payload-types'
 import { SMTP_DOWN_OWNER } from '../config'
 import { storedCounts, type StoredCounts } from '../counts'
 import { WORKER_MOVES } from '../states'
+import { claimOne } from '../../../src/seams/database'
 import { iso, NEWSLETTERS, type Id } from './shared'
 
 // Newsletters: due, claim, lease, pause, finish (the worker's moves, states.ts WORKER_MOVES)
@@ -40,21 +41,14 @@ export const findDueNewsletters = async (payload: Payload, now: number, limit: n
  */
 export const claimNewsletter = async (payload: Payload, id: Id, workerId: string, leaseMs: number): Promise<Newsletter | null> => {
   const now = Date.now()
-  const claimed = await payload.db.updateOne({
+  const claimed = await claimOne<Newsletter>(payload, {
     collection: NEWSLETTERS,
-    where: {
-      and: [
-        { id: { equals: id } },
-        {
-          or: claimable(now),
-        },
-      ],
-    },
+    id,
+    when: { or: claimable(now) },
     data: { status: WORKER_MOVES.claim.to, leaseOwner: workerId, leaseExpiresAt: iso(now + leaseMs) },
-    options: { atomic: true },
   })
   if (!claimed) return null
-  const newsletter = claimed as unknown as Newsletter
+  const newsletter = claimed
   if (!newsletter.startedAt) {
     const startedAt = iso(now)
     await payload.db.updateOne({ collection: NEWSLETTERS, id, data: { startedAt } })
@@ -63,22 +57,17 @@ export const claimNewsletter = async (payload: Payload, id: Id, workerId: string
   return newsletter
 }
 
-const heldBy = (id: Id, workerId: string): Where => ({
-  and: [{ id: { equals: id } }, { leaseOwner: { equals: workerId } }, { status: { equals: WORKER_MOVES.claim.to } }],
+const heldBy = (workerId: string): Where => ({
+  and: [{ leaseOwner: { equals: workerId } }, { status: { equals: WORKER_MOVES.claim.to } }],
 })
 
 /** Extends the lease if `workerId` still holds it. Null when paused, cancelled or taken over: stop. */
 export const renewNewsletterLease = async (payload: Payload, id: Id, workerId: string, leaseMs: number) =>
-  (await payload.db.updateOne({
-    collection: NEWSLETTERS,
-    where: heldBy(id, workerId),
-    data: { leaseExpiresAt: iso(Date.now() + leaseMs) },
-    options: { atomic: true },
-  })) as unknown as Newsletter | null
+  claimOne<Newsletter>(payload, { collection: NEWSLETTERS, id, when: heldBy(workerId), data: { leaseExpiresAt: iso(Date.now() + leaseMs) } })
 
 /** Writes pipeline fields of a newsletter only while `workerId` holds it (`finish` among them: WORKER_MOVES.finish). */
 export const updateHeldNewsletter = async (payload: Payload, id: Id, workerId: string, data: Record<string, unknown>) =>
-  (await payload.db.updateOne({ collection: NEWSLETTERS, where: heldBy(id, workerId), data, options: { atomic: true } })) as unknown as Newsletter | null
+  claimOne<Newsletter>(payload, { collection: NEWSLETTERS, id, when: heldBy(workerId), data })
 
 export const findNewsletter = (payload: Payload, id: Id) =>
   payload.db.findOne<Newsletter>({ collection: NEWSLETTERS, where: { id: { equals: id } } })
@@ -94,11 +83,11 @@ export const pauseForUnreachableServer = (payload: Payload, id: Id, workerId: st
 
 /** The SMTP server answers again: a self-paused newsletter goes back to `sending`, free to claim. */
 export const resumeAfterUnreachableServer = (payload: Payload, id: Id) =>
-  payload.db.updateOne({
+  claimOne<Newsletter>(payload, {
     collection: NEWSLETTERS,
-    where: { and: [{ id: { equals: id } }, { status: { in: WORKER_MOVES.resumeAfterProbe.from } }, { leaseOwner: { equals: SMTP_DOWN_OWNER } }] },
+    id,
+    when: { and: [{ status: { in: WORKER_MOVES.resumeAfterProbe.from } }, { leaseOwner: { equals: SMTP_DOWN_OWNER } }] },
     data: { status: WORKER_MOVES.resumeAfterProbe.to, leaseOwner: null, leaseExpiresAt: null, note: null },
-    options: { atomic: true },
   })
 
 /** Gives the newsletter back without finishing it (graceful shutdown). */
@@ -109,13 +98,8 @@ export const releaseNewsletter = (payload: Payload, id: Id, workerId: string) =>
  * A person's move (control.ts): one conditional update from the state they saw (`from`), so
  * it either applies or reports a conflict. Null when the newsletter is not (any more) there.
  */
-export const moveNewsletter = async (payload: Payload, id: Id, from: Where, data: Record<string, unknown>) =>
-  (await payload.db.updateOne({
-    collection: NEWSLETTERS,
-    where: { and: [{ id: { equals: id } }, from] },
-    data,
-    options: { atomic: true },
-  })) as unknown as Newsletter | null
+export const moveNewsletter = (payload: Payload, id: Id, from: Where, data: Record<string, unknown>) =>
+  claimOne<Newsletter>(payload, { collection: NEWSLETTERS, id, when: from, data })
 
 /** The newsletter's stored `counts`, from a fresh count of its deliveries. */
 export const writeStoredCounts = async (payload: Payload, id: Id, counts: StoredCounts) => {

@@ -4,7 +4,8 @@ import type { Payload, Where } from 'payload'
 
 import type { Delivery, Newsletter, Subscriber } from '../../../payload-types'
 import { NEWSLETTER_STORE_LIMITS } from '../config'
-import { DELIVERIES, iso, relationId, SUBSCRIBERS, updatesEveryMatchAtOnce, type Id } from './shared'
+import { insertManyFast, isUniqueViolation } from '../../../src/seams/database'
+import { DELIVERIES, relationId, SUBSCRIBERS, type Id } from './shared'
 
 // Snapshot: audience → deliveries
 
@@ -49,38 +50,7 @@ const existingRecipients = async (payload: Payload, newsletterId: Id, ids: Id[])
   return new Set(docs.map((doc) => String(relationId(doc.subscriber))))
 }
 
-const isUniqueViolation = (error: unknown) => {
-  const text = `${(error as Error)?.message ?? ''} ${JSON.stringify((error as { data?: unknown })?.data ?? '')} ${String((error as { cause?: unknown })?.cause ?? '')}`
-  return /unique|duplicate|E11000|invalid: newsletter/i.test(text)
-}
-
 type DeliveryInsert = Pick<Delivery, 'email' | 'status' | 'attempts' | 'messageId'> & { newsletter: Id; subscriber: Id }
-
-/**
- * Payload's SQL adapters (SQLite, Postgres) create a row with their own `insert` helper,
- * which also takes many rows: one statement, so one commit, for a whole page. Payload's
- * public adapter API has no multi-row create, and one `create` per recipient cost a commit
- * each (an fsync with synchronous=FULL, during which libsql blocks the event loop, SMTP
- * sockets included): 35 of the 66 s a 10,000-recipient send took. Null on other adapters
- * (MongoDB), where `create` per row is cheap and is used instead.
- */
-type SqlInsertAdapter = {
-  drizzle: unknown
-  tableNameMap: Map<string, string>
-  tables: Record<string, unknown>
-  insert: (args: { db: unknown; tableName: string; values: Array<Record<string, unknown>> }) => Promise<unknown[]>
-}
-const multiRowInsert = (payload: Payload) => {
-  const adapter = payload.db as unknown as Partial<SqlInsertAdapter>
-  const tableName = adapter.tableNameMap?.get(DELIVERIES)
-  if (!updatesEveryMatchAtOnce(payload) || typeof adapter.insert !== 'function' || !tableName || !adapter.tables?.[tableName]) return null
-  return async (rows: DeliveryInsert[]) => {
-    const now = iso(Date.now())
-    // Column keys are the field names (Payload's drizzle schema); tests/int/newsletters-sending
-    // compares these rows with one made by Payload's own create.
-    await adapter.insert!({ db: adapter.drizzle, tableName, values: rows.map((row) => ({ ...row, createdAt: now, updatedAt: now })) })
-  }
-}
 
 /**
  * Queues one delivery per subscriber of the page, skipping those already queued by an
@@ -110,8 +80,10 @@ export const insertDeliveries = async (
   // a microtask, so a loop of awaited writes never lets the event loop turn: SMTP sockets and
   // timers starve, and native memory outside the V8 heap piled up meanwhile (+220 MiB RSS at
   // 10k). One turn before each write removes both and lets sending overlap the snapshot.
-  // Measurements: bench/newsletter-throughput/README.md.
-  const insertMany = multiRowInsert(payload)
+  // Measurements: bench/newsletter-throughput/README.md. On SQL, a page is one multi-row
+  // insert (one commit instead of one per row: 35 of the 66 s a 10,000-recipient send took);
+  // elsewhere (MongoDB) `create` per row is cheap and is used instead.
+  const insertMany = insertManyFast(payload, DELIVERIES)
   const oneByOne = async (chunk: DeliveryInsert[]) => {
     let inserted = 0
     for (const row of chunk) {
