@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import { startTestPayload, stopTestPayload, type TestPayload } from '../../helpers/payload'
+
+/**
+ * The contract of src/seams/globalCounters.ts on a real database: increments of a global's
+ * numbers made at the same moment all count, a global never saved yet starts from zero, and
+ * the other fields stay as they were. A failure after a Payload upgrade means the seam must change.
+ */
+let ctx: TestPayload
+let seam: typeof import('../../../src/seams/globalCounters')
+
+beforeAll(async () => {
+  ctx = await startTestPayload('seam-global-counters')
+  seam = await import('../../../src/seams/globalCounters')
+})
+
+afterAll(async () => {
+  if (ctx) await stopTestPayload(ctx)
+})
+
+const stats = () => ctx.payload.findGlobal({ slug: 'audience-stats', depth: 0 })
+
+describe('incrementGlobalNumbers', () => {
+  it('starts a global that was never saved from zero', async () => {
+    expect((await ctx.payload.db.findGlobal({ slug: 'audience-stats' })) as Record<string, unknown>).not.toHaveProperty('id')
+    await seam.incrementGlobalNumbers(ctx.payload, 'audience-stats', { erasedSubscribers: 1, erasedWhileConfirmed: 0 })
+    expect(await stats()).toMatchObject({ erasedSubscribers: 1, erasedWhileConfirmed: 0 })
+  })
+
+  it('counts every one of many increments made at once (one atomic write each, no read-then-write)', async () => {
+    const before = await stats()
+    await Promise.all(Array.from({ length: 20 }, (_, n) => seam.incrementGlobalNumbers(ctx.payload, 'audience-stats', { erasedSubscribers: 1, erasedWhileConfirmed: n % 2 })))
+    const after = await stats()
+    expect(after.erasedSubscribers! - before.erasedSubscribers!).toBe(20)
+    expect(after.erasedWhileConfirmed! - before.erasedWhileConfirmed!).toBe(10)
+  })
+
+  it('leaves the other numbers alone, and fills a field that is still empty', async () => {
+    await ctx.payload.db.updateGlobal({ slug: 'audience-stats', data: { erasedWhileConfirmed: null } })
+    const before = await stats()
+    await seam.incrementGlobalNumbers(ctx.payload, 'audience-stats', { erasedWhileConfirmed: 2 })
+    expect(await stats()).toMatchObject({ erasedSubscribers: before.erasedSubscribers, erasedWhileConfirmed: 2 })
+  })
+})
