@@ -40,9 +40,8 @@ export const Articles: CollectionConfig<'articles'> = {
     beforeOperation: [ignoreDraftFlagForPublic],
     beforeChange: [copyAuthorName, rememberPublicState],
     // bumpContentRevision*: public content changed, clear every app process's response cache (src/cache).
-    // queueAnnouncement records the intent to email the article when it first goes live; the worker sends it.
-    // It runs before recordContentChange: its nested re-save of the article then counts as
-    // part of this change (one `publish` webhook event), not as a separate `update`.
+    // queueAnnouncement records the intent to email the article when it first goes live; the
+    // worker creates and sends the announcement (jobs/newsletters/announcements.ts).
     afterChange: [bumpContentRevisionAfterChange, queueAnnouncement, recordContentChange],
     afterDelete: [bumpContentRevisionAfterDelete, recordContentDelete],
   },

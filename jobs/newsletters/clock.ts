@@ -7,13 +7,15 @@ import type { Payload } from 'payload'
 
 import { createMailer, type Mailer } from '../../emails/transport'
 import { metrics } from '../../src/metrics/registry'
+import { announcePendingArticles } from './announcements'
 import { loadNewsletterSendConfig, SMTP_DOWN_OWNER, type NewsletterSendConfig } from './config'
 import { NewsletterRun } from './newsletterRun'
 import { claimNewsletter, findDueNewsletters, resumeAfterUnreachableServer } from './store/newsletters'
 import type { Id } from './store/shared'
 
 /**
- * The newsletter clock: node-cron ticks every second, one indexed query finds sends that
+ * The newsletter clock: node-cron ticks every second; pending article announcements become
+ * scheduled sends (announcements.ts), and one indexed query finds sends that
  * are due (scheduled and `sendAt` passed, `sending` with an expired lease, or paused
  * because the SMTP server was down), and the worker claims each with a lease and runs it.
  * Several sends run side by side through one SMTP pool.
@@ -58,6 +60,13 @@ export class NewsletterClock {
   async discover() {
     if (this.discovering || this.stopping) return
     this.discovering = true
+    try {
+      // Articles that went live with "email to subscribers" since the last tick: their
+      // announcements become scheduled sends, which the query below then finds.
+      await announcePendingArticles(this.payload)
+    } catch (error) {
+      this.payload.logger.error({ event: 'article.announcements-failed', err: error })
+    }
     try {
       for (const newsletter of await findDueNewsletters(this.payload, Date.now(), this.config.dueBatch)) {
         if (this.runs.has(String(newsletter.id))) continue
