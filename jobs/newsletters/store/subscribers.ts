@@ -1,20 +1,18 @@
 import type { Payload, Where } from 'payload'
 
-import type { Subscriber } from '../../../payload-types'
+import { incrementNumbers } from '../../../src/seams/counters'
+import { claimOne } from '../../../src/seams/database'
 import { SUBSCRIBERS, updateInPages, type Id } from './shared'
 
 // Subscribers: bounces, erasure, unsubscribes during a send
 
-/** A permanent failure counts against the address; a hard bounce (unknown user) stops future sends. */
+/**
+ * A permanent failure counts against the address (one atomic increment: two bounces of one
+ * address at once both count); a hard bounce (unknown user) stops future sends of a confirmed subscriber.
+ */
 export const recordBounce = async (payload: Payload, subscriberId: Id, hard: boolean) => {
-  const current = await payload.db.findOne<Pick<Subscriber, 'id' | 'bounceCount' | 'status'>>({ collection: SUBSCRIBERS, where: { id: { equals: subscriberId } } })
-  if (!current) return
-  await payload.db.updateOne({
-    collection: SUBSCRIBERS,
-    id: subscriberId,
-    data: { bounceCount: (current.bounceCount ?? 0) + 1, ...(hard && current.status === 'confirmed' ? { status: 'bounced' } : {}) },
-    returning: false,
-  })
+  if (!(await incrementNumbers(payload, SUBSCRIBERS, subscriberId, { bounceCount: 1 }))) return
+  if (hard) await claimOne(payload, { collection: SUBSCRIBERS, id: subscriberId, when: { status: { equals: 'confirmed' } }, data: { status: 'bounced' } })
 }
 
 /**

@@ -3,16 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestPayload, stopTestPayload, type TestPayload } from '../../helpers/payload'
 
 /**
- * The contract of src/seams/globalCounters.ts on a real database: increments of a global's
+ * The contract of src/seams/counters.ts on a real database: increments of a global's
  * numbers made at the same moment all count, a global never saved yet starts from zero, and
  * the other fields stay as they were. A failure after a Payload upgrade means the seam must change.
  */
 let ctx: TestPayload
-let seam: typeof import('../../../src/seams/globalCounters')
+let seam: typeof import('../../../src/seams/counters')
 
 beforeAll(async () => {
   ctx = await startTestPayload('seam-global-counters')
-  seam = await import('../../../src/seams/globalCounters')
+  seam = await import('../../../src/seams/counters')
 })
 
 afterAll(async () => {
@@ -41,5 +41,15 @@ describe('incrementGlobalNumbers', () => {
     const before = await stats()
     await seam.incrementGlobalNumbers(ctx.payload, 'audience-stats', { erasedWhileConfirmed: 2 })
     expect(await stats()).toMatchObject({ erasedSubscribers: before.erasedSubscribers, erasedWhileConfirmed: 2 })
+  })
+})
+
+describe('incrementNumbers', () => {
+  it('counts every one of many increments of one document made at once, fills an empty field, and says when there is no document', async () => {
+    const doc = await ctx.payload.db.create({ collection: 'subscribers', data: { email: 'counted@example.test', emailKey: 'counted@example.test', status: 'confirmed', bounceCount: null } })
+    await Promise.all(Array.from({ length: 10 }, () => seam.incrementNumbers(ctx.payload, 'subscribers', doc.id, { bounceCount: 1 })))
+    const after = await ctx.payload.db.findOne<{ id: number; bounceCount: number; status: string }>({ collection: 'subscribers', where: { id: { equals: doc.id } } })
+    expect(after).toMatchObject({ bounceCount: 10, status: 'confirmed' })
+    expect(await seam.incrementNumbers(ctx.payload, 'subscribers', 999_999, { bounceCount: 1 })).toBe(false)
   })
 })

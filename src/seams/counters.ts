@@ -1,6 +1,6 @@
-import type { GlobalSlug, Payload, PayloadRequest } from 'payload'
+import type { CollectionSlug, GlobalSlug, Payload, PayloadRequest } from 'payload'
 
-import { updatesEveryMatchAtOnce } from './database'
+import { claimOne, updatesEveryMatchAtOnce } from './database'
 
 /**
  * Adds to number fields of a global in one atomic write, so two requests counting at once
@@ -10,12 +10,13 @@ import { updatesEveryMatchAtOnce } from './database'
  * - SQL (drizzle, 3.90): `updateGlobal` with `{ field: { $inc: n } }` on fields stored on the
  *   global's own row writes `SET field = field + n` (upsertRow's "optimized" path, the one
  *   Payload's own `incrementLoginAttempts` uses for collections). Only on an existing row: the
- *   create path refuses `$inc`, and `NULL + n` stays NULL, so both are settled first (once).
+ *   create path refuses `$inc`, and `NULL + n` stays NULL, so both are settled first (once; a
+ *   global cannot be updated conditionally, so two first-ever increments at once may race there).
  * - MongoDB (3.90, not runnable on this machine): `updateGlobal` hands `data` to
  *   `Model.updateOne({ globalType }, data)` after a write transform that keeps unknown keys,
  *   so `{ $inc: { field: n } }` is MongoDB's own atomic `$inc`.
  *
- * tests/int/seams/globalCounters.int.spec.ts states this: concurrent increments all count.
+ * tests/int/seams/counters.int.spec.ts states this: concurrent increments all count.
  */
 export const incrementGlobalNumbers = async (
   payload: Payload,
@@ -36,4 +37,26 @@ export const incrementGlobalNumbers = async (
     ? Object.fromEntries(Object.entries(amounts).map(([field, n]) => [field, { $inc: n }]))
     : { $inc: amounts }
   await payload.db.updateGlobal({ slug, data, req, returning: false })
+}
+
+/**
+ * Adds to number fields of one document in one atomic write: `{ field: { $inc: n } }` in
+ * `payload.db.updateOne` by id, the form Payload's own `incrementLoginAttempts` uses on every
+ * adapter (SQL: `SET field = field + n`; MongoDB: `$inc`). A NULL field stays NULL on SQL, so
+ * an empty one is set to 0 first, conditionally. False when the document does not exist.
+ */
+export const incrementNumbers = async (
+  payload: Payload,
+  collection: CollectionSlug,
+  id: number | string,
+  amounts: Record<string, number>,
+  req?: Partial<PayloadRequest>,
+): Promise<boolean> => {
+  const current = (await payload.db.findOne({ collection, where: { id: { equals: id } }, req })) as Record<string, unknown> | null
+  if (!current) return false
+  const missing = Object.keys(amounts).filter((field) => typeof current[field] !== 'number')
+  // Only while still empty: an increment made meanwhile is never reset.
+  for (const field of missing) await claimOne(payload, { collection, id, when: { [field]: { exists: false } }, data: { [field]: 0 }, req })
+  await payload.db.updateOne({ collection, id, data: Object.fromEntries(Object.entries(amounts).map(([field, n]) => [field, { $inc: n }])), req, returning: false })
+  return true
 }
