@@ -23,7 +23,6 @@ import { WebhookDeliveries } from './collections/WebhookDeliveries'
 import { Webhooks } from './collections/Webhooks'
 import { WorkerHeartbeats } from './collections/WorkerHeartbeats'
 import { clinicEmailAdapter } from './emails/payloadEmailAdapter'
-import { withScheduleDrawer } from './jobs/scheduling/adminComponents'
 import { extendJobsCollection } from './jobs/scheduling/jobsCollection'
 import { watchContentRevision } from './src/cache/watchContentRevision'
 import { chooseDatabase, databaseAdapter, DatabaseUriError, runMigrations } from './src/database'
@@ -81,9 +80,9 @@ export default buildConfig({
     },
   },
   // Cost limits and input checks on every read, fresh ids for copied array rows (src/query);
-  // no empty drafts left by "Create New" on autosaved collections (src/drafts); the
-  // schedulable collections get a Schedule drawer that defaults right (jobs/scheduling).
-  collections: withQueryGuards(withEmptyDraftCleanup(withScheduleDrawer([
+  // no empty drafts left by "Create New" on autosaved collections (src/drafts). The published
+  // content collections come from one factory (collections/shared/publishedContent.ts).
+  collections: withQueryGuards(withEmptyDraftCleanup([
     Articles,
     Conditions,
     Services,
@@ -98,7 +97,7 @@ export default buildConfig({
     RateLimits,
     WorkerHeartbeats,
     Alerts,
-  ]))),
+  ])),
   globals: [Clinic, AudienceStats, ContentRevision],
   endpoints: [...subscribeEndpoints, ...unknownCollectionScheduleEndpoints, ...healthEndpoints, ...metricsEndpoints],
   editor: lexicalEditor(),

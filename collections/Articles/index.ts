@@ -1,22 +1,17 @@
 import { slugField, type CollectionConfig } from 'payload'
 
-import { authenticatedOrPublished } from '../../src/access/authenticatedOrPublished'
-import { isStaff, isStaffField } from '../../src/access/isStaff'
-import { scheduleEndpoints } from '../../src/endpoints/schedule'
-import { bumpContentRevisionAfterChange, bumpContentRevisionAfterDelete } from '../../src/hooks/bumpContentRevision'
-import { ignoreDraftFlagForPublic } from '../../src/hooks/ignoreDraftFlagForPublic'
-import { recordContentChange, recordContentDelete, rememberPublicState } from '../../src/webhooks/recordContentEvent'
-import { jsonLdField } from '../../src/fields/jsonLd'
+import { publishedContentCollection } from '../shared/publishedContent'
+import { isStaffField } from '../../src/access/isStaff'
 import { publishedAtField } from '../../src/fields/publishedAt'
 import { boundedRichText } from '../../src/fields/richText'
-import { scheduledChangeMarkerField } from '../../src/fields/scheduledChangeMarker'
 import { seoFields } from '../../src/fields/seo'
 import { articleJsonLd } from '../../src/jsonld/article'
 import { copyAuthorName } from './hooks/copyAuthorName'
 import { queueAnnouncement } from './hooks/queueAnnouncement'
 
-export const Articles: CollectionConfig<'articles'> = {
+export const Articles: CollectionConfig<'articles'> = publishedContentCollection({
   slug: 'articles',
+  jsonLd: articleJsonLd,
   labels: { singular: 'Article', plural: 'Articles' },
   // Front ends code against these names: keep them stable whatever the labels say.
   graphQL: { singularName: 'Article', pluralName: 'Articles' },
@@ -28,23 +23,10 @@ export const Articles: CollectionConfig<'articles'> = {
   defaultSort: '-publishedAt',
   // List queries (and GraphQL at depth 0) return these for related documents.
   defaultPopulate: { title: true, slug: true, excerpt: true, heroImage: true, publishedAt: true },
-  access: {
-    read: authenticatedOrPublished,
-    readVersions: isStaff,
-    create: isStaff,
-    update: isStaff,
-    delete: isStaff,
-  },
-  endpoints: scheduleEndpoints,
-  hooks: {
-    beforeOperation: [ignoreDraftFlagForPublic],
-    beforeChange: [copyAuthorName, rememberPublicState],
-    // bumpContentRevision*: public content changed, clear every app process's response cache (src/cache).
-    // queueAnnouncement records the intent to email the article when it first goes live; the
-    // worker creates and sends the announcement (jobs/newsletters/announcements.ts).
-    afterChange: [bumpContentRevisionAfterChange, queueAnnouncement, recordContentChange],
-    afterDelete: [bumpContentRevisionAfterDelete, recordContentDelete],
-  },
+  beforeChange: [copyAuthorName],
+  // queueAnnouncement records the intent to email the article when it first goes live; the
+  // worker creates and sends the announcement (jobs/newsletters/announcements.ts).
+  afterChange: [queueAnnouncement],
   fields: [
     { name: 'title', type: 'text', required: true, maxLength: 200 },
     slugField(),
@@ -95,14 +77,5 @@ export const Articles: CollectionConfig<'articles'> = {
       access: { read: isStaffField, create: () => false, update: () => false },
       admin: { position: 'sidebar', readOnly: true, description: 'The announcement sent for this article.' },
     },
-    scheduledChangeMarkerField(),
-    jsonLdField(articleJsonLd),
   ],
-  versions: {
-    drafts: {
-      autosave: { interval: 800 },
-      schedulePublish: true,
-    },
-    maxPerDoc: 50,
-  },
-}
+})

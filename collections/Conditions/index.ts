@@ -1,22 +1,16 @@
 import { slugField, type CollectionConfig } from 'payload'
 
-import { authenticatedOrPublished } from '../../src/access/authenticatedOrPublished'
-import { isStaff } from '../../src/access/isStaff'
-import { scheduleEndpoints } from '../../src/endpoints/schedule'
-import { bumpContentRevisionAfterChange, bumpContentRevisionAfterDelete } from '../../src/hooks/bumpContentRevision'
-import { ignoreDraftFlagForPublic } from '../../src/hooks/ignoreDraftFlagForPublic'
-import { recordContentChange, recordContentDelete, rememberPublicState } from '../../src/webhooks/recordContentEvent'
-import { jsonLdField } from '../../src/fields/jsonLd'
+import { publishedContentCollection } from '../shared/publishedContent'
 import { publishedAtField } from '../../src/fields/publishedAt'
 import { boundedRichText } from '../../src/fields/richText'
-import { scheduledChangeMarkerField } from '../../src/fields/scheduledChangeMarker'
 import { seoFields } from '../../src/fields/seo'
 import { TECHNIQUES } from '../../src/fields/techniques'
 import { urlField } from '../../src/fields/url'
 import { conditionJsonLd } from '../../src/jsonld/condition'
 
-export const Conditions: CollectionConfig<'conditions'> = {
+export const Conditions: CollectionConfig<'conditions'> = publishedContentCollection({
   slug: 'conditions',
+  jsonLd: conditionJsonLd,
   labels: { singular: 'Condition', plural: 'Conditions' },
   graphQL: { singularName: 'Condition', pluralName: 'Conditions' },
   admin: {
@@ -27,21 +21,6 @@ export const Conditions: CollectionConfig<'conditions'> = {
   },
   defaultSort: 'name',
   defaultPopulate: { name: true, slug: true, summary: true },
-  access: {
-    read: authenticatedOrPublished,
-    readVersions: isStaff,
-    create: isStaff,
-    update: isStaff,
-    delete: isStaff,
-  },
-  endpoints: scheduleEndpoints,
-  hooks: {
-    beforeOperation: [ignoreDraftFlagForPublic],
-    beforeChange: [rememberPublicState],
-    // bumpContentRevision*: public content changed, clear every app process's response cache (src/cache).
-    afterChange: [bumpContentRevisionAfterChange, recordContentChange],
-    afterDelete: [bumpContentRevisionAfterDelete, recordContentDelete],
-  },
   fields: [
     { name: 'name', type: 'text', required: true, maxLength: 120 },
     slugField({ useAsSlug: 'name' }),
@@ -112,11 +91,5 @@ export const Conditions: CollectionConfig<'conditions'> = {
     },
     seoFields(),
     publishedAtField(),
-    scheduledChangeMarkerField(),
-    jsonLdField(conditionJsonLd),
   ],
-  versions: {
-    drafts: { autosave: { interval: 800 }, schedulePublish: true },
-    maxPerDoc: 50,
-  },
-}
+})

@@ -1,15 +1,8 @@
 import type { CollectionConfig } from 'payload'
 
-import { authenticatedOrPublished } from '../../src/access/authenticatedOrPublished'
-import { isStaff } from '../../src/access/isStaff'
-import { scheduleEndpoints } from '../../src/endpoints/schedule'
-import { bumpContentRevisionAfterChange, bumpContentRevisionAfterDelete } from '../../src/hooks/bumpContentRevision'
-import { ignoreDraftFlagForPublic } from '../../src/hooks/ignoreDraftFlagForPublic'
-import { recordContentChange, recordContentDelete, rememberPublicState } from '../../src/webhooks/recordContentEvent'
-import { jsonLdField } from '../../src/fields/jsonLd'
+import { publishedContentCollection } from '../shared/publishedContent'
 import { publishedAtField } from '../../src/fields/publishedAt'
 import { boundedRichText } from '../../src/fields/richText'
-import { scheduledChangeMarkerField } from '../../src/fields/scheduledChangeMarker'
 import { faqJsonLd } from '../../src/jsonld/faq'
 
 export const FAQ_CATEGORIES = [
@@ -19,8 +12,9 @@ export const FAQ_CATEGORIES = [
   { label: 'General', value: 'general' },
 ]
 
-export const Faqs: CollectionConfig<'faqs'> = {
+export const Faqs: CollectionConfig<'faqs'> = publishedContentCollection({
   slug: 'faqs',
+  jsonLd: faqJsonLd,
   labels: { singular: 'FAQ', plural: 'FAQs' },
   // Without this, the label "FAQs" would give GraphQL type names like `FAQ`/`FAQs`.
   graphQL: { singularName: 'Faq', pluralName: 'Faqs' },
@@ -30,21 +24,6 @@ export const Faqs: CollectionConfig<'faqs'> = {
     group: 'Content',
   },
   defaultSort: 'order',
-  access: {
-    read: authenticatedOrPublished,
-    readVersions: isStaff,
-    create: isStaff,
-    update: isStaff,
-    delete: isStaff,
-  },
-  endpoints: scheduleEndpoints,
-  hooks: {
-    beforeOperation: [ignoreDraftFlagForPublic],
-    beforeChange: [rememberPublicState],
-    // bumpContentRevision*: public content changed, clear every app process's response cache (src/cache).
-    afterChange: [bumpContentRevisionAfterChange, recordContentChange],
-    afterDelete: [bumpContentRevisionAfterDelete, recordContentDelete],
-  },
   fields: [
     { name: 'question', type: 'text', required: true, maxLength: 300 },
     boundedRichText({ name: 'answer', required: true }),
@@ -63,11 +42,5 @@ export const Faqs: CollectionConfig<'faqs'> = {
       ],
     },
     publishedAtField(),
-    scheduledChangeMarkerField(),
-    jsonLdField(faqJsonLd),
   ],
-  versions: {
-    drafts: { autosave: { interval: 800 }, schedulePublish: true },
-    maxPerDoc: 50,
-  },
-}
+})

@@ -1,15 +1,8 @@
 import { slugField, type CollectionConfig } from 'payload'
 
-import { authenticatedOrPublished } from '../../src/access/authenticatedOrPublished'
-import { isStaff } from '../../src/access/isStaff'
-import { scheduleEndpoints } from '../../src/endpoints/schedule'
-import { bumpContentRevisionAfterChange, bumpContentRevisionAfterDelete } from '../../src/hooks/bumpContentRevision'
-import { ignoreDraftFlagForPublic } from '../../src/hooks/ignoreDraftFlagForPublic'
-import { recordContentChange, recordContentDelete, rememberPublicState } from '../../src/webhooks/recordContentEvent'
-import { jsonLdField } from '../../src/fields/jsonLd'
+import { publishedContentCollection } from '../shared/publishedContent'
 import { publishedAtField } from '../../src/fields/publishedAt'
 import { boundedRichText } from '../../src/fields/richText'
-import { scheduledChangeMarkerField } from '../../src/fields/scheduledChangeMarker'
 import { seoFields } from '../../src/fields/seo'
 import { urlField } from '../../src/fields/url'
 import { serviceJsonLd } from '../../src/jsonld/service'
@@ -22,8 +15,9 @@ export const SERVICE_CATEGORIES = [
   { label: 'Pre/post-operative', value: 'pre-post-operative' },
 ]
 
-export const Services: CollectionConfig<'services'> = {
+export const Services: CollectionConfig<'services'> = publishedContentCollection({
   slug: 'services',
+  jsonLd: serviceJsonLd,
   labels: { singular: 'Service', plural: 'Services' },
   graphQL: { singularName: 'Service', pluralName: 'Services' },
   admin: {
@@ -33,21 +27,6 @@ export const Services: CollectionConfig<'services'> = {
   },
   defaultSort: 'name',
   defaultPopulate: { name: true, slug: true, category: true, summary: true },
-  access: {
-    read: authenticatedOrPublished,
-    readVersions: isStaff,
-    create: isStaff,
-    update: isStaff,
-    delete: isStaff,
-  },
-  endpoints: scheduleEndpoints,
-  hooks: {
-    beforeOperation: [ignoreDraftFlagForPublic],
-    beforeChange: [rememberPublicState],
-    // bumpContentRevision*: public content changed, clear every app process's response cache (src/cache).
-    afterChange: [bumpContentRevisionAfterChange, recordContentChange],
-    afterDelete: [bumpContentRevisionAfterDelete, recordContentDelete],
-  },
   fields: [
     { name: 'name', type: 'text', required: true, maxLength: 120 },
     slugField({ useAsSlug: 'name' }),
@@ -84,11 +63,5 @@ export const Services: CollectionConfig<'services'> = {
     },
     seoFields(),
     publishedAtField(),
-    scheduledChangeMarkerField(),
-    jsonLdField(serviceJsonLd),
   ],
-  versions: {
-    drafts: { autosave: { interval: 800 }, schedulePublish: true },
-    maxPerDoc: 50,
-  },
-}
+})

@@ -5,10 +5,12 @@ import { webhookEndpoints } from '../../src/endpoints/webhooks'
 import { optionsFrom } from '../../src/fields/optionsFrom'
 import { generateWebhookSecret, MIN_SECRET_LENGTH } from '../../src/webhooks/signature'
 import { MAX_WEBHOOK_URL_LENGTH, webhookUrlProblem } from '../../src/webhooks/targetUrl'
+import { PUBLISHED_CONTENT_COLLECTIONS } from '../shared/publishedContentSlugs'
 import { deleteDeliveryLog } from './hooks/deleteDeliveryLog'
 
 export const WEBHOOK_EVENTS = ['publish', 'unpublish', 'update', 'delete'] as const
-export const WEBHOOK_COLLECTIONS = ['articles', 'conditions', 'services', 'faqs'] as const
+/** A webhook can follow any collection of published content. */
+export const WEBHOOK_COLLECTIONS = PUBLISHED_CONTENT_COLLECTIONS
 
 /**
  * Where to tell front ends that public content changed. Admin only: a webhook's secret

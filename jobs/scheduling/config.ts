@@ -2,6 +2,7 @@
  * Every knob of the scheduled-publishing pipeline, in one place (listmonk's `Config` idea).
  * Environment variables exist for operators and for tests that need short leases.
  */
+import { isPublishedContentSlug, PUBLISHED_CONTENT_COLLECTIONS, type PublishedContentSlug } from '../../collections/shared/publishedContentSlugs'
 import { numberFromEnv } from '../shared/env'
 
 export type SchedulerConfig = {
@@ -9,6 +10,8 @@ export type SchedulerConfig = {
   tick: string
   /** How far ahead the clock arms precise timers. */
   horizonMs: number
+  /** Changes read per discovery at most (the soonest first). */
+  discoveryLimit: number
   /** How long a claim is held before another worker may take the change over. */
   leaseMs: number
   /** Attempts before a change is marked failed. */
@@ -22,6 +25,7 @@ export type SchedulerConfig = {
 export const loadSchedulerConfig = (overrides: Partial<SchedulerConfig> = {}): SchedulerConfig => ({
   tick: process.env.SCHEDULER_TICK || '* * * * * *',
   horizonMs: numberFromEnv('SCHEDULER_HORIZON_MS', 5 * 60_000),
+  discoveryLimit: 1000,
   leaseMs: numberFromEnv('SCHEDULER_LEASE_MS', 30_000),
   maxAttempts: numberFromEnv('SCHEDULER_MAX_ATTEMPTS', 4),
   retryBaseMs: numberFromEnv('SCHEDULER_RETRY_BASE_MS', 5_000),
@@ -30,11 +34,10 @@ export const loadSchedulerConfig = (overrides: Partial<SchedulerConfig> = {}): S
 })
 
 /** The collections whose documents can be published and unpublished on a schedule. */
-export const SCHEDULABLE_COLLECTIONS = ['articles', 'conditions', 'services', 'faqs'] as const
-export type SchedulableCollection = (typeof SCHEDULABLE_COLLECTIONS)[number]
+export const SCHEDULABLE_COLLECTIONS = PUBLISHED_CONTENT_COLLECTIONS
+export type SchedulableCollection = PublishedContentSlug
 
-export const isSchedulableCollection = (slug: string): slug is SchedulableCollection =>
-  (SCHEDULABLE_COLLECTIONS as readonly string[]).includes(slug)
+export const isSchedulableCollection = isPublishedContentSlug
 
 /** Payload's own task name: the admin's "Schedule" drawer creates and lists these jobs. */
 export const SCHEDULE_TASK = 'schedulePublish'

@@ -73,7 +73,7 @@ export class PublishingScheduler {
     try {
       const now = Date.now()
       this.stats.discoveryQueries++
-      for (const change of await findUpcomingChanges(this.payload, now + this.config.horizonMs)) {
+      for (const change of await findUpcomingChanges(this.payload, now + this.config.horizonMs, this.config.discoveryLimit)) {
         // A running change is somebody's claim: look again when its lease runs out.
         const at =
           change.state === 'running' && change.leaseExpiresAt ? Date.parse(change.leaseExpiresAt) + 1 : Date.parse(nextRunOf(change) ?? '')

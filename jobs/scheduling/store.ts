@@ -32,7 +32,7 @@ const iso = (ms: number) => new Date(ms).toISOString()
  */
 
 /** Changes that are due before `untilMs`, and claims whose owner may have died. One indexed query. */
-export const findUpcomingChanges = async (payload: Payload, untilMs: number): Promise<ScheduledChange[]> => {
+export const findUpcomingChanges = async (payload: Payload, untilMs: number, limit: number): Promise<ScheduledChange[]> => {
   const { docs } = await payload.db.find({
     collection: JOBS,
     where: {
@@ -43,7 +43,7 @@ export const findUpcomingChanges = async (payload: Payload, untilMs: number): Pr
       ],
     },
     sort: NEXT_RUN_FIELD,
-    limit: 1000,
+    limit,
     pagination: false,
   })
   return docs as unknown as ScheduledChange[]

@@ -20,6 +20,9 @@ export type WebhookConfig = {
   concurrency: number
   /** Bytes of a receiver's response kept for the delivery log; the rest is not read. */
   excerptBytes: number
+  /** Due deliveries read per query, and queries per tick at most. */
+  pageSize: number
+  maxPagesPerTick: number
 }
 
 export const loadWebhookConfig = (overrides: Partial<WebhookConfig> = {}): WebhookConfig => {
@@ -33,6 +36,8 @@ export const loadWebhookConfig = (overrides: Partial<WebhookConfig> = {}): Webho
     retryMaxMs: numberFromEnv('WEBHOOK_RETRY_MAX_MS', 60 * 60_000),
     concurrency: numberFromEnv('WEBHOOK_CONCURRENCY', 4),
     excerptBytes: 500,
+    pageSize: 100,
+    maxPagesPerTick: 10,
     ...overrides,
   }
   // A lease shorter than a POST would let a second worker send while the first still waits.

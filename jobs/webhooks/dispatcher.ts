@@ -58,8 +58,8 @@ export class WebhookDispatcher {
       const started = new Set<string>()
       // Usually one page. More only when the oldest due deliveries all wait behind older
       // ones (a receiver down while one document changed many times): the others must not starve.
-      for (let page = 1; page <= MAX_PAGES_PER_TICK && started.size < free && !this.stopping; page++) {
-        const { docs, hasNextPage } = await findDueDeliveries(this.payload, PAGE_SIZE, page)
+      for (let page = 1; page <= this.config.maxPagesPerTick && started.size < free && !this.stopping; page++) {
+        const { docs, hasNextPage } = await findDueDeliveries(this.payload, this.config.pageSize, page)
         const due = docs.filter((delivery) => !this.inFlight.has(targetKey(delivery)))
         for (const delivery of await inDocumentOrder(this.payload, due)) {
           if (started.size >= free || this.stopping) break
@@ -140,9 +140,6 @@ export class WebhookDispatcher {
     payload.logger.warn({ ...log, outcome: final ? 'failed' : 'retrying', error: result.error, ...(retryAt ? { retryAt: new Date(retryAt).toISOString() } : {}) })
   }
 }
-
-const PAGE_SIZE = 100
-const MAX_PAGES_PER_TICK = 10
 
 const targetKey = (delivery: WebhookDelivery) => `${relationId(delivery.webhook)}|${delivery.collectionSlug}|${delivery.documentId}`
 

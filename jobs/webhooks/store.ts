@@ -1,6 +1,7 @@
 import type { Payload, Where } from 'payload'
 
 import type { WebhookDelivery } from '../../payload-types'
+import { claimOne } from '../../src/seams/database'
 
 const DELIVERIES = 'webhook-deliveries' as const
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -8,7 +9,7 @@ const iso = (ms: number) => new Date(ms).toISOString()
 /**
  * Every read and write of the delivery pipeline's state, in one file (as
  * jobs/scheduling/store.ts). Claims and outcomes are single conditional updates through
- * `payload.db.updateOne({ options: { atomic: true } })`, so two workers never both send.
+ * `claimOne` (src/seams/database.ts), so two workers never both send.
  *
  * States: `queued` → `sending` (claimed, leased) → `delivered`, or back to `queued` with a
  * later `nextAttemptAt`, or `failed` after the last attempt. `sending` with an expired
@@ -83,13 +84,12 @@ export const claimDelivery = async (
 ): Promise<WebhookDelivery | null> => {
   const now = Date.now()
   const attempts = delivery.attempts ?? 0
-  const claimed = await payload.db.updateOne({
+  return claimOne<WebhookDelivery>(payload, {
     collection: DELIVERIES,
-    where: { and: [{ id: { equals: delivery.id } }, { attempts: { equals: attempts } }, dueWhere(now)] },
+    id: delivery.id,
+    when: { and: [{ attempts: { equals: attempts } }, dueWhere(now)] },
     data: { status: 'sending', leaseOwner: workerId, leaseExpiresAt: iso(now + leaseMs), attempts: attempts + 1 },
-    options: { atomic: true },
   })
-  return (claimed as unknown as WebhookDelivery) ?? null
 }
 
 export type AttemptOutcome = {
@@ -99,16 +99,17 @@ export type AttemptOutcome = {
   error: string | null
 }
 
-const ownedBy = (delivery: WebhookDelivery, workerId: string): Where => ({
-  and: [{ id: { equals: delivery.id } }, { leaseOwner: { equals: workerId } }, { status: { equals: 'sending' } }],
+const ownedBy = (workerId: string): Where => ({
+  and: [{ leaseOwner: { equals: workerId } }, { status: { equals: 'sending' } }],
 })
 
 /** Records a 2xx; only the lease holder can. */
 export const markDelivered = async (payload: Payload, delivery: WebhookDelivery, workerId: string, outcome: AttemptOutcome) =>
   Boolean(
-    await payload.db.updateOne({
+    await claimOne(payload, {
       collection: DELIVERIES,
-      where: ownedBy(delivery, workerId),
+      id: delivery.id,
+      when: ownedBy(workerId),
       data: {
         status: 'delivered',
         deliveredAt: iso(Date.now()),
@@ -118,7 +119,6 @@ export const markDelivered = async (payload: Payload, delivery: WebhookDelivery,
         lastError: null,
         leaseExpiresAt: null,
       },
-      options: { atomic: true },
     }),
   )
 
@@ -131,9 +131,10 @@ export const markAttemptFailed = async (
   retryAt: number | null,
 ) =>
   Boolean(
-    await payload.db.updateOne({
+    await claimOne(payload, {
       collection: DELIVERIES,
-      where: ownedBy(delivery, workerId),
+      id: delivery.id,
+      when: ownedBy(workerId),
       data: {
         status: retryAt === null ? 'failed' : 'queued',
         nextAttemptAt: retryAt === null ? null : iso(retryAt),
@@ -145,15 +146,14 @@ export const markAttemptFailed = async (
         leaseOwner: workerId,
         leaseExpiresAt: null,
       },
-      options: { atomic: true },
     }),
   )
 
 /** An admin's Retry: a failed delivery goes back to the queue with a fresh attempt budget. */
 export const requeueFailedDelivery = async (payload: Payload, id: number | string): Promise<WebhookDelivery | null> =>
-  ((await payload.db.updateOne({
+  claimOne<WebhookDelivery>(payload, {
     collection: DELIVERIES,
-    where: { and: [{ id: { equals: id } }, { status: { equals: 'failed' } }] },
+    id,
+    when: { status: { equals: 'failed' } },
     data: { status: 'queued', attempts: 0, nextAttemptAt: iso(Date.now()), leaseOwner: null, leaseExpiresAt: null },
-    options: { atomic: true },
-  })) as unknown as WebhookDelivery) ?? null
+  })

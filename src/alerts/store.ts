@@ -1,6 +1,7 @@
 import type { Payload, Where } from 'payload'
 
 import type { Alert } from '../../payload-types'
+import { claimOne } from '../seams/database'
 
 const ALERTS = 'alerts' as const
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -53,18 +54,18 @@ export const openAlert = async (payload: Payload, problem: Problem, now = Date.n
  */
 export const resolveAlert = async (payload: Payload, alert: Alert, now = Date.now()): Promise<boolean> => {
   const resolved = { state: 'resolved', resolvedAt: iso(now), key: `${alert.key}@${iso(now)}` }
-  const untold = await payload.db.updateOne({
+  const untold = await claimOne(payload, {
     collection: ALERTS,
-    where: { and: [{ id: { equals: alert.id } }, { state: { equals: 'open' } }, { openingEmail: { in: ['pending', 'skipped'] } }] },
+    id: alert.id,
+    when: { and: [{ state: { equals: 'open' } }, { openingEmail: { in: ['pending', 'skipped'] } }] },
     data: { ...resolved, openingEmail: 'skipped', recoveryEmail: 'skipped' },
-    options: { atomic: true },
   })
   if (untold) return true
-  const told = await payload.db.updateOne({
+  const told = await claimOne(payload, {
     collection: ALERTS,
-    where: { and: [{ id: { equals: alert.id } }, { state: { equals: 'open' } }] },
+    id: alert.id,
+    when: { state: { equals: 'open' } },
     data: { ...resolved, recoveryEmail: 'pending' },
-    options: { atomic: true },
   })
   return Boolean(told)
 }
@@ -92,28 +93,28 @@ export const claimDueEmails = async (payload: Payload, type: EmailType, owner: s
   const { docs } = await payload.db.find({ collection: ALERTS, where: claimable(type, now), limit: 100, pagination: false, sort: 'openedAt' })
   const claimed: Alert[] = []
   for (const candidate of docs as unknown as Alert[]) {
-    const won = await payload.db.updateOne({
+    const won = await claimOne<Alert>(payload, {
       collection: ALERTS,
-      where: { and: [{ id: { equals: candidate.id } }, claimable(type, now)] },
+      id: candidate.id,
+      when: claimable(type, now),
       data: { [FIELD[type]]: 'sending', emailLeaseOwner: owner, emailLeaseExpiresAt: iso(now + leaseMs) },
-      options: { atomic: true },
     })
-    if (won) claimed.push(won as unknown as Alert)
+    if (won) claimed.push(won)
   }
   return claimed
 }
 
-const ownedBy = (alert: Alert, type: EmailType, owner: string): Where => ({
-  and: [{ id: { equals: alert.id } }, { emailLeaseOwner: { equals: owner } }, { [FIELD[type]]: { equals: 'sending' } }],
+const ownedBy = (type: EmailType, owner: string): Where => ({
+  and: [{ emailLeaseOwner: { equals: owner } }, { [FIELD[type]]: { equals: 'sending' } }],
 })
 
 export const markEmailed = async (payload: Payload, alerts: Alert[], type: EmailType, owner: string, now = Date.now()) => {
   for (const alert of alerts) {
-    await payload.db.updateOne({
+    await claimOne(payload, {
       collection: ALERTS,
-      where: ownedBy(alert, type, owner),
+      id: alert.id,
+      when: ownedBy(type, owner),
       data: { [FIELD[type]]: 'sent', [type === 'problem' ? 'notifiedAt' : 'recoveryNotifiedAt']: iso(now), emailLeaseOwner: null, emailLeaseExpiresAt: null },
-      options: { atomic: true },
     })
   }
 }
@@ -123,21 +124,16 @@ export const releaseEmails = async (payload: Payload, alerts: Alert[], type: Ema
   for (const alert of alerts) {
     const lease = { emailLeaseOwner: null, emailLeaseExpiresAt: null }
     if (type === 'problem' && outcome === 'pending') {
-      const stillOpen = await payload.db.updateOne({
+      const stillOpen = await claimOne(payload, {
         collection: ALERTS,
-        where: { and: [ownedBy(alert, type, owner), { state: { equals: 'open' } }] },
+        id: alert.id,
+        when: { and: [ownedBy(type, owner), { state: { equals: 'open' } }] },
         data: { openingEmail: 'pending', ...lease },
-        options: { atomic: true },
       })
       if (stillOpen) continue
-      await payload.db.updateOne({
-        collection: ALERTS,
-        where: ownedBy(alert, type, owner),
-        data: { openingEmail: 'skipped', recoveryEmail: 'skipped', ...lease },
-        options: { atomic: true },
-      })
+      await claimOne(payload, { collection: ALERTS, id: alert.id, when: ownedBy(type, owner), data: { openingEmail: 'skipped', recoveryEmail: 'skipped', ...lease } })
       continue
     }
-    await payload.db.updateOne({ collection: ALERTS, where: ownedBy(alert, type, owner), data: { [FIELD[type]]: outcome, ...lease }, options: { atomic: true } })
+    await claimOne(payload, { collection: ALERTS, id: alert.id, when: ownedBy(type, owner), data: { [FIELD[type]]: outcome, ...lease } })
   }
 }

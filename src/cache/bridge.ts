@@ -1,31 +1,31 @@
+import type { ContentCache } from './contentCache'
+
 /**
  * The meeting point between the production server (server.ts, which owns the response
  * cache) and the Payload running inside Next's server bundle (which owns the database).
- * Next bundles its own copy of every module, so a module-level singleton would exist twice;
- * a registered symbol on globalThis is the same object for both.
+ * Next bundles its own copy of every module, so a module-level variable would exist twice:
+ * the registered cache lives under a registered symbol on globalThis, the same object for
+ * both copies. Callers never touch that symbol: they import the functions below, each of
+ * which calls the one ContentCache method it names (go-to-definition leads there).
+ *
+ * The invalidation path: a hook (src/hooks/bumpContentRevision.ts) → invalidateContentCache
+ * → ContentCache.contentChanged; another process's change → watchContentRevision's poll →
+ * reportContentRevision → ContentCache.revisionRead.
  */
-export type ContentCacheBridge = {
-  /** How often the revision token is read, in ms. */
-  readonly pollIntervalMs: number
-  /** A read of the content-revision token finished; `startedAt` is when that read began. */
-  revisionRead: (revision: string | null, startedAt: number) => void
-  /**
-   * A hook in this process changed public content (it may not be committed yet) and wrote
-   * `revision` as the new token: the cache clears now, and the poller's later read of that
-   * same token does not clear it a second time (which would drop entries filled since).
-   */
-  contentChanged: (revision?: string) => void
-  /** Set by the watcher once it runs, so a second Payload init does not start another. */
-  watching?: boolean
-  /** Set by the watcher: stops it (tests stop Payload while the process lives on). */
-  stopWatching?: () => void
+
+const REGISTRY = Symbol.for('clinic.contentCache')
+type Registry = { [REGISTRY]?: ContentCache }
+
+/** This process's response cache, or undefined (the worker, the seed, tests without one). */
+export const registeredContentCache = (): ContentCache | undefined => (globalThis as Registry)[REGISTRY]
+
+/** server.ts (and tests): registers the cache, before Next loads Payload (whose onInit starts the watcher). */
+export const installContentCacheBridge = (cache: ContentCache) => {
+  ;(globalThis as Registry)[REGISTRY] = cache
 }
 
-const BRIDGE = Symbol.for('clinic.contentCache')
+/** Public content changed in this process and `revision` is the new token: clear now (ContentCache.contentChanged). */
+export const invalidateContentCache = (revision?: string) => registeredContentCache()?.contentChanged(revision)
 
-export const getContentCacheBridge = (): ContentCacheBridge | undefined =>
-  (globalThis as { [BRIDGE]?: ContentCacheBridge })[BRIDGE]
-
-export const installContentCacheBridge = (bridge: ContentCacheBridge) => {
-  ;(globalThis as { [BRIDGE]?: ContentCacheBridge })[BRIDGE] = bridge
-}
+/** A read of the revision token that began at `startedAt` found `revision` (ContentCache.revisionRead). */
+export const reportContentRevision = (revision: string | null, startedAt: number) => registeredContentCache()?.revisionRead(revision, startedAt)

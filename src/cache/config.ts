@@ -11,6 +11,8 @@ export type ContentCacheConfig = {
   maxRequestBodyBytes: number
   sMaxAgeSeconds: number
   staleWhileRevalidateSeconds: number
+  /** How long a fill waits for Payload's answer before the reader gets a 502 (requests passed through have no limit here). */
+  upstreamTimeoutMs: number
 }
 
 export class ContentCacheConfigError extends Error {}
@@ -39,5 +41,6 @@ export const contentCacheConfig = (env: NodeJS.ProcessEnv = process.env): Conten
     maxRequestBodyBytes: 8 * 1024,
     sMaxAgeSeconds: integer(env, 'CONTENT_CACHE_S_MAXAGE', 10, 0),
     staleWhileRevalidateSeconds: integer(env, 'CONTENT_CACHE_SWR', 30, 0),
+    upstreamTimeoutMs: 60_000,
   }
 }

@@ -1,98 +1,25 @@
-import { createHash } from 'node:crypto'
-import http, { type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 
 import { LRUCache } from 'lru-cache'
 
-import type { ContentCacheBridge } from './bridge'
+import { captureResponse, fillHeadersOf, forceHeader, respondWith, type CapturedResponse } from './cachedResponse'
 import type { ContentCacheConfig } from './config'
 import { classifyGraphql, classifyRest, graphqlParamsFromSearch, isAuthenticated, type Classification } from './rules'
 import { SegmentedLru } from './segmentedLru'
+import { fetchUpstream, forwardUpstream, type Transport, type UpstreamRequest } from './upstream'
 
-/** A request the cache sends to Payload itself (through Next, never through the cache). */
-export type UpstreamRequest = { method: 'GET' | 'POST'; url: string; headers: OutgoingHttpHeaders; body?: Buffer }
-export type UpstreamResponse = { status: number; headers: IncomingHttpHeaders; body: Buffer }
-
-/** Opens a request to Next's own handler (a listener the public cannot reach). */
-export type Transport = (
-  request: { method: string; url: string; headers: OutgoingHttpHeaders },
-  onResponse: (response: IncomingMessage) => void,
-) => http.ClientRequest
-
-/** A transport to an HTTP listener on a unix socket or a loopback port. */
-export const httpTransport =
-  (target: { socketPath: string } | { port: number }): Transport =>
-  (request, onResponse) =>
-    http.request(
-      { ...target, ...('port' in target ? { host: '127.0.0.1' } : {}), method: request.method, path: request.url, headers: request.headers, agent: fillAgent },
-      onResponse,
-    )
-
-// Keep-alive to the internal listener: a fill should not pay for a new connection.
-const fillAgent = new http.Agent({ keepAlive: true, maxSockets: 64 })
-
-const UPSTREAM_TIMEOUT_MS = 60_000
-
-/** A response as the cache keeps and serves it. */
-type CapturedResponse = {
-  status: number
-  headers: OutgoingHttpHeaders
-  body: Buffer
-  /** Anonymous public content: gets an ETag and a shared-cache Cache-Control. */
-  isPublic: boolean
-  etag?: string
-  size: number
-}
-
-export type XCache = 'HIT' | 'MISS' | 'BYPASS'
+// Where they were defined before the split: server.ts and the tests import them from here.
+export { httpTransport, type Transport, type UpstreamRequest, type UpstreamResponse } from './upstream'
+export type { XCache } from './cachedResponse'
 
 type NextHandler = (req: IncomingMessage, res: ServerResponse) => unknown
-
-// Hop-by-hop headers, and those the cache recomputes per request.
-const DROPPED_RESPONSE_HEADERS = new Set([
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-  'date',
-  'content-length',
-  'etag',
-  'access-control-allow-origin',
-  'access-control-allow-credentials',
-])
-
-// What a fill must not carry from the reader who happened to trigger it: the key does not
-// include these, so the response must not depend on them.
-const DROPPED_FILL_HEADERS = new Set([
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-  'content-length',
-  'expect',
-  'upgrade',
-  'te',
-  'trailer',
-  'origin',
-  'cookie',
-  'accept-encoding',
-  'accept-language',
-  'if-none-match',
-  'if-modified-since',
-  'range',
-])
-
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'proxy-connection'])
-
-/** The parts of the If-None-Match header, weak or strong, compared strongly (RFC 9110 13.1.2 allows weak comparison; ours are all strong). */
-const matchesIfNoneMatch = (header: string | undefined, etag: string) => {
-  if (!header) return false
-  if (header.trim() === '*') return true
-  return header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === etag)
-}
 
 /**
  * The anonymous read cache in front of Next (see README "Caching"). It answers cache hits
  * from memory; misses go to Payload (through Next, over the `upstream` function), with
  * concurrent misses for one key sharing one upstream request. It is the bridge the content
- * revision watcher and hooks report to (src/cache/bridge.ts).
+ * revision watcher and hooks report to, through src/cache/bridge.ts (`reportContentRevision`,
+ * `invalidateContentCache`); how it fetches and serves is in ./upstream.ts and ./cachedResponse.ts.
  *
  * Freshness: every change to public content writes a new content-revision token (in the
  * same transaction as the change) and, in this process, calls `contentChanged` at once.
@@ -100,9 +27,12 @@ const matchesIfNoneMatch = (header: string | undefined, etag: string) => {
  * served while the last completed read of the token began at most `maxStalenessMs` ago,
  * and a response is only stored if no invalidation happened while it was fetched.
  */
-export class ContentCache implements ContentCacheBridge {
+export class ContentCache {
+  /** How often the revision token is read, in ms. */
   readonly pollIntervalMs: number
+  /** Set by the watcher (watchContentRevision) once it runs, so a second Payload init does not start another. */
   watching?: boolean
+  /** Set by the watcher: stops it (tests stop Payload while the process lives on). */
   stopWatching?: () => void
 
   private generation = 0
@@ -119,7 +49,7 @@ export class ContentCache implements ContentCacheBridge {
     sizeCalculation: (classification, memoKey) => memoKey.length + (classification.cacheable ? classification.key.length : 64),
   })
   private readonly cacheControl: string
-  private readonly allowedOrigins: Set<string>
+  private readonly allowedOrigins: ReadonlySet<string>
 
   readonly counters = { hit: 0, miss: 0, bypass: 0, stored: 0, invalidations: 0 }
 
@@ -138,8 +68,9 @@ export class ContentCache implements ContentCacheBridge {
     return this.options.now ? this.options.now() : Date.now()
   }
 
-  // ---- the bridge ----
+  // ---- freshness: what the bridge reports ----
 
+  /** A read of the content-revision token finished; `startedAt` is when that read began. */
   revisionRead(revision: string | null, startedAt: number) {
     // A read that began before this process's last change saw only what was committed
     // before it, and that change's clear covers all of it: its token is old news.
@@ -151,6 +82,11 @@ export class ContentCache implements ContentCacheBridge {
     if (startedAt > this.confirmedAt) this.confirmedAt = startedAt
   }
 
+  /**
+   * A hook in this process changed public content (it may not be committed yet) and wrote
+   * `revision` as the new token: the cache clears now, and the poller's later read of that
+   * same token does not clear it a second time (which would drop entries filled since).
+   */
   contentChanged(revision?: string) {
     // Safe to adopt: the store is cleared right here, after every earlier change committed,
     // so nothing kept from now on predates a token this skips.
@@ -195,7 +131,7 @@ export class ContentCache implements ContentCacheBridge {
           return params ? classifyGraphql(params) : { cacheable: false, reason: 'malformed variables' }
         })
         if (!classification.cacheable) return this.passThrough(req, res, next, 'bypass')
-        return void this.serve(req, res, classification.key, { method: 'GET', url, headers: this.fillHeaders(req) })
+        return void this.serve(req, res, classification.key, { method: 'GET', url, headers: fillHeadersOf(req) })
       }
       if (method === 'POST' && /^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
         return void this.readBodyThenServe(req, res)
@@ -207,7 +143,7 @@ export class ContentCache implements ContentCacheBridge {
       classifyRest(pathname, new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1))),
     )
     if (!classification.cacheable) return this.passThrough(req, res, next, 'bypass')
-    return void this.serve(req, res, classification.key, { method: 'GET', url, headers: this.fillHeaders(req) })
+    return void this.serve(req, res, classification.key, { method: 'GET', url, headers: fillHeadersOf(req) })
   }
 
   private classify(memoKey: string, compute: () => Classification): Classification {
@@ -245,14 +181,6 @@ export class ContentCache implements ContentCacheBridge {
     })
   }
 
-  private fillHeaders(req: IncomingMessage): OutgoingHttpHeaders {
-    const headers: OutgoingHttpHeaders = {}
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined && !DROPPED_FILL_HEADERS.has(name)) headers[name] = value
-    }
-    return headers
-  }
-
   private readBodyThenServe(req: IncomingMessage, res: ServerResponse) {
     const chunks: Buffer[] = []
     let length = 0
@@ -287,7 +215,7 @@ export class ContentCache implements ContentCacheBridge {
       void this.serve(req, res, classification.key, {
         method: 'POST',
         url: req.url ?? '/api/graphql',
-        headers: { ...this.fillHeaders(req), 'content-length': String(body.length) },
+        headers: { ...fillHeadersOf(req), 'content-length': String(body.length) },
         body,
       })
     }
@@ -299,45 +227,7 @@ export class ContentCache implements ContentCacheBridge {
   /** Sends a request whose body was already read (part or all) on to Next, and its answer back. */
   private proxy(req: IncomingMessage, res: ServerResponse, chunks: Buffer[], streamRest: boolean) {
     this.invalidateWhenDoneIfChanged(res)
-    const headers: OutgoingHttpHeaders = {}
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value
-    }
-    if (!streamRest) {
-      headers['content-length'] = String(chunks.reduce((sum, chunk) => sum + chunk.length, 0))
-      delete headers['transfer-encoding']
-    }
-    const forward = this.options.transport({ method: req.method ?? 'POST', url: req.url ?? '/', headers }, (upstream) => {
-      const responseHeaders: OutgoingHttpHeaders = {}
-      for (const [name, value] of Object.entries(upstream.headers)) {
-        if (value !== undefined && !HOP_BY_HOP.has(name)) responseHeaders[name] = value
-      }
-      responseHeaders['x-cache'] = 'BYPASS'
-      res.writeHead(upstream.statusCode ?? 502, responseHeaders)
-      upstream.pipe(res)
-    })
-    forward.once('error', () => {
-      if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ errors: [{ message: 'The API did not answer.' }] }))
-    })
-    for (const chunk of chunks) forward.write(chunk)
-    if (streamRest) req.pipe(forward)
-    else forward.end()
-  }
-
-  /** One request to Next, its whole answer buffered. */
-  private upstream(request: UpstreamRequest) {
-    return new Promise<UpstreamResponse>((resolve, reject) => {
-      const outgoing = this.options.transport(request, (response) => {
-        const chunks: Buffer[] = []
-        response.on('data', (chunk: Buffer) => chunks.push(chunk))
-        response.once('error', reject)
-        response.once('end', () => resolve({ status: response.statusCode ?? 502, headers: response.headers, body: Buffer.concat(chunks) }))
-      })
-      outgoing.once('error', reject)
-      outgoing.setTimeout(UPSTREAM_TIMEOUT_MS, () => outgoing.destroy(new Error('upstream timeout')))
-      outgoing.end(request.body)
-    })
+    forwardUpstream(this.options.transport, req, res, chunks, streamRest)
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse, key: string, fill: UpstreamRequest) {
@@ -368,10 +258,10 @@ export class ContentCache implements ContentCacheBridge {
   private fill(key: string, request: UpstreamRequest): Promise<CapturedResponse> {
     const generation = this.generation
     const startedAt = this.now()
-    const pending = this.upstream(request).then(
+    const pending = fetchUpstream(this.options.transport, request, this.config.upstreamTimeoutMs).then(
       (upstream) => {
         if (this.inflight.get(key)?.response === pending) this.inflight.delete(key)
-        const captured = this.capture(key, upstream)
+        const captured = captureResponse(key, upstream, this.cacheControl)
         // Stored only if nothing changed while it was fetched: otherwise it may be the old content.
         const storable =
           captured.isPublic &&
@@ -393,63 +283,7 @@ export class ContentCache implements ContentCacheBridge {
     return pending
   }
 
-  private capture(key: string, upstream: UpstreamResponse): CapturedResponse {
-    const headers: OutgoingHttpHeaders = {}
-    for (const [name, value] of Object.entries(upstream.headers)) {
-      if (value !== undefined && !DROPPED_RESPONSE_HEADERS.has(name)) headers[name] = value
-    }
-    const isJson = /^application\/json\b/i.test(String(upstream.headers['content-type'] ?? ''))
-    let isPublic = upstream.status === 200 && isJson && !upstream.headers['set-cookie']
-    // GraphQL reports failures with 200 and `errors`: never keep those.
-    if (isPublic && key.startsWith('graphql ')) {
-      try {
-        isPublic = !(JSON.parse(upstream.body.toString('utf8')) as { errors?: unknown }).errors
-      } catch {
-        isPublic = false
-      }
-    }
-    let etag: string | undefined
-    if (isPublic) {
-      etag = `"${createHash('sha256').update(upstream.body).digest('base64url').slice(0, 32)}"`
-      headers['etag'] = etag
-      headers['cache-control'] = this.cacheControl
-      // Cached responses answer everyone: CORS is recomputed per Origin, and a shared cache
-      // must not hand an anonymous copy to a request with credentials.
-      headers['vary'] = 'Origin, Authorization, Cookie'
-    }
-    headers['content-length'] = String(upstream.body.length)
-    return { status: upstream.status, headers, body: upstream.body, isPublic, etag, size: upstream.body.length + 512 }
+  private respond(req: IncomingMessage, res: ServerResponse, captured: CapturedResponse, xCache: 'HIT' | 'MISS') {
+    respondWith(req, res, captured, xCache, this.allowedOrigins)
   }
-
-  private respond(req: IncomingMessage, res: ServerResponse, captured: CapturedResponse, xCache: XCache) {
-    const headers: OutgoingHttpHeaders = { ...captured.headers, 'x-cache': xCache }
-    const origin = req.headers.origin
-    if (origin && this.allowedOrigins.has(origin)) {
-      headers['access-control-allow-origin'] = origin
-      headers['access-control-allow-credentials'] = 'true'
-    }
-    if (captured.etag && matchesIfNoneMatch(req.headers['if-none-match'], captured.etag)) {
-      delete headers['content-length']
-      delete headers['content-type']
-      res.writeHead(304, headers)
-      res.end()
-      return
-    }
-    res.writeHead(captured.status, headers)
-    res.end(req.method === 'HEAD' ? undefined : captured.body)
-  }
-}
-
-/** Makes `name: value` win over whatever the handler sets, up to the moment headers go out. */
-const forceHeader = (res: ServerResponse, name: string, value: string) => {
-  const writeHead = res.writeHead
-  res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-    for (const arg of args) {
-      if (arg && typeof arg === 'object' && !Array.isArray(arg)) {
-        for (const key of Object.keys(arg)) if (key.toLowerCase() === name.toLowerCase()) delete (arg as Record<string, unknown>)[key]
-      }
-    }
-    this.setHeader(name, value)
-    return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args)
-  } as typeof res.writeHead
 }

@@ -1,16 +1,19 @@
 /**
  * What the public reads: the collections and globals whose published documents anonymous
- * readers can fetch, and their GraphQL names. One list for the response cache's rules
+ * readers can fetch, and their GraphQL names: every collection of published content
+ * (PUBLISHED_CONTENT_COLLECTIONS, checked by the `satisfies`) and media. One list for the response cache's rules
  * (which requests may be cached) and the content-revision hooks (which changes clear it);
  * tests/int/content-cache.int.spec.ts checks it against payload.config.ts and schema.graphql.
  */
+import type { PublishedContentSlug } from '../../collections/shared/publishedContentSlugs'
+
 export const PUBLIC_COLLECTIONS = {
   articles: { singular: 'Article', plural: 'Articles' },
   conditions: { singular: 'Condition', plural: 'Conditions' },
   services: { singular: 'Service', plural: 'Services' },
   faqs: { singular: 'Faq', plural: 'Faqs' },
   media: { singular: 'Media', plural: 'allMedia' },
-} as const
+} as const satisfies Record<PublishedContentSlug | 'media', { singular: string; plural: string }>
 
 export const PUBLIC_GLOBALS = { clinic: 'Clinic' } as const
 

@@ -1,37 +1,37 @@
 import type { Payload } from 'payload'
 
-import { getContentCacheBridge } from './bridge'
+import { registeredContentCache, reportContentRevision } from './bridge'
 
 /**
- * Runs inside the production server only (the bridge exists there, not in the worker, the
+ * Runs inside the production server only (a cache is registered there, not in the worker, the
  * seed or tests that load Payload directly): reads the content-revision token every
  * `pollIntervalMs` and reports it, so changes made by other processes clear this
  * process's cache. One read at a time; a failing read is logged and simply not reported,
  * which makes the cache stop answering hits after its staleness bound (safe, not stale).
  */
 export const watchContentRevision = (payload: Payload) => {
-  const bridge = getContentCacheBridge()
-  if (!bridge || bridge.watching) return
-  bridge.watching = true
+  const cache = registeredContentCache()
+  if (!cache || cache.watching) return
+  cache.watching = true
   let lastErrorLoggedAt = 0
   let stopped = false
-  bridge.stopWatching = () => {
+  cache.stopWatching = () => {
     stopped = true
-    bridge.watching = false
+    cache.watching = false
   }
   const poll = async () => {
     if (stopped) return
     const startedAt = Date.now()
     try {
       const doc = (await payload.db.findGlobal({ slug: 'content-revision' })) as { revision?: string | null } | null
-      bridge.revisionRead(doc?.revision ?? null, startedAt)
+      reportContentRevision(doc?.revision ?? null, startedAt)
     } catch (error) {
       if (startedAt - lastErrorLoggedAt > 10_000) {
         lastErrorLoggedAt = startedAt
         payload.logger.error({ event: 'contentCache.pollFailed', err: error })
       }
     }
-    setTimeout(poll, bridge.pollIntervalMs).unref()
+    setTimeout(poll, cache.pollIntervalMs).unref()
   }
   void poll()
 }

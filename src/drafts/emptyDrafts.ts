@@ -1,5 +1,7 @@
 import type { CollectionAfterChangeHook, CollectionConfig, CollectionSlug, Endpoint, Payload, PayloadHandler, PayloadRequest } from 'payload'
 
+import { parseDocumentId, problem } from '../endpoints/responses'
+
 /**
  * "Create New" on a collection with autosave leaves no empty document behind.
  *
@@ -47,10 +49,9 @@ export const notAnEmptyDraft = async (payload: Payload, { slug, titleField }: Em
 const discardHandler =
   (collection: EmptyDraftCollection): PayloadHandler =>
   async (req) => {
-    const problem = (status: number, message: string) => Response.json({ errors: [{ message }] }, { status })
     if (!req.user) return problem(401, 'Log in to discard a draft.')
     const raw = String(req.routeParams?.id ?? '')
-    const id = req.payload.db.defaultIDType === 'number' ? (/^\d{1,15}$/.test(raw) ? Number(raw) : null) : /^[A-Za-z0-9_-]{1,64}$/.test(raw) ? raw : null
+    const id = parseDocumentId(req, raw)
     if (id === null) return problem(404, `No document with id ${JSON.stringify(raw.slice(0, 64))}.`)
     const reason = await notAnEmptyDraft(req.payload, collection, id, req)
     if (reason === 'not found') return problem(404, `No document with id ${id}.`)

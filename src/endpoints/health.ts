@@ -1,10 +1,10 @@
 import type { Endpoint, PayloadHandler } from 'payload'
 
 import { findWorkerPresence } from '../../jobs/heartbeat/store'
-import { hasRole } from '../access/roles'
 import { checkHealth } from '../health/checks'
 import { workerPausedSentence, WORKER_NOTICE_ACTION } from '../health/workerNotice'
 import { loadMonitoringConfig } from '../monitoring/config'
+import { refuseUnlessStaff } from './responses'
 
 /**
  * For load balancers and uptime monitors (README "Monitoring"). Anonymous, never cached
@@ -31,9 +31,8 @@ const health: PayloadHandler = async (req) => {
 const live: PayloadHandler = () => new Response(JSON.stringify({ status: 'ok' }), { status: 200, headers: NO_STORE })
 
 const workers: PayloadHandler = async (req) => {
-  if (!hasRole(req.user, 'admin') && !hasRole(req.user, 'editor')) {
-    return Response.json({ errors: [{ message: 'Log in to see the workers.' }] }, { status: req.user ? 403 : 401, headers: NO_STORE })
-  }
+  const refused = refuseUnlessStaff(req, { loggedOut: 'Log in to see the workers.', headers: NO_STORE })
+  if (refused) return refused
   const presence = await findWorkerPresence(req.payload, loadMonitoringConfig().staleMs)
   const clinic = await req.payload.findGlobal({ slug: 'clinic', depth: 0, overrideAccess: true })
   const timeZone = clinic?.timezone || 'America/Chicago'

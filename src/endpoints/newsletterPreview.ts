@@ -4,11 +4,12 @@ import type { Endpoint, PayloadHandler, PayloadRequest } from 'payload'
 import { NotFound } from 'payload'
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
 
+import { numberFromEnv } from '../../jobs/shared/env'
 import type { Newsletter } from '../../payload-types'
 import { createMailer, type Mailer } from '../../emails/transport'
-import { hasRole } from '../access/roles'
 import { lexicalDocumentProblem } from '../utilities/lexicalLimits'
 import { getServerUrl } from '../utilities/serverUrl'
+import { problem, refuseUnlessStaff } from './responses'
 
 /**
  * What the owner sees before anything goes out: the rendered newsletter (saved or as
@@ -17,8 +18,6 @@ import { getServerUrl } from '../utilities/serverUrl'
  */
 
 const MAX_PREVIEW_BODY_BYTES = 2 * 1024 * 1024
-
-const numberFromEnv = (name: string, fallback: number) => Number(process.env[name]) || fallback
 
 // Per process, in memory, keyed by user: a double click or an impatient owner must not
 // turn "send test" into a small mailing. Read on first use so tests can set the env.
@@ -33,13 +32,8 @@ const getTestSendLimiter = () =>
 let mailer: Mailer | undefined
 const getMailer = (req: PayloadRequest) => (mailer ??= createMailer({ logger: req.payload.logger }))
 
-const problem = (status: number, message: string, headers: Record<string, string> = {}) =>
-  Response.json({ errors: [{ message }] }, { status, headers })
-
-const isStaffUser = (req: PayloadRequest) => hasRole(req.user, 'admin') || hasRole(req.user, 'editor')
-
-const denied = (req: PayloadRequest, action: string) =>
-  req.user ? problem(403, `Only staff can ${action}.`) : problem(401, `Log in to ${action}.`)
+const refuseNonStaff = (req: PayloadRequest, action: string) =>
+  refuseUnlessStaff(req, { loggedOut: `Log in to ${action}.`, notStaff: `Only staff can ${action}.` })
 
 /** Preview-only links: they open the "this link does not work" page and change nothing. */
 export const previewLinks = () => ({
@@ -92,7 +86,8 @@ const renderOr422 = async (req: PayloadRequest, newsletter: Partial<Newsletter>)
 
 /** `GET /api/newsletters/:id/preview[?format=text]` (staff): the saved newsletter as one recipient would see it. */
 const previewSaved: PayloadHandler = async (req) => {
-  if (!isStaffUser(req)) return denied(req, 'preview newsletters')
+  const refused = refuseNonStaff(req, 'preview newsletters')
+  if (refused) return refused
   const newsletter = await findNewsletter(req)
   if (!newsletter) return problem(404, 'No newsletter with this id.')
   const rendered = await renderOr422(req, newsletter)
@@ -114,7 +109,8 @@ const PREVIEW_FIELDS = ['id', 'subject', 'preheader', 'intro', 'featuredArticles
  * owner types (debounced) and shows `html` in a sandboxed frame.
  */
 const previewUnsaved: PayloadHandler = async (req) => {
-  if (!isStaffUser(req)) return denied(req, 'preview newsletters')
+  const refused = refuseNonStaff(req, 'preview newsletters')
+  if (refused) return refused
   if (!(req.headers.get('content-type') ?? '').toLowerCase().startsWith('application/json')) {
     return problem(400, 'Send the newsletter fields as JSON with Content-Type: application/json.')
   }
@@ -155,7 +151,8 @@ const previewUnsaved: PayloadHandler = async (req) => {
  * development outbox rather than to a mail server.
  */
 const sendTest: PayloadHandler = async (req) => {
-  if (!isStaffUser(req)) return denied(req, 'send test emails')
+  const refused = refuseNonStaff(req, 'send test emails')
+  if (refused) return refused
   const newsletter = await findNewsletter(req)
   if (!newsletter) return problem(404, 'No newsletter with this id.')
   const to = (req.user as { email?: string }).email

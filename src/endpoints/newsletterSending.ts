@@ -10,7 +10,7 @@ import {
 } from '../../jobs/newsletters/control'
 import { audienceProblem, countAudience } from '../../jobs/newsletters/audience'
 import type { Id } from '../../jobs/newsletters/store/shared'
-import { hasRole } from '../access/roles'
+import { parseDocumentId, problem, refuseUnlessStaff } from './responses'
 
 /**
  * `POST /api/newsletters/:id/{pause,resume,cancel,retry-failed}`,
@@ -19,26 +19,15 @@ import { hasRole } from '../access/roles'
  * jobs/newsletters/control.ts) or report on it.
  */
 
-const problem = (status: number, message: string) => Response.json({ errors: [{ message }] }, { status })
-
-const refuseNonStaff = (req: PayloadRequest, action: string): Response | null => {
-  if (!req.user) return problem(401, `Log in (or send an API key) to ${action}.`)
-  if (!hasRole(req.user, 'admin') && !hasRole(req.user, 'editor')) return problem(403, `Only staff can ${action}.`)
-  return null
-}
-
-/** A document id as this database spells them, or null. */
-const parseId = (req: PayloadRequest, raw: string): Id | null => {
-  if (req.payload.db.defaultIDType === 'number') return /^\d{1,15}$/.test(raw) ? Number(raw) : null
-  return /^[A-Za-z0-9_-]{1,64}$/.test(raw) ? raw : null
-}
+const refuseNonStaff = (req: PayloadRequest, action: string): Response | null =>
+  refuseUnlessStaff(req, { loggedOut: `Log in (or send an API key) to ${action}.`, notStaff: `Only staff can ${action}.` })
 
 /** The newsletter id from the route, or a Response explaining why not. */
 const authorise = (req: PayloadRequest, action: string): Id | Response => {
   const refused = refuseNonStaff(req, action)
   if (refused) return refused
   const raw = String(req.routeParams?.id ?? '')
-  return parseId(req, raw) ?? problem(404, `No newsletter with id ${JSON.stringify(raw)}.`)
+  return parseDocumentId(req, raw) ?? problem(404, `No newsletter with id ${JSON.stringify(raw)}.`)
 }
 
 const control =
@@ -76,7 +65,7 @@ const audienceSize: PayloadHandler = async (req) => {
   if (rawTopics.length > MAX_TOPICS) return problem(400, `At most ${MAX_TOPICS} topics.`)
   const topics: Id[] = []
   for (const raw of rawTopics) {
-    const id = parseId(req, raw)
+    const id = parseDocumentId(req, raw)
     if (id === null) return problem(400, `"topics" must be condition ids separated by commas; ${JSON.stringify(raw.slice(0, 64))} is not one.`)
     topics.push(id)
   }

@@ -5,14 +5,13 @@ import { checkTarget, isRefusal, queueChange, type Target } from '../../jobs/sch
 import { readClinicTimeZone } from '../utilities/clinicTime'
 import { attemptsOf, JOBS_COLLECTION, NEXT_RUN_FIELD, ofTask, plannedFor } from '../seams/jobsCollection'
 import { parseScheduleTime } from '../utilities/parseScheduleTime'
+import { json, problem } from './responses'
 
 /**
  * `POST|GET /api/{collection}/{id}/schedule`, `DELETE /api/{collection}/{id}/schedule/{jobId}`.
  * The same jobs the admin's "Schedule" drawer creates, so both views agree.
  */
 
-const json = (body: unknown, status = 200) => Response.json(body, { status })
-const problem = (status: number, message: string) => json({ errors: [{ message }] }, status)
 
 const resolveTarget = async (req: PayloadRequest): Promise<Target | Response> => {
   const target = await checkTarget(req, req.routeParams?.collection as string | undefined, req.routeParams?.id as string | undefined)

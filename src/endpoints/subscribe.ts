@@ -2,6 +2,7 @@ import type { Endpoint, PayloadHandler, PayloadRequest } from 'payload'
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible'
 
 import { numberFromEnv } from '../../jobs/shared/env'
+import { problem } from './responses'
 import { clientAddress, limiterKeyForAddress } from '../security/clientIp'
 import { createSharedLimiter, limitersPerPayload } from '../security/sharedLimiter'
 import { queueSignup } from '../subscribers/service'
@@ -20,7 +21,7 @@ type Refusal = { status: number; message: string; headers?: Record<string, strin
 
 /** A refusal as the caller reads it: `{ errors: [{ message }] }`, or a page for a form. */
 const refuse = (req: PayloadRequest, format: SignupFormat, { status, message, headers = {} }: Refusal) =>
-  format === 'form' ? signupProblemPage(req.payload, status, message, headers) : Response.json({ errors: [{ message }] }, { status, headers })
+  format === 'form' ? signupProblemPage(req.payload, status, message, headers) : problem(status, message, headers)
 
 /** Accepted (or the honeypot was filled): the same answer whatever the address. */
 const accept = async (req: PayloadRequest, format: SignupFormat, email?: string) => {
@@ -59,10 +60,7 @@ const consume = async (limiter: RateLimiterAbstract, key: string): Promise<Refus
 const handleSubscribe: PayloadHandler = async (req) => {
   const format = signupFormatOf(req.headers.get('content-type'))
   if (!format) {
-    return Response.json(
-      { errors: [{ message: 'Send JSON with Content-Type: application/json, or an HTML form (application/x-www-form-urlencoded or multipart/form-data).' }] },
-      { status: 400 },
-    )
+    return problem(400, 'Send JSON with Content-Type: application/json, or an HTML form (application/x-www-form-urlencoded or multipart/form-data).')
   }
   const body = await readSignupBody(req, format)
   if (!body.ok) return refuse(req, format, body)

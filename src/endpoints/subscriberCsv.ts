@@ -4,9 +4,9 @@ import { hasRole } from '../access/roles'
 import { CsvFormatError, exportCsv, planImport } from '../subscribers/csv'
 import { confirmUrl } from '../subscribers/links'
 import { newNonce } from '../subscribers/tokens'
+import { problem, refuseUnlessStaff } from './responses'
 
 const MAX_IMPORT_BYTES = 5 * 1024 * 1024
-const problem = (status: number, message: string) => Response.json({ errors: [{ message }] }, { status })
 
 const topicMaps = async (payload: Parameters<PayloadHandler>[0]['payload']) => {
   const { docs } = await payload.find({ collection: 'conditions', select: { slug: true }, limit: 1000, depth: 0, overrideAccess: true, pagination: false })
@@ -99,7 +99,8 @@ const importSubscribers: PayloadHandler = async (req) => {
 
 /** `GET /api/subscribers/export` (staff): every subscriber as CSV, in the import's columns. */
 const exportSubscribers: PayloadHandler = async (req) => {
-  if (!hasRole(req.user, 'admin') && !hasRole(req.user, 'editor')) return problem(req.user ? 403 : 401, 'Log in to export subscribers.')
+  const refused = refuseUnlessStaff(req, { loggedOut: 'Log in to export subscribers.' })
+  if (refused) return refused
   const topics = await topicMaps(req.payload)
   const { docs } = await req.payload.find({ collection: 'subscribers', limit: 0, pagination: false, depth: 0, overrideAccess: true, sort: 'createdAt' })
   return new Response(exportCsv(docs, topics.byId), {

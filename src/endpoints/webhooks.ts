@@ -7,6 +7,8 @@ import { postWebhook } from '../../jobs/webhooks/deliver'
 import { markAttemptFailed, markDelivered, requeueFailedDelivery } from '../../jobs/webhooks/store'
 import type { Webhook, WebhookDelivery } from '../../payload-types'
 import { hasRole } from '../access/roles'
+import { json, problem } from './responses'
+import { claimOne } from '../seams/database'
 import { queueDelivery } from '../webhooks/recordContentEvent'
 
 /**
@@ -15,8 +17,6 @@ import { queueDelivery } from '../webhooks/recordContentEvent'
  * id that cannot be one, 404 for an unknown id.
  */
 
-const json = (body: unknown, status = 200) => Response.json(body, { status })
-const problem = (status: number, message: string) => json({ errors: [{ message }] }, status)
 
 const resolveId = (req: PayloadRequest, what: string): string | Response => {
   if (!req.user) return problem(401, `Log in as an admin (or send an admin's API key) to ${what}.`)
@@ -62,12 +62,12 @@ const sendPing: PayloadHandler = async (req) => {
   })
   // Hold it like a worker would, so no worker sends it as well.
   const holder = `ping:${crypto.randomBytes(4).toString('hex')}`
-  const held = (await req.payload.db.updateOne({
+  const held = await claimOne<WebhookDelivery>(req.payload, {
     collection: 'webhook-deliveries',
-    where: { and: [{ id: { equals: created.id } }, { status: { equals: 'queued' } }] },
+    id: created.id,
+    when: { status: { equals: 'queued' } },
     data: { status: 'sending', attempts: 1, leaseOwner: holder, leaseExpiresAt: new Date(Date.now() + config.leaseMs).toISOString() },
-    options: { atomic: true },
-  })) as unknown as WebhookDelivery | null
+  })
   if (!held) return problem(409, 'A worker picked the ping up first; see the delivery log for its outcome.')
 
   const result = await postWebhook({

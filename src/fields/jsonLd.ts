@@ -1,4 +1,6 @@
-import { createDataloaderCacheKey, type CollectionSlug, type Field, type FieldHook, type PayloadRequest } from 'payload'
+import type { CollectionSlug, Field, FieldHook, PayloadRequest } from 'payload'
+
+import { loadThroughRequest } from '../seams/requestDataLoader'
 
 /** Returns the related documents the reader may see, whether the value arrived populated or as IDs. */
 export type RelatedDocs = <T extends Record<string, any>>(
@@ -10,7 +12,7 @@ export type RelatedDocs = <T extends Record<string, any>>(
 export type JsonLdBuilder = (doc: Record<string, any>, related: RelatedDocs) => Promise<Record<string, unknown>>
 
 /**
- * Related documents come through Payload's per-request DataLoader: a list of ten articles
+ * Related documents come through Payload's per-request DataLoader (src/seams): a list of ten articles
  * costs one batched query per related collection, and access control applies, so a draft
  * condition's name never leaks into a public article's JSON-LD.
  *
@@ -25,22 +27,7 @@ const relatedDocsFor =
     const docs = await Promise.all(
       values.map((item) => {
         if (typeof item === 'object' && item !== null) return item
-        return req.payloadDataLoader.load(
-          createDataloaderCacheKey({
-            collectionSlug: collection,
-            currentDepth: 0,
-            depth: 0,
-            docID: item,
-            draft: false,
-            fallbackLocale: req.fallbackLocale,
-            locale: req.locale,
-            overrideAccess: false,
-            select,
-            showHiddenFields: false,
-            transactionID: req.transactionID,
-            // req carries undefined where the key's type says null; the key serialises both alike.
-          } as Parameters<typeof createDataloaderCacheKey>[0]),
-        )
+        return loadThroughRequest(req, { collection, id: item as number | string, select })
       }),
     )
     return docs.filter(Boolean)

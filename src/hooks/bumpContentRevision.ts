@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 
 import type { CollectionAfterChangeHook, CollectionAfterDeleteHook, GlobalAfterChangeHook, PayloadRequest } from 'payload'
 
-import { getContentCacheBridge } from '../cache/bridge'
+import { invalidateContentCache } from '../cache/bridge'
 
 /**
  * Public content changed: write a new random token into the `content-revision` global and
@@ -23,7 +23,7 @@ const bump = async (req: PayloadRequest) => {
     overrideAccess: true,
     depth: 0,
   })
-  getContentCacheBridge()?.contentChanged(revision)
+  invalidateContentCache(revision)
 }
 
 /**

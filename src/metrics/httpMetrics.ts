@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
+import { PUBLIC_COLLECTIONS } from '../cache/publicContent'
 import { metrics } from './registry'
 
-const CONTENT = new Set(['articles', 'conditions', 'services', 'faqs', 'media', 'globals'])
+/** Public content: every collection the public reads (published content and media), and globals. */
+const CONTENT = new Set([...Object.keys(PUBLIC_COLLECTIONS), 'globals'])
 
 /**
  * A small, fixed set of names for what a request was for: a label with a bounded number of

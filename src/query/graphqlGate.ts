@@ -2,6 +2,7 @@ import { configToSchema } from '@payloadcms/graphql'
 import type { GraphQLSchema } from 'graphql'
 import { getPayload, type SanitizedConfig } from 'payload'
 
+import { problem } from '../endpoints/responses'
 import { preflightGraphql } from './graphqlCost'
 import { limitsFor } from './limits'
 
@@ -31,10 +32,7 @@ export const withGraphqlLimits = (config: Promise<SanitizedConfig>, handler: Han
       body = await request.clone().json()
     } catch {
       // Payload's handler throws on it, and Next answers an empty 500.
-      return Response.json(
-        { errors: [{ message: 'The body is not valid JSON: send { "query": "…", "variables": { … } } with Content-Type: application/json.' }] },
-        { status: 400 },
-      )
+      return problem(400, 'The body is not valid JSON: send { "query": "…", "variables": { … } } with Content-Type: application/json.')
     }
     if (!body || typeof body !== 'object' || Array.isArray(body)) return handler(request)
     const schema = await schemaOf(config)
@@ -46,7 +44,7 @@ export const withGraphqlLimits = (config: Promise<SanitizedConfig>, handler: Han
       const { user } = await payload.auth({ headers: request.headers })
       if (user) refusal = preflightGraphql(schema, body, limitsFor(user))
     }
-    if (refusal) return Response.json({ errors: [{ message: refusal.message }] }, { status: refusal.status })
+    if (refusal) return problem(refusal.status, refusal.message)
     return handler(request)
   }
 }

@@ -1,5 +1,6 @@
 import { type CollectionConfig, type Endpoint, type PayloadHandler } from 'payload'
 
+import { problem } from '../endpoints/responses'
 import { withFreshArrayRowIds } from '../fields/freshArrayRowIds'
 import { countDocumentRead, guardRead, refundReservation } from './readGuards'
 import { guardWriteShape } from './writeGuards'
@@ -9,7 +10,7 @@ import { guardWriteShape } from './writeGuards'
  * subscribers), where its handler fails with a 500. Custom endpoints come first.
  */
 const noVersions: PayloadHandler = (req) =>
-  Response.json({ errors: [{ message: `${req.routeParams?.collection ?? 'This collection'} keeps no versions.` }] }, { status: 404 })
+  problem(404, `${req.routeParams?.collection ?? 'This collection'} keeps no versions.`)
 const noVersionsEndpoints: Endpoint[] = [
   { path: '/versions', method: 'get', handler: noVersions },
   { path: '/versions/:id', method: 'get', handler: noVersions },

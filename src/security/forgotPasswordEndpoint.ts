@@ -1,6 +1,7 @@
 import type { Endpoint, PayloadHandler } from 'payload'
 import { addDataAndFileToRequest, forgotPasswordOperation, headersWithCors } from 'payload'
 
+import { problem } from '../endpoints/responses'
 import { throttleForgotPassword } from './loginThrottle'
 
 /**
@@ -15,10 +16,7 @@ const answerThenSendReset: PayloadHandler = async (req) => {
   await addDataAndFileToRequest(req)
   const email = typeof req.data?.email === 'string' ? req.data.email.trim() : ''
   if (!email) {
-    return Response.json(
-      { errors: [{ message: 'Send the email address of the staff account: {"email": "…"}.' }] },
-      { status: 400, headers: headersWithCors({ headers: new Headers(), req }) },
-    )
+    return problem(400, 'Send the email address of the staff account: {"email": "…"}.', headersWithCors({ headers: new Headers(), req }))
   }
   // A 429 (with Retry-After) comes from here, before anything is answered.
   await throttleForgotPassword(req)

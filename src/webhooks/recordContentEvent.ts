@@ -8,6 +8,7 @@ import type {
 } from 'payload'
 
 import type { Webhook } from '../../payload-types'
+import { anonymousRequestLike } from '../seams/localRequest'
 
 export type ContentEvent = 'publish' | 'unpublish' | 'update' | 'delete'
 
@@ -116,8 +117,8 @@ export const recordContentDelete: CollectionAfterDeleteHook = async ({ collectio
 
 /** The document as an anonymous reader would get it (REST/GraphQL without credentials), or null. */
 const publicDocument = async (req: PayloadRequest, collection: CollectionSlug, id: number | string) => {
-  // A request of its own, so no user and no staff-only fields; the transaction is shared.
-  const anonymous = { transactionID: req.transactionID, context: { ...req.context } } as unknown as PayloadRequest
+  // A request of its own (src/seams/localRequest.ts): no user, no staff-only fields; the transaction is shared.
+  const anonymous = await anonymousRequestLike(req)
   try {
     return await req.payload.findByID({ collection, id, depth: 1, draft: false, overrideAccess: false, disableErrors: true, req: anonymous })
   } catch {

@@ -2,14 +2,12 @@ import config from '@payload-config'
 import { GRAPHQL_POST, REST_OPTIONS } from '@payloadcms/next/routes'
 import { getOperationAST, parse } from 'graphql'
 
+import { problem } from '../../../../endpoints/responses'
 import { withGraphqlLimits } from '../../../../query/graphqlGate'
 
 // Cost limits, fragment cycles and subscriptions are refused before Payload runs anything.
 export const POST = withGraphqlLimits(config, GRAPHQL_POST(config))
 export const OPTIONS = REST_OPTIONS(config)
-
-const graphqlError = (status: number, message: string, headers: Record<string, string> = {}) =>
-  Response.json({ errors: [{ message }] }, { status, headers })
 
 /**
  * GraphQL over GET (`?query=…&variables=<JSON>&operationName=…`), so CDNs and browsers can
@@ -20,7 +18,7 @@ export const GET = async (request: Request) => {
   const url = new URL(request.url)
   const query = url.searchParams.get('query')
   if (!query) {
-    return graphqlError(
+    return problem(
       400,
       'GET /api/graphql needs a `query` parameter (and optionally `variables` as JSON and `operationName`); or POST the same as JSON.',
     )
@@ -31,17 +29,17 @@ export const GET = async (request: Request) => {
     try {
       variables = JSON.parse(rawVariables)
     } catch {
-      return graphqlError(400, 'The `variables` parameter must be a JSON object, e.g. variables={"slug":"neck-pain"}.')
+      return problem(400, 'The `variables` parameter must be a JSON object, e.g. variables={"slug":"neck-pain"}.')
     }
     if (variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) {
-      return graphqlError(400, 'The `variables` parameter must be a JSON object, e.g. variables={"slug":"neck-pain"}.')
+      return problem(400, 'The `variables` parameter must be a JSON object, e.g. variables={"slug":"neck-pain"}.')
     }
   }
   const operationName = url.searchParams.get('operationName') || undefined
   try {
     const operation = getOperationAST(parse(query), operationName)
     if (operation && operation.operation !== 'query') {
-      return graphqlError(405, `A ${operation.operation} cannot be sent with GET: POST it to /api/graphql.`, { Allow: 'POST' })
+      return problem(405, `A ${operation.operation} cannot be sent with GET: POST it to /api/graphql.`, { Allow: 'POST' })
     }
   } catch {
     // A syntax error: Payload answers it below with its usual GraphQL error.

@@ -1,0 +1,76 @@
+import type { CollectionAfterChangeHook, CollectionBeforeChangeHook, CollectionConfig } from 'payload'
+
+import { authenticatedOrPublished } from '../../src/access/authenticatedOrPublished'
+import { isStaff } from '../../src/access/isStaff'
+import { scheduleEndpoints } from '../../src/endpoints/schedule'
+import { jsonLdField, type JsonLdBuilder } from '../../src/fields/jsonLd'
+import { scheduledChangeMarkerField } from '../../src/fields/scheduledChangeMarker'
+import { bumpContentRevisionAfterChange, bumpContentRevisionAfterDelete } from '../../src/hooks/bumpContentRevision'
+import { ignoreDraftFlagForPublic } from '../../src/hooks/ignoreDraftFlagForPublic'
+import { recordContentChange, recordContentDelete, rememberPublicState } from '../../src/webhooks/recordContentEvent'
+import type { PublishedContentSlug } from './publishedContentSlugs'
+
+/**
+ * Payload's own Publish button, with its Schedule drawer defaulting to Publish for a
+ * never-published draft and showing refusals (src/components/admin/scheduling/PublishButton.tsx).
+ */
+const SCHEDULE_PUBLISH_BUTTON = '/src/components/admin/scheduling/PublishButton#PublishButton'
+
+type PublishedContentOptions<S extends PublishedContentSlug> = Omit<CollectionConfig<S>, 'access' | 'endpoints' | 'hooks' | 'versions'> & {
+  slug: S
+  /** Builds the document's schema.org JSON-LD (the last field). */
+  jsonLd: JsonLdBuilder
+  /** The collection's own beforeChange hooks; they run before rememberPublicState sees the data. */
+  beforeChange?: CollectionBeforeChangeHook[]
+  /**
+   * The collection's own afterChange hooks. They run after the cache is cleared and before the
+   * webhook event is recorded, so a nested re-save they make counts as part of this change
+   * (Articles' queueAnnouncement: one `publish` event, not a separate `update`).
+   */
+  afterChange?: CollectionAfterChangeHook[]
+}
+
+/**
+ * A collection of published content (PUBLISHED_CONTENT_COLLECTIONS): what the four share, in
+ * one place. Anyone reads published documents, staff read drafts and versions and write;
+ * drafts autosave, keep 50 versions and can be published on a schedule (the Schedule drawer
+ * of the Publish button, the `/:id/schedule` endpoints); every change clears the public response cache
+ * (bumpContentRevision*) and records webhook events (recordContent*); a visitor's `draft=true`
+ * is ignored; the last fields are the scheduled-change marker and the computed JSON-LD.
+ */
+export const publishedContentCollection = <S extends PublishedContentSlug>({
+  jsonLd,
+  beforeChange = [],
+  afterChange = [],
+  fields,
+  ...config
+}: PublishedContentOptions<S>): CollectionConfig<S> => ({
+  ...config,
+  admin: {
+    ...config.admin,
+    components: {
+      ...config.admin?.components,
+      edit: { ...config.admin?.components?.edit, PublishButton: SCHEDULE_PUBLISH_BUTTON },
+    },
+  },
+  access: {
+    read: authenticatedOrPublished,
+    readVersions: isStaff,
+    create: isStaff,
+    update: isStaff,
+    delete: isStaff,
+  },
+  endpoints: scheduleEndpoints,
+  hooks: {
+    beforeOperation: [ignoreDraftFlagForPublic],
+    beforeChange: [...beforeChange, rememberPublicState],
+    // bumpContentRevision*: public content changed, clear every app process's response cache (src/cache).
+    afterChange: [bumpContentRevisionAfterChange, ...afterChange, recordContentChange],
+    afterDelete: [bumpContentRevisionAfterDelete, recordContentDelete],
+  },
+  fields: [...fields, scheduledChangeMarkerField(), jsonLdField(jsonLd)],
+  versions: {
+    drafts: { autosave: { interval: 800 }, schedulePublish: true },
+    maxPerDoc: 50,
+  },
+})
