@@ -4,7 +4,8 @@ import net from 'node:net'
 import path from 'node:path'
 
 import { createTransport } from 'nodemailer'
-import SMTPPool from 'nodemailer/lib/smtp-pool/index.js'
+
+import { createSmtpPool, type SocketCallback } from '../src/seams/nodemailer'
 
 /**
  * The one way out for every email: `createMailer()` sends through SMTP when `SMTP_URL` is
@@ -161,8 +162,6 @@ const toNodemailer = (message: OutgoingEmail, from: string) => ({
   messageId: message.messageId,
 })
 
-type SocketCallback = (error: Error | null, socketOptions?: { connection: net.Socket }) => void
-
 /**
  * Opens each pooled SMTP connection ourselves so Nagle's algorithm is off (TCP_NODELAY).
  * SMTP is request/response: a short command written right after another waits, with Nagle
@@ -233,11 +232,10 @@ const pacer = (perSecond: number) => {
 const smtpMailer = (smtpUrl: string, from: string, options: MailerOptions): Mailer => {
   const poolSize = options.poolSize ?? positiveNumber(process.env.SMTP_POOL_SIZE) ?? 5
   const ratePerSecond = options.ratePerSecond ?? positiveNumber(process.env.SMTP_RATE_PER_SECOND)
-  // Built as an SMTPPool rather than `createTransport({ url, pool: true })`: given an
-  // object with `url`, createTransport keeps only what the URL says and silently drops
-  // `pool`, `maxConnections` and `getSocket`. SMTPPool merges the URL over these options.
-  const pool = new SMTPPool({
-    pool: true,
+  // Built as an SMTPPool (src/seams/nodemailer.ts) rather than `createTransport({ url, pool: true })`:
+  // given an object with `url`, createTransport keeps only what the URL says and silently
+  // drops `pool`, `maxConnections` and `getSocket`. SMTPPool merges the URL over these options.
+  const pool = createSmtpPool({
     url: smtpUrl,
     maxConnections: poolSize,
     getSocket: connectWithNoDelay,

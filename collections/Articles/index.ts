@@ -24,9 +24,8 @@ export const Articles: CollectionConfig<'articles'> = publishedContentCollection
   // List queries (and GraphQL at depth 0) return these for related documents.
   defaultPopulate: { title: true, slug: true, excerpt: true, heroImage: true, publishedAt: true },
   beforeChange: [copyAuthorName],
-  // queueAnnouncement records the intent to email the article when it first goes live; the worker sends it.
-  // The factory runs it before recordContentChange: its nested re-save of the article then counts as
-  // part of this change (one `publish` webhook event), not as a separate `update`.
+  // queueAnnouncement records the intent to email the article when it first goes live; the
+  // worker creates and sends the announcement (jobs/newsletters/announcements.ts).
   afterChange: [queueAnnouncement],
   fields: [
     { name: 'title', type: 'text', required: true, maxLength: 200 },

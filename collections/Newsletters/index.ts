@@ -9,7 +9,7 @@ import { optionsFrom } from '../../src/fields/optionsFrom'
 import { publishedOnly } from '../../src/fields/publishedOnly'
 import { boundedRichText } from '../../src/fields/richText'
 import { guardStatusTransitions } from './hooks/guardStatusTransitions'
-import { validateTemplate } from './hooks/validateTemplate'
+import { validateNewsletterContent } from './hooks/validateNewsletterContent'
 
 export { NEWSLETTER_STATUSES }
 export const NEWSLETTER_TEMPLATES = ['newsletter', 'article', 'digest'] as const
@@ -34,10 +34,10 @@ export const Newsletters: CollectionConfig<'newsletters'> = {
   defaultSort: '-updatedAt',
   access: { read: isStaff, create: isStaff, update: isStaff, delete: isStaff },
   hooks: {
-    // Who may move a newsletter's status, and that a scheduled one has something to send.
+    // Who may move a newsletter's status, and that a scheduled one has a subject, an audience and a time.
     beforeValidate: [guardStatusTransitions],
-    // Template errors and unpublished articles are refused on save, not discovered at send time.
-    beforeChange: [validateTemplate],
+    // Template errors, unpublished articles and nothing to say are refused on save, not discovered at send time.
+    beforeChange: [validateNewsletterContent],
   },
   fields: [
     { name: 'subject', type: 'text', required: true, maxLength: 200 },

@@ -1,9 +1,9 @@
-import { encode as quotedPrintable, wrap as wrapQuotedPrintable } from 'nodemailer/lib/qp/index.js'
 import type { Payload, PayloadRequest } from 'payload'
 import { withClinicDefaults } from '../templates/clinicDefaults'
 
 import type { Article, Clinic, Media, Newsletter } from '../../payload-types'
 import { absoluteMediaUrl, articleUrl } from '../../src/utilities/siteUrl'
+import { encodeQuotedPrintable, wrapQuotedPrintable } from '../../src/seams/nodemailer'
 import { escapeHtml } from '../escapeHtml'
 import type { EncodedPart } from '../transport'
 import { compileOnce, htmlToPlainText, mjmlHash } from '../render'
@@ -287,7 +287,7 @@ export const personaliseNewsletter = (compiled: CompiledNewsletter, recipient: N
  * joined text.
  */
 const encodePiece = (text: string, last: boolean) => {
-  const encoded = quotedPrintable(text.replace(/\r?\n/g, '\r\n'))
+  const encoded = encodeQuotedPrintable(text.replace(/\r?\n/g, '\r\n'))
   return last ? wrapQuotedPrintable(encoded, 76) : `${wrapQuotedPrintable(encoded, 75)}=\r\n`
 }
 const encodeLiterals = ({ literals, tokens }: Segments): Segments => ({

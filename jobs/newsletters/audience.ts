@@ -1,7 +1,9 @@
 import type { Payload } from 'payload'
 
 import type { Newsletter } from '../../payload-types'
-import { findAudiencePage, type Id } from './store'
+import { NEWSLETTER_STORE_LIMITS } from './config'
+import type { Id } from './store/shared'
+import { findAudiencePage } from './store/snapshot'
 
 /**
  * Who a newsletter goes to, before it goes: the size the owner confirms ("Send to 1,234
@@ -13,7 +15,7 @@ import { findAudiencePage, type Id } from './store'
 
 export type Audience = Pick<Newsletter, 'audience' | 'audienceTopics'>
 
-const PAGE = 1000
+const PAGE = NEWSLETTER_STORE_LIMITS.audiencePage
 
 /** Why this audience cannot be sent to, or null. */
 export const audienceProblem = (audience: Partial<Audience>): { path: string; message: string } | null =>

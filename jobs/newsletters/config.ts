@@ -5,6 +5,8 @@
 import { numberFromEnv } from '../shared/env'
 
 export type NewsletterSendConfig = {
+  /** The SMTP server the self-pause probe checks (`SMTP_URL`; the mailer reads the same variable). */
+  smtpUrl: string
   /** node-cron expression (with seconds) of the clock that looks for due sends. */
   tick: string
   /** How long a worker's claim on a newsletter lasts before another worker may take it over. */
@@ -15,6 +17,8 @@ export type NewsletterSendConfig = {
   snapshotBatch: number
   /** Queued deliveries read ahead per query (reading claims nothing). */
   readAheadBatch: number
+  /** Newsletters looked at per clock tick (due, expired leases, self-paused). */
+  dueBatch: number
   /**
    * Deliveries allowed in `sending` at once: the most that can end `unknown` if this worker
    * dies. Default: the SMTP pool size, the bound the newsletter issue promises (only what is
@@ -38,11 +42,13 @@ export const loadNewsletterSendConfig = (overrides: Partial<NewsletterSendConfig
   const poolSize = numberFromEnv('SMTP_POOL_SIZE', 5)
   const leaseMs = numberFromEnv('NEWSLETTER_LEASE_MS', 30_000)
   return {
+    smtpUrl: process.env.SMTP_URL ?? '',
     tick: process.env.NEWSLETTER_TICK || '* * * * * *',
     leaseMs,
     renewEveryMs: Math.min(1_000, Math.floor(leaseMs / 3)),
     snapshotBatch: numberFromEnv('NEWSLETTER_SNAPSHOT_BATCH', 250),
     readAheadBatch: 200,
+    dueBatch: 100,
     inFlight: numberFromEnv('NEWSLETTER_IN_FLIGHT', poolSize),
     claimBatch: poolSize,
     maxAttempts: numberFromEnv('NEWSLETTER_MAX_ATTEMPTS', 5),
@@ -60,5 +66,16 @@ export const loadNewsletterSendConfig = (overrides: Partial<NewsletterSendConfig
  */
 export const SMTP_DOWN_OWNER = 'smtp-unreachable'
 
-/** Delivery states after which nothing more happens to the row (unless a person retries failures). */
-export const FINAL_DELIVERY_STATES = ['sent', 'failed', 'bounced', 'unknown', 'skipped', 'cancelled'] as const
+/**
+ * Sizes of the store's own pages, fixed rather than per worker: they bound one statement
+ * (rows returned, values bound), not the pipeline's pace, and the app process (cancel,
+ * retry, erasure, audience size) uses them too.
+ */
+export const NEWSLETTER_STORE_LIMITS = {
+  /** Delivery ids per bulk transition (cancel, retry, orphans, erasure). */
+  idPage: 500,
+  /** Rows per multi-row insert: 8 bound values each, well under SQLite's 32,766, whatever the snapshot batch. */
+  insertChunk: 500,
+  /** Subscribers per page when counting an audience before the send. */
+  audiencePage: 1000,
+} as const

@@ -1,9 +1,12 @@
-import type { Payload, Where } from 'payload'
+import type { Payload } from 'payload'
 
 import type { Newsletter } from '../../payload-types'
 import { SMTP_DOWN_OWNER } from './config'
-import { ACTIONS, RETRY_REOPENS } from './states'
-import { cancelQueuedDeliveries, countDeliveries, findNewsletter, requeueFailedDeliveries, type Id } from './store'
+import type { NewsletterProgress } from './counts'
+import { ACTIONS, canRetryFailed, canRun, RETRY_REOPENS } from './states'
+import { cancelQueuedDeliveries, countDeliveries, requeueFailedDeliveries } from './store/deliveries'
+import { findNewsletter, moveNewsletter as transition, writeStoredCounts } from './store/newsletters'
+import type { Id } from './store/shared'
 
 /**
  * A person's levers on a send (the REST endpoints call these). Each is one conditional
@@ -13,14 +16,6 @@ import { cancelQueuedDeliveries, countDeliveries, findNewsletter, requeueFailedD
  */
 
 export type ControlResult = { ok: true; newsletter: Newsletter; message: string } | { ok: false; status: 404 | 409; message: string }
-
-const transition = async (payload: Payload, id: Id, from: Where, data: Record<string, unknown>) =>
-  (await payload.db.updateOne({
-    collection: 'newsletters',
-    where: { and: [{ id: { equals: id } }, from] },
-    data,
-    options: { atomic: true },
-  })) as unknown as Newsletter | null
 
 const conflict = async (payload: Payload, id: Id, action: string): Promise<ControlResult> => {
   const current = await findNewsletter(payload, id)
@@ -62,11 +57,11 @@ export const cancelNewsletter = async (payload: Payload, id: Id): Promise<Contro
 export const retryFailedDeliveries = async (payload: Payload, id: Id): Promise<ControlResult> => {
   const current = await findNewsletter(payload, id)
   if (!current) return { ok: false, status: 404, message: `No newsletter with id ${id}.` }
-  if (!ACTIONS['retry-failed'].from.includes(current.status)) {
+  if (!canRun('retry-failed', current.status)) {
     return { ok: false, status: 409, message: `Cannot retry deliveries of a newsletter that is ${current.status}.` }
   }
   const counts = await countDeliveries(payload, id)
-  if (!counts.failed) return { ok: false, status: 409, message: 'There are no failed deliveries to retry (bounced and unknown ones are never resent).' }
+  if (!canRetryFailed(current.status, counts.failed)) return { ok: false, status: 409, message: 'There are no failed deliveries to retry (bounced and unknown ones are never resent).' }
   const requeued = await requeueFailedDeliveries(payload, id)
   // A finished send goes back to `sending` so a worker picks it up; a running or paused one keeps its state.
   const reopened = await transition(
@@ -80,27 +75,10 @@ export const retryFailedDeliveries = async (payload: Payload, id: Id): Promise<C
   return { ok: true, newsletter, message: `${requeued} failed deliveries queued again.` }
 }
 
-const refreshCounts = async (payload: Payload, id: Id) => {
-  const counts = await countDeliveries(payload, id)
-  await payload.db.updateOne({
-    collection: 'newsletters',
-    id,
-    data: { counts: { recipients: counts.recipients, sent: counts.sent, failed: counts.failed, bounced: counts.bounced, unknown: counts.unknown, skipped: counts.skipped } },
-    returning: false,
-  })
-}
-
-export type Progress = {
-  status: Newsletter['status']
-  counts: { recipients: number; sent: number; failed: number; bounced: number; unknown: number; skipped: number; queued: number; sending: number; cancelled: number }
-  startedAt: string | null
-  finishedAt: string | null
-  estimatedFinishAt: string | null
-  note: string | null
-}
+const refreshCounts = async (payload: Payload, id: Id) => writeStoredCounts(payload, id, await countDeliveries(payload, id))
 
 /** Live counts from the deliveries themselves, and a finish estimate from the rate so far. */
-export const newsletterProgress = async (payload: Payload, id: Id): Promise<Progress | null> => {
+export const newsletterProgress = async (payload: Payload, id: Id): Promise<NewsletterProgress | null> => {
   const newsletter = await findNewsletter(payload, id)
   if (!newsletter) return null
   const counts = await countDeliveries(payload, id)

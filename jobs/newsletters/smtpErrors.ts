@@ -1,3 +1,6 @@
+import type { NewsletterSendConfig } from './config'
+import type { DeliveryOutcome } from './store/deliveries'
+
 /**
  * What an SMTP failure means for a delivery. The line that matters for exactly-once: a
  * failure is only retried when the server certainly did not take the message (it said
@@ -44,4 +47,33 @@ export const classifySmtpFailure = (error: unknown): { kind: FailureKind; respon
   // EHLO, MAIL, RCPT) nothing can have been accepted; during or after DATA it may have been.
   if (err?.command && !/^(DATA|\.|MESSAGE|BDAT)/i.test(err.command) && err.command !== 'API') return { kind: 'transient', response, message }
   return { kind: 'ambiguous', response, message }
+}
+
+/** Exponential backoff with full jitter around the doubling delay (0.5×–1.5×). */
+const backoff = (retryBaseMs: number, attempt: number) => retryBaseMs * 2 ** (attempt - 1) * (0.5 + Math.random())
+
+/** What a classified failure makes of the delivery's row: retried later, or finished (bounced, failed, unknown). */
+export const deliveryOutcomeOf = (
+  failure: ReturnType<typeof classifySmtpFailure>,
+  attempts: number,
+  config: Pick<NewsletterSendConfig, 'maxAttempts' | 'retryBaseMs'>,
+): DeliveryOutcome => {
+  const lastError = failure.message
+  switch (failure.kind) {
+    case 'hard-bounce':
+    case 'bounce':
+      return { status: 'bounced', lastError, smtpResponse: failure.response, attempts }
+    case 'failed':
+      return { status: 'failed', lastError, smtpResponse: failure.response, attempts }
+    case 'ambiguous':
+      return { status: 'unknown', lastError: `Connection lost after the message was handed over: ${lastError}`, smtpResponse: failure.response, attempts }
+    case 'unreachable':
+      // The server never saw it: retrying cannot duplicate. Doesn't use up attempts.
+      return { status: 'queued', lastError, nextAttemptAt: Date.now() + backoff(config.retryBaseMs, 1), attempts: attempts - 1 }
+    case 'transient':
+      if (attempts >= config.maxAttempts) {
+        return { status: 'failed', lastError: `Gave up after ${attempts} attempts: ${lastError}`, smtpResponse: failure.response, attempts }
+      }
+      return { status: 'queued', lastError, smtpResponse: failure.response, nextAttemptAt: Date.now() + backoff(config.retryBaseMs, attempts), attempts }
+  }
 }

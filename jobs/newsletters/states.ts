@@ -43,17 +43,28 @@ export const ACTIONS: Record<NewsletterAction, { from: readonly NewsletterStatus
 export const RETRY_REOPENS: readonly NewsletterStatus[] = ['sent', 'failed']
 
 /**
- * The worker's own moves (jobs/newsletters/store.ts), listed for the reader: a due
- * `scheduled` send is claimed (`sending`); an unreachable SMTP server pauses it (`paused`,
- * owned by `smtp-unreachable`) until a probe succeeds (`sending`); it ends `sent`, or
- * `failed` when every delivery failed.
+ * The worker's own moves, each one conditional update in jobs/newsletters/store/newsletters.ts:
+ * a due `scheduled` send, or a `sending` one whose lease ran out, is claimed (`sending`); an
+ * unreachable SMTP server pauses it (`paused`, owned by `smtp-unreachable`) until a probe
+ * succeeds (`sending`); it ends `sent`, or `failed` when every delivery failed.
  */
+export const WORKER_MOVES = {
+  claim: { from: ['scheduled', 'sending'], to: 'sending' },
+  pauseForUnreachableServer: { from: ['sending'], to: 'paused' },
+  resumeAfterProbe: { from: ['paused'], to: 'sending' },
+  finish: { from: ['sending'], to: ['sent', 'failed'] },
+} as const satisfies Record<string, { from: readonly NewsletterStatus[]; to: NewsletterStatus | readonly NewsletterStatus[] }>
+
+/** The same moves as from → to lists, for the reader and the tests. */
 export const WORKER_TRANSITIONS: Partial<Record<NewsletterStatus, readonly NewsletterStatus[]>> = {
   scheduled: ['sending'],
-  sending: ['paused', 'sent', 'failed'],
+  sending: ['sending', 'paused', 'sent', 'failed'],
   paused: ['sending'],
 }
 
 export const canSaveAs = (from: NewsletterStatus, to: NewsletterStatus) => (SAVE_TRANSITIONS[from] ?? []).includes(to)
 
 export const canRun = (action: NewsletterAction, status: NewsletterStatus) => ACTIONS[action].from.includes(status)
+
+/** "Retry failed recipients only": a state that allows it, and something to retry (bounced and unknown never are). */
+export const canRetryFailed = (status: NewsletterStatus, failed: number) => failed > 0 && canRun('retry-failed', status)

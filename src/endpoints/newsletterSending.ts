@@ -9,7 +9,7 @@ import {
   type ControlResult,
 } from '../../jobs/newsletters/control'
 import { audienceProblem, countAudience } from '../../jobs/newsletters/audience'
-import type { Id } from '../../jobs/newsletters/store'
+import type { Id } from '../../jobs/newsletters/store/shared'
 import { parseDocumentId, problem, refuseUnlessStaff } from './responses'
 
 /**

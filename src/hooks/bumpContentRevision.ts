@@ -9,8 +9,9 @@ import { invalidateContentCache } from '../cache/bridge'
  * tell this process's response cache (src/cache) at once. Other app processes poll the
  * token and drop their caches when it changes. The write goes through the same `req`, so on
  * MongoDB it commits in the same transaction as the change: a process that sees the new
- * token also sees the change. `req.context.skipContentRevision` turns it off (nothing in
- * the project sets it today; a bulk import could, and bump once at its end).
+ * token also sees the change. `req.context.skipContentRevision` turns it off: deleting an
+ * empty never-published draft sets it (src/drafts/emptyDrafts.ts: nothing public changed);
+ * a bulk import could too, and bump once at its end.
  */
 const bump = async (req: PayloadRequest) => {
   if (req.context?.skipContentRevision) return

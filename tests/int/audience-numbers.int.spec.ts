@@ -94,3 +94,18 @@ describe('audience numbers', () => {
     await expect(audience.countAudience(await createLocalReq({}, ctx.payload), { timeZone: CHICAGO })).rejects.toBeInstanceOf(Forbidden)
   })
 })
+
+describe('erasures counted at once', () => {
+  it('two subscribers erased at the same moment count two (the counter is one atomic increment)', async () => {
+    const before = await ctx.payload.findGlobal({ slug: 'audience-stats' })
+    const people = await Promise.all(
+      ['erased-together-1', 'erased-together-2'].map((name) =>
+        ctx.payload.create({ collection: 'subscribers', data: { email: `${name}@example.test`, status: 'confirmed' } }),
+      ),
+    )
+    await Promise.all(people.map((person) => ctx.payload.delete({ collection: 'subscribers', id: person.id })))
+    const after = await ctx.payload.findGlobal({ slug: 'audience-stats' })
+    expect((after.erasedSubscribers ?? 0) - (before.erasedSubscribers ?? 0)).toBe(2)
+    expect((after.erasedWhileConfirmed ?? 0) - (before.erasedWhileConfirmed ?? 0)).toBe(2)
+  })
+})

@@ -3,7 +3,7 @@ import path from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { ACTIONS, NEWSLETTER_STATUSES, canRun, type NewsletterAction } from '../../jobs/newsletters/states'
+import { ACTIONS, NEWSLETTER_STATUSES, canRetryFailed, canRun, type NewsletterAction } from '../../jobs/newsletters/states'
 import { createStaff, PASSWORD, richText } from '../helpers/fixtures'
 import { addSubscribers, setUpClinic } from '../helpers/newsletters'
 import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
@@ -93,6 +93,21 @@ describe('the state table (jobs/newsletters/states.ts) is what the endpoints do'
     await ctx.payload.db.create({ collection: 'deliveries', data: { newsletter: created.id, subscriber, email: 'failed-once-0@example.com', status: 'failed', attempts: 3 } })
     const retry = await http.api('POST', `/newsletters/${created.id}/retry-failed`, asEditor())
     expect(retry.status).toBe(409)
+  })
+
+  it.each(NEWSLETTER_STATUSES)('a %s newsletter: the panel offers "Retry failed recipients only" exactly when the endpoint does it', async (status) => {
+    for (const failed of [0, 1]) {
+      const created = await ctx.payload.create({ collection: 'newsletters', data: { subject: `Retry ${status} ${failed}`, intro: richText('Hello.') } as never })
+      await ctx.payload.db.updateOne({ collection: 'newsletters', id: created.id, data: { status, leaseOwner: null }, returning: false })
+      if (failed) {
+        const [subscriber] = await addSubscribers(ctx.payload, 1, { prefix: `retry-${status}` })
+        await ctx.payload.db.create({ collection: 'deliveries', data: { newsletter: created.id, subscriber, email: `retry-${status}-0@example.com`, status: 'failed', attempts: 3 } })
+      }
+      const retry = await http.api('POST', `/newsletters/${created.id}/retry-failed`, asEditor())
+      // SendProgress shows the button when canRetryFailed(status, counts.failed).
+      expect(retry.status === 200, `${status} with ${failed} failed: ${retry.text}`).toBe(canRetryFailed(status, failed))
+      if (!canRetryFailed(status, failed)) expect(retry.status).toBe(409)
+    }
   })
 })
 

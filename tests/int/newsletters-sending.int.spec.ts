@@ -233,7 +233,7 @@ describe('sending a newsletter', () => {
 describe('the audience snapshot', () => {
   it("writes a page in one multi-row insert with the same rows as Payload's create, and never queues a subscriber twice", async () => {
     const { payload } = ctx
-    const { insertDeliveries } = await import('../../jobs/newsletters/store')
+    const { insertDeliveries } = await import('../../jobs/newsletters/store/snapshot')
     const draftNewsletter = (subject: string) => payload.create({ collection: 'newsletters', data: { subject, intro: richText('Rows.') } as never })
     const draft = await draftNewsletter('Snapshot rows')
     const ids = await addSubscribers(payload, 6, { prefix: 'snapshot' })

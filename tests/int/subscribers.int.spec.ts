@@ -243,3 +243,14 @@ describe('privacy', () => {
     expect(read.text).not.toMatch(/example\.com/)
   })
 })
+
+describe('bounces recorded by the sending worker', () => {
+  it('two bounces of one address recorded at once count two; a hard one stops a confirmed subscriber', async () => {
+    const { recordBounce } = await import('../../jobs/newsletters/store/subscribers')
+    const subscriber = await ctx.payload.create({ collection: 'subscribers', data: { email: 'bounces-twice@example.test', status: 'confirmed' } })
+    await Promise.all([recordBounce(ctx.payload, subscriber.id, false), recordBounce(ctx.payload, subscriber.id, false)])
+    expect((await ctx.payload.findByID({ collection: 'subscribers', id: subscriber.id })).bounceCount).toBe(2)
+    await recordBounce(ctx.payload, subscriber.id, true)
+    expect(await ctx.payload.findByID({ collection: 'subscribers', id: subscriber.id })).toMatchObject({ bounceCount: 3, status: 'bounced' })
+  })
+})

@@ -136,11 +136,13 @@ describe('recording events', () => {
     // Created before the delete below: SQLite may reuse the highest id once it is gone.
     const born = await publishedArticle('Born published')
     expect(await eventsFor(hook.id, born.id)).toEqual(['publish'])
-    // Publishing an article ticked "email to subscribers" re-saves it to link the
-    // announcement: still one publish event.
+    // Publishing an article ticked "email to subscribers" makes the worker re-save it to
+    // link the announcement: still one publish event.
     const announced = await draftArticle('Announced')
     await ctx.payload.update({ collection: 'articles', id: announced.id, data: { emailSubscribers: true } })
     await ctx.payload.update({ collection: 'articles', id: announced.id, data: { _status: 'published' } })
+    // The worker's newsletter clock creates the announcement (here in the test's process).
+    await (await import('../../jobs/newsletters/announcements')).announcePendingArticles(ctx.payload)
     expect((await ctx.payload.findByID({ collection: 'articles', id: announced.id })).announcement).toBeTruthy()
     expect(await eventsFor(hook.id, announced.id)).toEqual(['publish'])
     // Restoring an older version of a live document is an update (Payload's restoreVersion

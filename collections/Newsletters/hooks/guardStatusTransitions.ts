@@ -9,8 +9,8 @@ import type { Newsletter } from '../../../payload-types'
  * save with `status: scheduled` (+ `sendAt`, default now); a scheduled newsletter can go
  * back to draft or be cancelled. Everything after that (sending, pausing, counts, leases)
  * belongs to the worker and to the pause/resume/cancel/retry endpoints, which write through
- * `payload.db` and never reach this hook. `req.context.newsletterPipeline` lets trusted
- * code (seed, announcement trigger) bypass the pipeline-field guard.
+ * `payload.db` and never reach this hook. Whether a scheduled newsletter has something to
+ * say (an intro or a published article) is validateNewsletterContent's check, once.
  */
 
 /** Fields only the pipeline writes; values sent by API users are ignored. */
@@ -20,13 +20,8 @@ const refuse = (path: string, message: string): never => {
   throw new ValidationError({ errors: [{ path, message }] })
 }
 
-const hasIntro = (intro: Newsletter['intro'] | undefined) => {
-  const text = JSON.stringify(intro?.root?.children ?? [])
-  return /"text":"[^"]*\S/.test(text) || /"type":"(upload|relationship|block)"/.test(text)
-}
-
-export const guardStatusTransitions: CollectionBeforeValidateHook<Newsletter> = ({ data, originalDoc, operation, req }) => {
-  if (!data || req.context?.newsletterPipeline === true) return data
+export const guardStatusTransitions: CollectionBeforeValidateHook<Newsletter> = ({ data, originalDoc, operation }) => {
+  if (!data) return data
   for (const field of PIPELINE_FIELDS) {
     if (operation === 'create') delete (data as Record<string, unknown>)[field]
     else (data as Record<string, unknown>)[field] = (originalDoc as Record<string, unknown> | undefined)?.[field]
@@ -47,9 +42,6 @@ export const guardStatusTransitions: CollectionBeforeValidateHook<Newsletter> = 
   if (to === 'scheduled') {
     const merged = { ...originalDoc, ...data } as Partial<Newsletter>
     if (!merged.subject?.trim()) refuse('subject', 'A newsletter needs a subject before it can be scheduled.')
-    if (!hasIntro(merged.intro) && !(merged.featuredArticles ?? []).length) {
-      refuse('intro', 'A newsletter needs an intro or at least one featured article before it can be scheduled.')
-    }
     const audience = audienceProblem(merged)
     if (audience) refuse(audience.path, audience.message)
     if (!merged.sendAt) data.sendAt = new Date().toISOString()

@@ -1,6 +1,6 @@
 import type { CollectionBeforeDeleteHook } from 'payload'
 
-import { anonymiseDeliveriesOf } from '../../../jobs/newsletters/store'
+import { anonymiseDeliveriesOf } from '../../../jobs/newsletters/store/subscribers'
 
 /**
  * Erasure reaches the send log too: before the subscriber goes, their deliveries lose the
@@ -8,6 +8,5 @@ import { anonymiseDeliveriesOf } from '../../../jobs/newsletters/store'
  * skipped.
  */
 export const eraseDeliveries: CollectionBeforeDeleteHook = async ({ id, req }) => {
-  if (req.context?.skipDeliveryErasure === true) return
   await anonymiseDeliveriesOf(req.payload, id)
 }

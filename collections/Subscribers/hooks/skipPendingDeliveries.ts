@@ -1,6 +1,6 @@
 import type { CollectionAfterChangeHook } from 'payload'
 
-import { skipQueuedDeliveriesOf } from '../../../jobs/newsletters/store'
+import { skipQueuedDeliveriesOf } from '../../../jobs/newsletters/store/subscribers'
 import type { Subscriber } from '../../../payload-types'
 
 /**

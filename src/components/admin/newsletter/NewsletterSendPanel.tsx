@@ -5,8 +5,8 @@ import React, { useState } from 'react'
 
 import type { NewsletterAction } from '../../../../jobs/newsletters/states'
 import { ScheduleSend } from './ScheduleSend'
-import { EMPTY_COUNTS, hasProgress, SendProgress, tally } from './SendProgress'
-import { errorMessage, type NewsletterStatus } from './shared'
+import { EMPTY_COUNTS, hasProgress, SendProgress } from './SendProgress'
+import { errorMessage, tally, type Counts, type NewsletterStatus } from './shared'
 import { TestSend } from './TestSend'
 import { box, MessageLine, noMargin, type Message } from './ui'
 import { useClinicTimeZone } from './useClinicTimeZone'
@@ -71,7 +71,7 @@ export const NewsletterSendPanel: React.FC = () => {
     )
   }
 
-  const counts = progress?.counts ?? EMPTY_COUNTS
+  const counts: Counts = progress?.counts ?? EMPTY_COUNTS
   const showProgress = hasProgress(status, counts)
   const cancelSending = () => openModal(CANCEL_MODAL)
 

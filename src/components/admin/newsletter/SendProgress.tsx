@@ -2,18 +2,11 @@
 
 import React from 'react'
 
-import { canRun, type NewsletterAction } from '../../../../jobs/newsletters/states'
-import { type Counts, FINISHED_STATUSES, formatWhen, type NewsletterStatus, numberOr0, type Progress, relativeTime } from './shared'
+import { canRetryFailed, canRun, type NewsletterAction } from '../../../../jobs/newsletters/states'
+import { type Counts, FINISHED_STATUSES, formatWhen, type NewsletterStatus, numberOr0, type Progress, relativeTime, tally } from './shared'
 import { PanelButton, row, spaced } from './ui'
 
 export const EMPTY_COUNTS: Counts = { recipients: 0, sent: 0, failed: 0, bounced: 0, unknown: 0, skipped: 0 }
-
-/** Recipients handled so far (any outcome) and those still to go. */
-export const tally = (counts: Counts) => {
-  const done = numberOr0(counts.sent) + numberOr0(counts.failed) + numberOr0(counts.bounced) + numberOr0(counts.unknown) + numberOr0(counts.skipped)
-  const recipients = numberOr0(counts.recipients)
-  return { done, recipients, remaining: Math.max(0, recipients - done) }
-}
 
 /** Whether the progress box has anything to show: once the worker has taken the audience. */
 export const hasProgress = (status: NewsletterStatus, counts: Counts) =>
@@ -34,11 +27,11 @@ type Props = {
  * resume, cancel, "retry failed recipients only".
  */
 export const SendProgress: React.FC<Props> = ({ status, progress, timeZone, busy, control, onCancelSending }) => {
-  const counts = progress?.counts ?? EMPTY_COUNTS
+  const counts: Counts = progress?.counts ?? EMPTY_COUNTS
   const { done, recipients, remaining } = tally(counts)
   const percent = recipients > 0 ? Math.min(100, Math.round((done / recipients) * 100)) : status === 'sent' ? 100 : 0
   const zone = timeZone ?? undefined
-  const retryable = numberOr0(counts.failed) > 0 && canRun('retry-failed', status)
+  const retryable = canRetryFailed(status, numberOr0(counts.failed))
 
   return (
     <div style={spaced}>

@@ -2,34 +2,14 @@
 
 import { TZDate } from '@date-fns/tz'
 
-import type { NewsletterStatus } from '../../../../jobs/newsletters/states'
-
 export { ACTIVE_STATUSES, FINISHED_STATUSES, type NewsletterStatus } from '../../../../jobs/newsletters/states'
+export { STORED_COUNT_KEYS, tally, type NewsletterProgress as Progress, type StoredCounts as Counts } from '../../../../jobs/newsletters/counts'
 
 /**
- * What the newsletter admin components share: the progress shape the pipeline's
- * `GET /api/newsletters/:id/progress` answers, and small formatting helpers.
+ * What the newsletter admin components share: the pipeline's states and the progress shape
+ * `GET /api/newsletters/:id/progress` answers (jobs/newsletters: states.ts, counts.ts, the
+ * same modules the endpoints use), and small formatting helpers.
  */
-
-export type Counts = {
-  recipients: number
-  sent: number
-  failed: number
-  bounced: number
-  unknown: number
-  skipped: number
-  queued?: number
-  sending?: number
-}
-
-export type Progress = {
-  status: NewsletterStatus
-  counts: Counts
-  startedAt?: string | null
-  finishedAt?: string | null
-  estimatedFinishAt?: string | null
-  note?: string | null
-}
 
 /** The first error message of a Payload-style error body, or a fallback naming the status. */
 export const errorMessage = async (response: Response, fallback: string) => {

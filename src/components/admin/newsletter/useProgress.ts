@@ -3,7 +3,7 @@
 import { useForm } from '@payloadcms/ui'
 import { useCallback, useEffect, useRef, useState } from 'react'
 
-import { ACTIVE_STATUSES, errorMessage, FINISHED_STATUSES, numberOr0, type NewsletterStatus, type Progress } from './shared'
+import { ACTIVE_STATUSES, errorMessage, FINISHED_STATUSES, numberOr0, STORED_COUNT_KEYS, type NewsletterStatus, type Progress } from './shared'
 
 const POLL_MS = 1500
 
@@ -25,7 +25,7 @@ export const useProgress = ({ id, formStatus, onError }: { id: number | string |
     (next: Progress) => {
       const update = (path: string, value: unknown) => dispatchFields({ type: 'UPDATE', path, value, initialValue: value })
       update('status', next.status)
-      for (const key of ['recipients', 'sent', 'failed', 'bounced', 'unknown', 'skipped'] as const) update(`counts.${key}`, numberOr0(next.counts?.[key]))
+      for (const key of STORED_COUNT_KEYS) update(`counts.${key}`, numberOr0(next.counts?.[key]))
       for (const key of ['startedAt', 'finishedAt', 'note'] as const) update(key, next[key] ?? null)
     },
     [dispatchFields],

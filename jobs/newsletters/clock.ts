@@ -7,17 +7,20 @@ import type { Payload } from 'payload'
 
 import { createMailer, type Mailer } from '../../emails/transport'
 import { metrics } from '../../src/metrics/registry'
+import { announcePendingArticles } from './announcements'
 import { loadNewsletterSendConfig, SMTP_DOWN_OWNER, type NewsletterSendConfig } from './config'
-import { NewsletterRun } from './sendNewsletter'
-import { claimNewsletter, findDueNewsletters, resumeAfterUnreachableServer, type Id } from './store'
+import { NewsletterRun } from './newsletterRun'
+import { claimNewsletter, findDueNewsletters, resumeAfterUnreachableServer } from './store/newsletters'
+import type { Id } from './store/shared'
 
 /**
- * The newsletter clock: node-cron ticks every second, one indexed query finds sends that
+ * The newsletter clock: node-cron ticks every second; pending article announcements become
+ * scheduled sends (announcements.ts), and one indexed query finds sends that
  * are due (scheduled and `sendAt` passed, `sending` with an expired lease, or paused
  * because the SMTP server was down), and the worker claims each with a lease and runs it.
  * Several sends run side by side through one SMTP pool.
  */
-export class NewsletterSender {
+export class NewsletterClock {
   readonly workerId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`
   private readonly config: NewsletterSendConfig
   private readonly mailer: Mailer
@@ -58,13 +61,20 @@ export class NewsletterSender {
     if (this.discovering || this.stopping) return
     this.discovering = true
     try {
-      for (const newsletter of await findDueNewsletters(this.payload, Date.now())) {
+      // Articles that went live with "email to subscribers" since the last tick: their
+      // announcements become scheduled sends, which the query below then finds.
+      await announcePendingArticles(this.payload)
+    } catch (error) {
+      this.payload.logger.error({ event: 'article.announcements-failed', err: error })
+    }
+    try {
+      for (const newsletter of await findDueNewsletters(this.payload, Date.now(), this.config.dueBatch)) {
         if (this.runs.has(String(newsletter.id))) continue
         if (newsletter.status === 'paused') {
           if (newsletter.leaseOwner === SMTP_DOWN_OWNER) await this.probe(newsletter.id)
           continue
         }
-        this.start_(newsletter.id)
+        this.claimAndRun(newsletter.id)
       }
     } catch (error) {
       this.payload.logger.error({ event: 'newsletters.discover-failed', err: error })
@@ -73,7 +83,8 @@ export class NewsletterSender {
     }
   }
 
-  private start_(id: Id) {
+  /** Claims the send and, if this worker won it, runs it in the background until it ends. */
+  private claimAndRun(id: Id) {
     const key = String(id)
     const entry: { run?: NewsletterRun; done: Promise<void> } = { done: Promise.resolve() }
     entry.done = (async () => {
@@ -103,10 +114,10 @@ export class NewsletterSender {
     const now = Date.now()
     if (now - (this.lastProbe.get(key) ?? 0) < this.config.probeEveryMs) return
     this.lastProbe.set(key, now)
-    if (!(await smtpAnswers(process.env.SMTP_URL ?? ''))) return
+    if (!(await smtpAnswers(this.config.smtpUrl))) return
     if (await resumeAfterUnreachableServer(this.payload, id)) {
       this.payload.logger.info({ event: 'newsletter.smtp-back', newsletter: id, worker: this.workerId })
-      this.start_(id)
+      this.claimAndRun(id)
     }
   }
 }

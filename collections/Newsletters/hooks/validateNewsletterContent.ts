@@ -17,18 +17,17 @@ const refuse = (path: string, message: string, req: Parameters<CollectionBeforeC
 }
 
 /**
- * Template errors surface when the owner saves, not when the worker sends: on every save
- * that changes what the email says (and whenever it is being scheduled), the newsletter
- * is built and its MJML compiled with strict validation; a failure refuses the save
- * (400) with MJML's own messages. Scheduling also requires every featured article to be
- * published (a draft is never emailed) and something to say (an intro or an article).
+ * What the email says is checked when the owner saves, not discovered when the worker sends:
+ * on every save that changes it (and whenever the newsletter is being scheduled), the
+ * newsletter is built and its MJML compiled with strict validation; a failure refuses the
+ * save (400) with MJML's own messages. Scheduling also requires every featured article to be
+ * published (a draft is never emailed) and something to say (an intro or a published
+ * article: the one place this is checked). The audience is the status guard's check
+ * (guardStatusTransitions, audience.ts).
  *
- * The worker's bookkeeping writes (status, counts) change no content and skip all of
- * this. `context.skipNewsletterValidation` switches it off for callers that validated
- * already.
+ * The worker's bookkeeping writes (status, counts) go through `payload.db` and never reach this.
  */
-export const validateTemplate: CollectionBeforeChangeHook<Newsletter> = async ({ data, originalDoc, operation, req, context }) => {
-  if (context?.skipNewsletterValidation) return data
+export const validateNewsletterContent: CollectionBeforeChangeHook<Newsletter> = async ({ data, originalDoc, operation, req }) => {
   const merged = { ...(originalDoc ?? {}), ...data } as Newsletter
   const contentChanged =
     operation === 'create' ||
@@ -66,7 +65,7 @@ export const validateTemplate: CollectionBeforeChangeHook<Newsletter> = async ({
       )
     }
     if (!source.hasIntro && !source.articles.length) {
-      refuse('intro', 'There is nothing to send: write an intro or feature at least one published article before scheduling.', req)
+      refuse('intro', 'There is nothing to send: a newsletter needs an intro or at least one featured article (published) before it can be scheduled.', req)
     }
   }
 

@@ -1,48 +1,32 @@
 import type { Payload } from 'payload'
 
-import { compileNewsletter, personaliseNewsletterParts, type CompiledNewsletter } from '../../emails/newsletters/compile'
+import { compileNewsletter, type CompiledNewsletter } from '../../emails/newsletters/compile'
 import { mjmlCompileCount } from '../../emails/render'
 import type { Mailer } from '../../emails/transport'
 import type { Newsletter } from '../../payload-types'
 import { metrics } from '../../src/metrics/registry'
-import { listUnsubscribeHeaders, preferencesUrl, unsubscribeUrl } from '../../src/subscribers/links'
-import { getServerUrl } from '../../src/utilities/serverUrl'
 import type { NewsletterSendConfig } from './config'
-import { classifySmtpFailure } from './smtpErrors'
+import { storedCounts } from './counts'
+import { clinicHost, deliveryMessageId, newsletterMessage, type Ready } from './message'
+import { classifySmtpFailure, deliveryOutcomeOf } from './smtpErrors'
 import {
   cancelQueuedDeliveries,
   claimDeliveries,
   countDeliveries,
-  findAudiencePage,
-  findNewsletter,
   findQueuedDeliveries,
   findSubscriberStates,
-  insertDeliveries,
   markOrphansUnknown,
   nextQueuedAttemptAt,
-  pauseForUnreachableServer,
-  recordBounce,
   recordOutcomes,
-  releaseNewsletter,
-  renewNewsletterLease,
   skipQueuedDeliveries,
-  updateHeldNewsletter,
   type DeliveryOutcome,
-  type DeliveryRow,
-  type Id,
-} from './store'
+} from './store/deliveries'
+import { findNewsletter, pauseForUnreachableServer, releaseNewsletter, renewNewsletterLease, updateHeldNewsletter } from './store/newsletters'
+import type { Id } from './store/shared'
+import { findAudiencePage, insertDeliveries } from './store/snapshot'
+import { recordBounce } from './store/subscribers'
 
 export type RunOutcome = 'finished' | 'paused' | 'cancelled' | 'lost-lease' | 'smtp-unreachable' | 'stopped' | 'failed'
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-/** The clinic's host, for List-Id and Message-ID (`<…@host>`). */
-export const clinicHost = () => new URL(getServerUrl()).hostname || 'localhost'
-
-/** Same delivery, same Message-ID: a message retried after a 4xx is the same message to every mailbox. */
-export const deliveryMessageId = (newsletterId: Id, subscriberId: Id) => `<newsletter-${newsletterId}.subscriber-${subscriberId}@${clinicHost()}>`
-
-type Ready = DeliveryRow & { name?: string | null; manageSecret?: string | null }
 
 /**
  * One worker's turn at one claimed newsletter: snapshot the audience (if not done), compile
@@ -87,7 +71,7 @@ export class NewsletterRun {
     this.wake?.()
   }
 
-  private get id() {
+  private get id(): Id {
     return this.newsletter.id
   }
 
@@ -187,7 +171,7 @@ export class NewsletterRun {
       const data: Record<string, unknown> = { snapshotCursor: cursor === null ? null : String(cursor) }
       if (done) {
         const counts = await countDeliveries(payload, this.id)
-        Object.assign(data, { snapshotDone: true, counts: { ...this.countsOf(counts) } })
+        Object.assign(data, { snapshotDone: true, counts: storedCounts(counts) })
       }
       if (!(await updateHeldNewsletter(payload, this.id, this.workerId, data))) {
         this.lost = true
@@ -202,17 +186,6 @@ export class NewsletterRun {
         this.log('newsletter.snapshot-done', { queued, ms: Date.now() - started })
         return true
       }
-    }
-  }
-
-  private countsOf(counts: Awaited<ReturnType<typeof countDeliveries>>) {
-    return {
-      recipients: counts.recipients,
-      sent: counts.sent,
-      failed: counts.failed,
-      bounced: counts.bounced,
-      unknown: counts.unknown,
-      skipped: counts.skipped,
     }
   }
 
@@ -243,8 +216,7 @@ export class NewsletterRun {
   private async flush() {
     this.lastFlushAt = Date.now()
     if (!this.results.length && !this.bounces.length) return
-    const results = this.results
-    const bounces = this.bounces
+    const { results, bounces } = this
     this.results = []
     this.bounces = []
     await recordOutcomes(this.payload, results)
@@ -320,7 +292,6 @@ export class NewsletterRun {
   }
 
   private dispatch(compiled: CompiledNewsletter, row: Ready, host: string) {
-    const subscriber = { id: row.subscriber as Id, manageSecret: row.manageSecret }
     const attempts = (row.attempts ?? 0) + 1
     this.inFlight++
     const settle = (outcome: DeliveryOutcome) => {
@@ -329,30 +300,21 @@ export class NewsletterRun {
       this.inFlight--
       this.wake?.()
     }
-    let body: ReturnType<typeof personaliseNewsletterParts>
+    let message: ReturnType<typeof newsletterMessage>
     try {
-      body = personaliseNewsletterParts(compiled, { name: row.name, unsubscribeUrl: unsubscribeUrl(subscriber), preferencesUrl: preferencesUrl(subscriber) })
+      message = newsletterMessage(compiled, row, this.id, host)
     } catch (error) {
       settle({ status: 'failed', lastError: error instanceof Error ? error.message : String(error), attempts })
       return
     }
-    this.mailer
-      .send({
-        to: row.email,
-        subject: compiled.subject,
-        html: body.html,
-        text: body.text,
-        messageId: row.messageId || deliveryMessageId(this.id, subscriber.id),
-        headers: { ...listUnsubscribeHeaders(subscriber), 'List-Id': `<newsletter.${host}>` },
-      })
-      .then(
-        (info) => {
-          this.consecutiveUnreachable = 0
-          this.sent++
-          settle({ status: 'sent', smtpResponse: info.response ?? 'accepted', attempts })
-        },
-        (error) => settle(this.failureOutcome(error, row, attempts)),
-      )
+    this.mailer.send(message).then(
+      (info) => {
+        this.consecutiveUnreachable = 0
+        this.sent++
+        settle({ status: 'sent', smtpResponse: info.response ?? 'accepted', attempts })
+      },
+      (error) => settle(this.failureOutcome(error, row, attempts)),
+    )
   }
 
   private failureOutcome(error: unknown, row: Ready, attempts: number): DeliveryOutcome {
@@ -360,30 +322,10 @@ export class NewsletterRun {
     if (failure.kind === 'unreachable') {
       if (this.consecutiveUnreachable++ === 0) this.unreachableSince = Date.now()
     } else this.consecutiveUnreachable = 0
-    const lastError = failure.message
-    switch (failure.kind) {
-      case 'hard-bounce':
-      case 'bounce':
-        if (row.subscriber != null) this.bounces.push({ subscriber: row.subscriber, hard: failure.kind === 'hard-bounce' })
-        return { status: 'bounced', lastError, smtpResponse: failure.response, attempts }
-      case 'failed':
-        return { status: 'failed', lastError, smtpResponse: failure.response, attempts }
-      case 'ambiguous':
-        return { status: 'unknown', lastError: `Connection lost after the message was handed over: ${lastError}`, smtpResponse: failure.response, attempts }
-      case 'unreachable':
-        // The server never saw it: retrying cannot duplicate. Doesn't use up attempts.
-        return { status: 'queued', lastError, nextAttemptAt: Date.now() + this.backoff(1), attempts: attempts - 1 }
-      case 'transient':
-        if (attempts >= this.config.maxAttempts) {
-          return { status: 'failed', lastError: `Gave up after ${attempts} attempts: ${lastError}`, smtpResponse: failure.response, attempts }
-        }
-        return { status: 'queued', lastError, smtpResponse: failure.response, nextAttemptAt: Date.now() + this.backoff(attempts), attempts }
+    if ((failure.kind === 'hard-bounce' || failure.kind === 'bounce') && row.subscriber != null) {
+      this.bounces.push({ subscriber: row.subscriber, hard: failure.kind === 'hard-bounce' })
     }
-  }
-
-  /** Exponential backoff with full jitter around the doubling delay (0.5×–1.5×). */
-  private backoff(attempt: number) {
-    return this.config.retryBaseMs * 2 ** (attempt - 1) * (0.5 + Math.random())
+    return deliveryOutcomeOf(failure, attempts, this.config)
   }
 
   private async finish(status: 'sent' | 'failed', note: string | null) {
@@ -396,15 +338,10 @@ export class NewsletterRun {
       status,
       finishedAt,
       note,
-      counts: this.countsOf(counts),
+      counts: storedCounts(counts),
       leaseOwner: null,
       leaseExpiresAt: null,
     })
-    this.log('newsletter.finished', {
-      status,
-      ...this.countsOf(counts),
-      ms: Date.now() - this.startedMs,
-      mjmlCompileCount: mjmlCompileCount(),
-    })
+    this.log('newsletter.finished', { status, ...storedCounts(counts), ms: Date.now() - this.startedMs, mjmlCompileCount: mjmlCompileCount() })
   }
 }
