@@ -24,8 +24,8 @@ type PublishedContentOptions<S extends PublishedContentSlug> = Omit<CollectionCo
   beforeChange?: CollectionBeforeChangeHook[]
   /**
    * The collection's own afterChange hooks. They run after the cache is cleared and before the
-   * webhook event is recorded, so a nested re-save they make counts as part of this change
-   * (Articles' queueAnnouncement: one `publish` event, not a separate `update`).
+   * webhook event is recorded (Articles' announcement hook records an intent there; the worker
+   * creates the newsletter later, jobs/newsletters/announcements.ts).
    */
   afterChange?: CollectionAfterChangeHook[]
 }
