@@ -1,6 +1,7 @@
 import type { CollectionConfig } from 'payload'
 
 import { isStaff } from '../src/access/isStaff'
+import { nobody } from '../src/access/nobody'
 import { optionsFrom } from '../src/fields/optionsFrom'
 
 export const WORKER_STATUSES = ['running', 'stopped'] as const
@@ -17,7 +18,7 @@ export const WorkerHeartbeats: CollectionConfig<'worker-heartbeats'> = {
   labels: { singular: 'Worker heartbeat', plural: 'Worker heartbeats' },
   graphQL: false,
   admin: { hidden: true },
-  access: { read: isStaff, create: () => false, update: () => false, delete: () => false },
+  access: { read: isStaff, create: nobody, update: nobody, delete: nobody },
   timestamps: false,
   fields: [
     // `host:pid:random`, the same id the worker's pipelines use as their lease owner.

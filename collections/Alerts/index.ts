@@ -1,6 +1,7 @@
 import type { CollectionConfig } from 'payload'
 
 import { isAdmin } from '../../src/access/isAdmin'
+import { systemWrittenAccess } from '../../src/access/nobody'
 import { optionsFrom } from '../../src/fields/optionsFrom'
 
 export const ALERT_KINDS = ['worker-missing', 'schedule-failed', 'newsletter-paused', 'newsletter-failed', 'webhook-failing'] as const
@@ -31,7 +32,7 @@ export const Alerts: CollectionConfig<'alerts'> = {
     description: 'Problems the system noticed by itself (no worker, failed schedules or newsletters, failing webhooks), and when admins were told.',
   },
   defaultSort: '-openedAt',
-  access: { read: isAdmin, create: () => false, update: () => false, delete: isAdmin },
+  access: systemWrittenAccess(isAdmin),
   fields: [
     { name: 'key', type: 'text', required: true, unique: true, admin: { readOnly: true } },
     { name: 'kind', type: 'select', required: true, index: true, options: optionsFrom(ALERT_KINDS), admin: { readOnly: true } },

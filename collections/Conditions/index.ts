@@ -16,7 +16,6 @@ export const Conditions: CollectionConfig<'conditions'> = publishedContentCollec
   admin: {
     useAsTitle: 'name',
     defaultColumns: ['name', '_status', 'medicalReview.lastReviewed', 'updatedAt'],
-    group: 'Content',
     description: 'Conditions the clinic treats. Each becomes a page with its symptoms, causes and how massage can help.',
   },
   defaultSort: 'name',

@@ -1,6 +1,7 @@
 import type { CollectionConfig } from 'payload'
 
 import { isAdmin } from '../../src/access/isAdmin'
+import { systemWrittenAccess } from '../../src/access/nobody'
 import { optionsFrom } from '../../src/fields/optionsFrom'
 
 export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'failed', 'bounced', 'unknown', 'skipped', 'cancelled'] as const
@@ -20,7 +21,7 @@ export const Deliveries: CollectionConfig<'deliveries'> = {
     group: 'Newsletter',
   },
   defaultSort: '-updatedAt',
-  access: { read: isAdmin, create: () => false, update: () => false, delete: isAdmin },
+  access: systemWrittenAccess(isAdmin),
   indexes: [
     { fields: ['newsletter', 'subscriber'], unique: true },
     { fields: ['newsletter', 'status'] },

@@ -18,11 +18,7 @@ export const Faqs: CollectionConfig<'faqs'> = publishedContentCollection({
   labels: { singular: 'FAQ', plural: 'FAQs' },
   // Without this, the label "FAQs" would give GraphQL type names like `FAQ`/`FAQs`.
   graphQL: { singularName: 'Faq', pluralName: 'Faqs' },
-  admin: {
-    useAsTitle: 'question',
-    defaultColumns: ['question', 'category', 'order', '_status'],
-    group: 'Content',
-  },
+  admin: { useAsTitle: 'question', defaultColumns: ['question', 'category', 'order', '_status'] },
   defaultSort: 'order',
   fields: [
     { name: 'question', type: 'text', required: true, maxLength: 300 },

@@ -1,5 +1,7 @@
 import type { CollectionConfig } from 'payload'
 
+import { nobody } from '../../src/access/nobody'
+
 /**
  * Counters of the shared rate limiters (signup, login, forgot-password) on SQLite: one row
  * per limiter key, written by rate-limiter-flexible's Drizzle store through
@@ -12,7 +14,7 @@ export const RateLimits: CollectionConfig<'rate-limits'> = {
   slug: 'rate-limits',
   graphQL: false,
   admin: { hidden: true },
-  access: { read: () => false, create: () => false, update: () => false, delete: () => false },
+  access: { read: nobody, create: nobody, update: nobody, delete: nobody },
   timestamps: false,
   fields: [
     // `keyPrefix:key`, e.g. `login-ip:203.0.113.7`.

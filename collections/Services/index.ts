@@ -20,11 +20,7 @@ export const Services: CollectionConfig<'services'> = publishedContentCollection
   jsonLd: serviceJsonLd,
   labels: { singular: 'Service', plural: 'Services' },
   graphQL: { singularName: 'Service', pluralName: 'Services' },
-  admin: {
-    useAsTitle: 'name',
-    defaultColumns: ['name', 'category', '_status', 'updatedAt'],
-    group: 'Content',
-  },
+  admin: { useAsTitle: 'name', defaultColumns: ['name', 'category', '_status', 'updatedAt'] },
   defaultSort: 'name',
   defaultPopulate: { name: true, slug: true, category: true, summary: true },
   fields: [

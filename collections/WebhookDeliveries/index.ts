@@ -1,6 +1,7 @@
 import type { CollectionConfig } from 'payload'
 
 import { isAdmin } from '../../src/access/isAdmin'
+import { systemWrittenAccess } from '../../src/access/nobody'
 import { webhookDeliveryEndpoints } from '../../src/endpoints/webhooks'
 import { optionsFrom } from '../../src/fields/optionsFrom'
 
@@ -23,7 +24,7 @@ export const WebhookDeliveries: CollectionConfig<'webhook-deliveries'> = {
   },
   endpoints: webhookDeliveryEndpoints,
   defaultSort: '-createdAt',
-  access: { read: isAdmin, create: () => false, update: () => false, delete: isAdmin },
+  access: systemWrittenAccess(isAdmin),
   indexes: [{ fields: ['status', 'nextAttemptAt'] }, { fields: ['webhook', 'collectionSlug', 'documentId'] }],
   fields: [
     { name: 'webhook', type: 'relationship', relationTo: 'webhooks', required: true, index: true },

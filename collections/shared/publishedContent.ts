@@ -47,6 +47,8 @@ export const publishedContentCollection = <S extends PublishedContentSlug>({
 }: PublishedContentOptions<S>): CollectionConfig<S> => ({
   ...config,
   admin: {
+    // Published content sits together in the admin's "Content" group.
+    group: 'Content',
     ...config.admin,
     components: {
       ...config.admin?.components,
