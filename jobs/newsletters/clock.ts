@@ -2,11 +2,12 @@ import crypto from 'node:crypto'
 import net from 'node:net'
 import os from 'node:os'
 
-import cron, { type ScheduledTask } from 'node-cron'
+import type { ScheduledTask } from 'node-cron'
 import type { Payload } from 'payload'
 
 import { createMailer, type Mailer } from '../../emails/transport'
 import { metrics } from '../../src/metrics/registry'
+import { startClock } from '../shared/clock'
 import { announcePendingArticles } from './announcements'
 import { loadNewsletterSendConfig, SMTP_DOWN_OWNER, type NewsletterSendConfig } from './config'
 import { NewsletterRun } from './newsletterRun'
@@ -42,8 +43,7 @@ export class NewsletterClock {
   }
 
   async start() {
-    await this.discover()
-    this.clock = cron.schedule(this.config.tick, () => void this.discover(), { noOverlap: true })
+    this.clock = await startClock(this.config.tick, () => this.discover())
     this.payload.logger.info({ event: 'newsletters.started', worker: this.workerId, leaseMs: this.config.leaseMs, inFlight: this.config.inFlight })
   }
 

@@ -1,11 +1,12 @@
 import os from 'node:os'
 import crypto from 'node:crypto'
 
-import cron, { type ScheduledTask } from 'node-cron'
+import type { ScheduledTask } from 'node-cron'
 import type { Payload } from 'payload'
 
 import { metrics } from '../../src/metrics/registry'
 import { attemptsOf, nextRunOf, plannedFor } from '../../src/seams/jobsCollection'
+import { startClock } from '../shared/clock'
 import { applyChange } from './applyChange'
 import { loadSchedulerConfig, type SchedulerConfig } from './config'
 import { claimChange, findUpcomingChanges, releaseChange, type ScheduledChange } from './store'
@@ -42,9 +43,7 @@ export class PublishingScheduler {
   }
 
   async start() {
-    // Catch-up first: whatever fell due while no worker ran is applied right away.
-    await this.discover()
-    this.clock = cron.schedule(this.config.tick, () => void this.discover(), { noOverlap: true })
+    this.clock = await startClock(this.config.tick, () => this.discover())
     this.payload.logger.info({ event: 'scheduler.started', worker: this.workerId, tick: this.config.tick, leaseMs: this.config.leaseMs })
   }
 

@@ -1,11 +1,12 @@
 import crypto from 'node:crypto'
 import os from 'node:os'
 
-import cron, { type ScheduledTask } from 'node-cron'
+import type { ScheduledTask } from 'node-cron'
 import type { Payload } from 'payload'
 
 import type { Webhook, WebhookDelivery } from '../../payload-types'
 import { metrics } from '../../src/metrics/registry'
+import { startClock } from '../shared/clock'
 import { loadWebhookConfig, retryDelayMs, type WebhookConfig } from './config'
 import { postWebhook, type PostResult } from './deliver'
 import { claimDelivery, findDueDeliveries, inDocumentOrder, markAttemptFailed, markDelivered, relationId } from './store'
@@ -36,8 +37,7 @@ export class WebhookDispatcher {
   }
 
   async start() {
-    await this.tick()
-    this.clock = cron.schedule(this.config.tick, () => void this.tick(), { noOverlap: true })
+    this.clock = await startClock(this.config.tick, () => this.tick())
     this.payload.logger.info({ event: 'webhooks.started', worker: this.workerId, tick: this.config.tick, timeoutMs: this.config.timeoutMs })
   }
 

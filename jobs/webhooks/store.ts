@@ -103,51 +103,40 @@ const ownedBy = (workerId: string): Where => ({
   and: [{ leaseOwner: { equals: workerId } }, { status: { equals: 'sending' } }],
 })
 
+/** Writes an attempt's outcome, only while `workerId` still holds the delivery; true when it did. */
+const recordWhileHeld = async (payload: Payload, delivery: WebhookDelivery, workerId: string, data: Record<string, unknown>) =>
+  Boolean(await claimOne(payload, { collection: DELIVERIES, id: delivery.id, when: ownedBy(workerId), data }))
+
+/** What every attempt records of the answer. */
+const answerOf = (outcome: AttemptOutcome) => ({ responseStatus: outcome.status, responseExcerpt: outcome.excerpt, durationMs: outcome.durationMs })
+
 /** Records a 2xx; only the lease holder can. */
-export const markDelivered = async (payload: Payload, delivery: WebhookDelivery, workerId: string, outcome: AttemptOutcome) =>
-  Boolean(
-    await claimOne(payload, {
-      collection: DELIVERIES,
-      id: delivery.id,
-      when: ownedBy(workerId),
-      data: {
-        status: 'delivered',
-        deliveredAt: iso(Date.now()),
-        responseStatus: outcome.status,
-        responseExcerpt: outcome.excerpt,
-        durationMs: outcome.durationMs,
-        lastError: null,
-        leaseExpiresAt: null,
-      },
-    }),
-  )
+export const markDelivered = (payload: Payload, delivery: WebhookDelivery, workerId: string, outcome: AttemptOutcome) =>
+  recordWhileHeld(payload, delivery, workerId, {
+    status: 'delivered',
+    deliveredAt: iso(Date.now()),
+    ...answerOf(outcome),
+    lastError: null,
+    leaseExpiresAt: null,
+  })
 
 /** Records a failed attempt: back to `queued` at `retryAt`, or `failed` for good (`retryAt` null). */
-export const markAttemptFailed = async (
+export const markAttemptFailed = (
   payload: Payload,
   delivery: WebhookDelivery,
   workerId: string,
   outcome: AttemptOutcome,
   retryAt: number | null,
 ) =>
-  Boolean(
-    await claimOne(payload, {
-      collection: DELIVERIES,
-      id: delivery.id,
-      when: ownedBy(workerId),
-      data: {
-        status: retryAt === null ? 'failed' : 'queued',
-        nextAttemptAt: retryAt === null ? null : iso(retryAt),
-        responseStatus: outcome.status,
-        responseExcerpt: outcome.excerpt,
-        durationMs: outcome.durationMs,
-        lastError: (outcome.error ?? 'Failed.').slice(0, 500),
-        // Kept as "who tried last" for the log; a queued delivery is claimable whoever it names.
-        leaseOwner: workerId,
-        leaseExpiresAt: null,
-      },
-    }),
-  )
+  recordWhileHeld(payload, delivery, workerId, {
+    status: retryAt === null ? 'failed' : 'queued',
+    nextAttemptAt: retryAt === null ? null : iso(retryAt),
+    ...answerOf(outcome),
+    lastError: (outcome.error ?? 'Failed.').slice(0, 500),
+    // Kept as "who tried last" for the log; a queued delivery is claimable whoever it names.
+    leaseOwner: workerId,
+    leaseExpiresAt: null,
+  })
 
 /** An admin's Retry: a failed delivery goes back to the queue with a fresh attempt budget. */
 export const requeueFailedDelivery = async (payload: Payload, id: number | string): Promise<WebhookDelivery | null> =>
