@@ -44,6 +44,26 @@ export const seed = async (payload: Payload, options: { req?: Partial<PayloadReq
     return docs[0]?.id as number | string | undefined
   }
 
+  /**
+   * The document whose `field` is `value`, created from `data()` when there is none: its id,
+   * and whether this run created it. Counted in the report either way.
+   */
+  const ensure = async (
+    collection: 'articles' | 'conditions' | 'services' | 'faqs',
+    [field, value]: [string, string],
+    data: () => Promise<Record<string, unknown>> | Record<string, unknown>,
+    { published = true }: { published?: boolean } = {},
+  ) => {
+    const existing = await findIdBy(collection, field, value)
+    if (existing) {
+      report[collection].existing++
+      return { id: existing, created: false }
+    }
+    const doc = await payload.create({ ...common, collection, draft: !published, data: (await data()) as never })
+    report[collection].created++
+    return { id: doc.id as number | string, created: true }
+  }
+
   log('clinic settings')
   const currentClinic = await payload.findGlobal({ ...common, slug: 'clinic' })
   if (!currentClinic?.name) {
@@ -63,37 +83,25 @@ export const seed = async (payload: Payload, options: { req?: Partial<PayloadReq
   const conditionIds = new Map<string, number | string>()
   const newConditions: string[] = []
   for (const condition of conditions) {
-    const existing = await findIdBy('conditions', 'slug', condition.slug)
-    if (existing) {
-      conditionIds.set(condition.slug, existing)
-      report.conditions.existing++
-      continue
-    }
-    const created = await payload.create({
-      ...common,
-      collection: 'conditions',
-      draft: false,
-      data: {
-        _status: 'published',
-        name: condition.name,
-        slug: condition.slug,
-        generateSlug: false,
-        summary: condition.summary,
-        symptoms: condition.symptoms.map((symptom) => ({ symptom })),
-        commonCauses: condition.commonCauses.map((cause) => ({ cause })),
-        howMassageHelps: toLexical(condition.howMassageHelps),
-        techniques: [...condition.techniques],
-        citations: (condition.citations ?? []).map((citation) => ({ ...citation })),
-        medicalReview: {
-          reviewedBy: 'Clinic medical massage team',
-          credentials: 'Certified Medical Massage Practitioners',
-          lastReviewed: new Date().toISOString(),
-        },
+    const { id, created } = await ensure('conditions', ['slug', condition.slug], () => ({
+      _status: 'published',
+      name: condition.name,
+      slug: condition.slug,
+      generateSlug: false,
+      summary: condition.summary,
+      symptoms: condition.symptoms.map((symptom) => ({ symptom })),
+      commonCauses: condition.commonCauses.map((cause) => ({ cause })),
+      howMassageHelps: toLexical(condition.howMassageHelps),
+      techniques: [...condition.techniques],
+      citations: (condition.citations ?? []).map((citation) => ({ ...citation })),
+      medicalReview: {
+        reviewedBy: 'Clinic medical massage team',
+        credentials: 'Certified Medical Massage Practitioners',
+        lastReviewed: new Date().toISOString(),
       },
-    })
-    conditionIds.set(condition.slug, created.id)
-    newConditions.push(condition.slug)
-    report.conditions.created++
+    }))
+    conditionIds.set(condition.slug, id)
+    if (created) newConditions.push(condition.slug)
   }
 
   const idsOf = (slugs: string[], ids: Map<string, number | string>) =>
@@ -102,31 +110,19 @@ export const seed = async (payload: Payload, options: { req?: Partial<PayloadReq
   log(`${services.length} services`)
   const serviceIds = new Map<string, number | string>()
   for (const service of services) {
-    const existing = await findIdBy('services', 'slug', service.slug)
-    if (existing) {
-      serviceIds.set(service.slug, existing)
-      report.services.existing++
-      continue
-    }
-    const created = await payload.create({
-      ...common,
-      collection: 'services',
-      draft: false,
-      data: {
-        _status: 'published',
-        name: service.name,
-        slug: service.slug,
-        generateSlug: false,
-        category: service.category,
-        summary: service.summary,
-        description: toLexical(service.description),
-        options: service.options.map((option) => ({ ...option })),
-        insuranceDocumentation: service.insuranceDocumentation,
-        conditions: idsOf(service.conditions, conditionIds),
-      },
-    })
-    serviceIds.set(service.slug, created.id)
-    report.services.created++
+    const { id } = await ensure('services', ['slug', service.slug], () => ({
+      _status: 'published',
+      name: service.name,
+      slug: service.slug,
+      generateSlug: false,
+      category: service.category,
+      summary: service.summary,
+      description: toLexical(service.description),
+      options: service.options.map((option) => ({ ...option })),
+      insuranceDocumentation: service.insuranceDocumentation,
+      conditions: idsOf(service.conditions, conditionIds),
+    }))
+    serviceIds.set(service.slug, id)
   }
 
   // Conditions and services point at each other: link the conditions created above now
@@ -145,57 +141,39 @@ export const seed = async (payload: Payload, options: { req?: Partial<PayloadReq
   log(`${articles.length} articles with hero images`)
   const now = Date.now()
   for (const [index, article] of articles.entries()) {
-    const existing = await findIdBy('articles', 'slug', article.slug)
-    if (existing) {
-      report.articles.existing++
-      continue
-    }
-    const heroImage = await findOrCreateHeroImage(payload, common, article.slug, article.heroLabel, index, report)
     const published = article.status === 'published'
-    await payload.create({
-      ...common,
-      collection: 'articles',
-      draft: !published,
-      data: {
+    await ensure(
+      'articles',
+      ['slug', article.slug],
+      async () => ({
         _status: article.status,
         title: article.title,
         slug: article.slug,
         generateSlug: false,
         excerpt: article.excerpt,
         content: toLexical(article.content),
-        heroImage,
+        heroImage: await findOrCreateHeroImage(payload, common, article.slug, article.heroLabel, index, report),
         conditions: idsOf(article.conditions, conditionIds),
         services: idsOf(article.services, serviceIds),
         authorName: 'Stevenson Clinic team',
         seo: { title: article.seo?.title, description: article.seo?.description },
         publishedAt: published ? new Date(now - (article.publishedDaysAgo ?? 1) * DAY).toISOString() : undefined,
-      },
-    })
-    report.articles.created++
+      }),
+      { published },
+    )
   }
 
   log(`${faqs.length} FAQs`)
   for (const faq of faqs) {
-    const existing = await findIdBy('faqs', 'question', faq.question)
-    if (existing) {
-      report.faqs.existing++
-      continue
-    }
-    await payload.create({
-      ...common,
-      collection: 'faqs',
-      draft: false,
-      data: {
-        _status: 'published',
-        question: faq.question,
-        answer: toLexical(faq.answer),
-        category: faq.category,
-        order: faq.order,
-        relatedConditions: idsOf(faq.conditions, conditionIds),
-        relatedServices: idsOf(faq.services, serviceIds),
-      },
-    })
-    report.faqs.created++
+    await ensure('faqs', ['question', faq.question], () => ({
+      _status: 'published',
+      question: faq.question,
+      answer: toLexical(faq.answer),
+      category: faq.category,
+      order: faq.order,
+      relatedConditions: idsOf(faq.conditions, conditionIds),
+      relatedServices: idsOf(faq.services, serviceIds),
+    }))
   }
 
   log(`${newsletters.length} draft newsletter`)
