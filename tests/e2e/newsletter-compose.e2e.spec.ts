@@ -9,6 +9,7 @@ import { richText } from '../helpers/fixtures'
 import { httpApi, ROOT, startProductionServer, type RunningServer } from '../helpers/server'
 import { startSmtpSink } from '../helpers/smtpSink'
 import { startWorker, type WorkerProcess } from '../helpers/worker'
+import { waitFor } from '../helpers/waitFor'
 
 /**
  * What the clinic's owner sees while writing, in headless Chromium against `next start` with
@@ -39,15 +40,7 @@ const SCREENSHOTS = path.join(ROOT, 'test-results')
 const api = (method: string, route: string, body?: unknown) => httpApi(server.url, method, route, { body, token })
 const subjectOf = (raw: string) => /^Subject: (.*)$/m.exec(raw.replace(/\r?\n[ \t]+/g, ' '))?.[1]?.trim() ?? ''
 
-const waitFor = async <T,>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; server log:\n${server.output().slice(-2000)}\nworker log:\n${worker?.output().slice(-2000)}`)
-    await new Promise((resolve) => setTimeout(resolve, 200))
-  }
-}
+const serverAndWorkerLogs = () => `server log:\n${server.output().slice(-2000)}\nworker log:\n${worker?.output().slice(-2000)}`
 
 const articleCount = async () => (await api('GET', '/articles/count')).json.totalDocs as number
 
@@ -129,7 +122,7 @@ describe('the owner composes (headless Chromium, browser on UTC)', () => {
     // Leaves through the admin's own navigation.
     await page.locator('.step-nav a[href="/admin/collections/articles"]').click()
     await page.waitForURL(/\/admin\/collections\/articles(\?.*)?$/)
-    await waitFor('the empty draft to be discarded', async () => (await articleCount()) === before)
+    await waitFor('the empty draft to be discarded', async () => (await articleCount()) === before, { explain: serverAndWorkerLogs })
     await page.reload()
     await page.locator('.table').getByText(PUBLISHED_TITLE).waitFor()
     await expect(page.locator('.table tbody tr').count()).resolves.toBe(before)
@@ -141,7 +134,7 @@ describe('the owner composes (headless Chromium, browser on UTC)', () => {
     await page.locator('input[name="title"]').waitFor()
     expect(await articleCount()).toBe(before + 1)
     await page.goto(`${server.url}/admin`)
-    await waitFor('the second empty draft to be discarded', async () => (await articleCount()) === before)
+    await waitFor('the second empty draft to be discarded', async () => (await articleCount()) === before, { explain: serverAndWorkerLogs })
   })
 
   it('a new article that gets a title is kept (autosave), whatever happens after', async () => {
@@ -150,7 +143,7 @@ describe('the owner composes (headless Chromium, browser on UTC)', () => {
     const id = page.url().split('/').pop()!
     const title = `Kept because it has a title ${RUN}`
     await page.fill('input[name="title"]', title)
-    await waitFor('the autosave', async () => (await api('GET', `/articles/${id}?draft=true&depth=0`)).json?.title === title)
+    await waitFor('the autosave', async () => (await api('GET', `/articles/${id}?draft=true&depth=0`)).json?.title === title, { explain: serverAndWorkerLogs })
     await page.locator('.step-nav a[href="/admin/collections/articles"]').click()
     await page.locator('.table').getByText(title).waitFor()
     expect((await api('GET', `/articles/${id}?draft=true&depth=0`)).status).toBe(200)
@@ -237,7 +230,7 @@ describe('the owner composes (headless Chromium, browser on UTC)', () => {
     const received = await waitFor('the three copies', () => {
       const copies = sink.messages.filter((message) => subjectOf(message.raw) === SUBJECT)
       return copies.length >= 3 && copies
-    })
+    }, { explain: serverAndWorkerLogs })
     expect(received.flatMap((message) => message.to).sort()).toEqual([...CONFIRMED].sort())
   })
 

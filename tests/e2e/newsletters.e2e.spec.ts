@@ -9,6 +9,7 @@ import { launchBrowser } from '../helpers/browser'
 import { httpApi, ROOT, startProductionServer, type RunningServer } from '../helpers/server'
 import { startSmtpSink } from '../helpers/smtpSink'
 import { startWorker, type WorkerProcess } from '../helpers/worker'
+import { waitFor } from '../helpers/waitFor'
 
 /**
  * The owner's newsletter journey in headless Chromium against `next start`, with a real
@@ -44,15 +45,7 @@ const api = (method: string, route: string, body?: unknown) => httpApi(server.ur
 const decoded = (raw: string) => raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=').replace(/\r?\n[ \t]+/g, ' ')
 const subjectOf = (raw: string) => /^Subject: (.*)$/m.exec(decoded(raw))?.[1]?.trim() ?? ''
 
-const waitFor = async <T,>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; server log:\n${server.output().slice(-2000)}\nworker log:\n${worker?.output().slice(-3000) ?? '(no worker)'}`)
-    await new Promise((resolve) => setTimeout(resolve, 200))
-  }
-}
+const serverAndWorkerLogs = () => `server log:\n${server.output().slice(-2000)}\nworker log:\n${worker?.output().slice(-3000) ?? '(no worker)'}`
 
 beforeAll(async () => {
   sink = await startSmtpSink({ rejectRecipient: (address) => (address === GONE ? { code: 550, message: GONE_REPLY } : undefined) })
@@ -174,7 +167,7 @@ describe('the owner sends a newsletter from the admin (headless Chromium)', () =
     await expect(button.isEnabled()).resolves.toBe(true)
     await button.click()
     await page.getByRole('status').filter({ hasText: `Test sent to ${EMAIL}` }).waitFor()
-    const mail = await waitFor('the test email', () => sink.messages.find((message) => message.to.includes(EMAIL)))
+    const mail = await waitFor('the test email', () => sink.messages.find((message) => message.to.includes(EMAIL)), { explain: serverAndWorkerLogs })
     expect(subjectOf(mail.raw)).toBe(`[Test] ${SUBJECT}`)
     expect(decoded(mail.raw)).toMatch(/^List-Unsubscribe: <[^>]+\/email\/unsubscribe\?preview=1>/m)
     expect(decoded(mail.raw)).toContain(INTRO)

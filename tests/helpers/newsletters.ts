@@ -53,16 +53,6 @@ export const scheduleNewsletter = (payload: Payload, data: Record<string, unknow
     data: { subject: 'Winter stretches', intro: richText('Three stretches for cold mornings.'), status: 'scheduled', ...data } as never,
   })
 
-export const waitFor = async <T>(what: string, check: () => Promise<T | false | null | undefined> | T | false | null | undefined, timeoutMs = 90_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await check()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
-
 export const newsletterStatus = async (payload: Payload, id: number | string) =>
   (await payload.db.findOne<any>({ collection: 'newsletters', where: { id: { equals: id } } }))!
 

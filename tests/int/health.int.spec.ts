@@ -2,10 +2,10 @@ import { sql } from '@payloadcms/db-sqlite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { createStaff, PASSWORD } from '../helpers/fixtures'
-import { waitFor } from '../helpers/newsletters'
 import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
 import { parseMetrics, sampleValue } from '../helpers/prometheus'
 import { startSmtpSink } from '../helpers/smtpSink'
+import { waitFor } from '../helpers/waitFor'
 
 /**
  * GET /api/health, /api/health/live and /api/health/workers, and GET /api/metrics's token,

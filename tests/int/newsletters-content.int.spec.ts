@@ -22,6 +22,7 @@ import { createMarkdownConverter } from '../../src/seed/lexical'
 import { createStaff, PASSWORD, richText } from '../helpers/fixtures'
 import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
 import { startWorker, stopWorkers, type WorkerProcess } from '../helpers/worker'
+import { waitFor } from '../helpers/waitFor'
 
 /**
  * What a newsletter says and looks like, and the two automatic newsletters (article
@@ -37,17 +38,8 @@ let markdown: (text: string) => any
 let image: Media
 const workers: WorkerProcess[] = []
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-const waitFor = async <T>(probe: () => Promise<T | null | undefined | false>, timeoutMs: number, what: string): Promise<T> => {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${workers.map((w) => w.output()).join('\n---\n').slice(-4000)}`)
-    await sleep(100)
-  }
-}
+const workerLogs = () => workers.map((w) => w.output()).join('\n---\n').slice(-4000)
 
 const CLINIC = {
   name: 'Stevenson Therapeutic Medical Massage & Facials',
@@ -480,10 +472,10 @@ describe('article announcements', () => {
     })
     workers.push(worker)
     await worker.ready
-    const [announcement] = await waitFor(async () => {
+    const [announcement] = await waitFor('the announcement of the scheduled article', async () => {
       const found = await newslettersFor(article.id)
       return found.length ? found : null
-    }, 20_000, 'the announcement of the scheduled article')
+    }, { timeoutMs: 20_000, explain: workerLogs })
     expect((await payload.findByID({ collection: 'articles', id: article.id, depth: 0 }))._status).toBe('published')
     expect(announcement).toMatchObject({ template: 'article', subject: 'Scheduled and announced', featuredArticles: [article.id] })
     // The worker's sender may already be at work on it.

@@ -9,12 +9,12 @@ import {
   scheduleNewsletter,
   setUpClinic,
   unfolded,
-  waitFor,
 } from '../helpers/newsletters'
 import { richText } from '../helpers/fixtures'
 import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
 import { startSmtpSink } from '../helpers/smtpSink'
 import { stopWorkers as stopAll, type WorkerProcess } from '../helpers/worker'
+import { waitFor } from '../helpers/waitFor'
 
 /**
  * The sending pipeline with a real SMTP sink and real worker processes: audience, headers,

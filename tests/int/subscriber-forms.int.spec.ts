@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
 import { startSmtpSink } from '../helpers/smtpSink'
 import { clientAddressHeaders } from '../../src/security/clientIp'
+import { waitFor } from '../helpers/waitFor'
 
 /**
  * Signups from plain HTML forms (a website without JavaScript, the unsubscribe page's
@@ -73,15 +74,6 @@ const confirmLinksTo = (address: string) =>
     .filter((mail) => mail.to.includes(address))
     .map((mail) => /https?:\/\/[^"\s<>]+\/email\/confirm\?token=[A-Za-z0-9_.-]+/.exec(decoded(mail.raw))?.[0])
     .filter((link): link is string => Boolean(link))
-const waitFor = async <T>(what: string, probe: () => T | undefined | false) => {
-  const deadline = Date.now() + 10_000
-  for (;;) {
-    const value = probe()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
 
 describe('POST /api/subscribe from a plain HTML form', () => {
   it('urlencoded: 202 with a "Check your inbox" page in the subscriber pages\' look; the confirmation email goes out', async () => {

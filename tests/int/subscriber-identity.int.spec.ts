@@ -5,6 +5,7 @@ import { createStaff, PASSWORD } from '../helpers/fixtures'
 import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
 import { startSmtpSink } from '../helpers/smtpSink'
 import { clientAddressHeaders } from '../../src/security/clientIp'
+import { decodedMail as decoded, linkIn, waitForMailMatching as waitForMailAt } from '../helpers/subscriberPages'
 
 /**
  * Hardening of who a subscriber is: links that can never reach another person (erasure,
@@ -43,6 +44,8 @@ afterAll(async () => {
   await sink?.close()
 })
 
+const waitForMailMatching = (address: string, pattern: RegExp) => waitForMailAt(sink.messages, address, pattern)
+
 const subscribe = async (body: unknown) => {
   const response = await http.api('POST', '/subscribe', { body, headers: clientAddressHeaders(`10.2.0.${++ipCounter}`) })
   // Signups are written after the answer (same work for every address); wait for them.
@@ -50,22 +53,6 @@ const subscribe = async (body: unknown) => {
   return response
 }
 
-const decoded = (raw: string) => raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=').replace(/\r?\n[ \t]+/g, ' ')
-const mailsTo = (address: string) => sink.messages.filter((message) => message.to.map((to) => to.toLowerCase()).includes(address.toLowerCase()))
-const waitForMailMatching = async (address: string, pattern: RegExp) => {
-  const deadline = Date.now() + 10_000
-  for (;;) {
-    const found = mailsTo(address).find((mail) => pattern.test(decoded(mail.raw)))
-    if (found) return found
-    if (Date.now() > deadline) throw new Error(`no email matching ${pattern} for ${address}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
-const linkIn = (raw: string, path: string) => {
-  const match = new RegExp(`https?://[^"\\s<>]+${path}\\?token=[A-Za-z0-9_.-]+`).exec(decoded(raw))
-  if (!match) throw new Error(`no ${path} link in:\n${raw.slice(0, 2000)}`)
-  return match[0]
-}
 const byKey = async (email: string) =>
   (await ctx.payload.find({ collection: 'subscribers', where: { email: { like: email } }, overrideAccess: true, depth: 0, limit: 10 })).docs.filter(
     (doc) => doc.email.toLowerCase() === email.toLowerCase(),

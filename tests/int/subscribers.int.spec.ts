@@ -4,6 +4,7 @@ import { richText } from '../helpers/fixtures'
 import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
 import { startSmtpSink } from '../helpers/smtpSink'
 import { clientAddressHeaders } from '../../src/security/clientIp'
+import { decodedMail as decoded, linkIn, waitForMailMatching as waitForMailAt, waitForMails } from '../helpers/subscriberPages'
 
 let ctx: TestPayload
 let sink: Awaited<ReturnType<typeof startSmtpSink>>
@@ -42,6 +43,9 @@ afterAll(async () => {
 })
 
 let service: typeof import('../../src/subscribers/service')
+const waitForMail = async (address: string, count = 1) => (await waitForMails(sink.messages, address, count))[count - 1]
+const waitForMailMatching = (address: string, pattern: RegExp) => waitForMailAt(sink.messages, address, pattern)
+
 const subscribe = async (body: unknown, headers: Record<string, string> = {}) => {
   const response = await http.api('POST', '/subscribe', { body, headers: { ...clientAddressHeaders(`10.0.0.${++ipCounter}`), ...headers } })
   // The answer comes first; the signup is written after it (the same work for every address).
@@ -49,34 +53,9 @@ const subscribe = async (body: unknown, headers: Record<string, string> = {}) =>
   return response
 }
 
-const mailsTo = (address: string) => sink.messages.filter((message) => message.to.includes(address))
 
-const waitForMail = async (address: string, count = 1) => {
-  const deadline = Date.now() + 10_000
-  while (mailsTo(address).length < count) {
-    if (Date.now() > deadline) throw new Error(`no email #${count} for ${address}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  return mailsTo(address)[count - 1]
-}
 
-/** Quoted-printable soft breaks and =3D undone, headers unfolded, so links can be read out of the raw message. */
-const decoded = (raw: string) => raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=').replace(/\r?\n[ \t]+/g, ' ')
 
-const waitForMailMatching = async (address: string, pattern: RegExp) => {
-  const deadline = Date.now() + 10_000
-  for (;;) {
-    const found = mailsTo(address).find((mail) => pattern.test(decoded(mail.raw)))
-    if (found) return found
-    if (Date.now() > deadline) throw new Error(`no email matching ${pattern} for ${address}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
-const linkIn = (raw: string, path: string) => {
-  const match = new RegExp(`https?://[^"\\s<>]+${path}\\?token=[A-Za-z0-9_.-]+`).exec(decoded(raw))
-  if (!match) throw new Error(`no ${path} link in:\n${raw.slice(0, 2000)}`)
-  return match[0].replace(/&amp;/g, '&')
-}
 
 const subscriberByEmail = async (email: string) =>
   (await ctx.payload.find({ collection: 'subscribers', where: { email: { equals: email } }, overrideAccess: true })).docs[0]

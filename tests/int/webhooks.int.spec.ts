@@ -8,6 +8,7 @@ import { createStaff, PASSWORD, richText } from '../helpers/fixtures'
 import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
 import { startWebhookReceiver, type ReceivedWebhook } from '../helpers/webhookReceiver'
 import { startWorker, stopWorkers, type WorkerProcess } from '../helpers/worker'
+import { waitFor } from '../helpers/waitFor'
 
 let ctx: TestPayload
 let http: typeof import('../helpers/http')
@@ -67,22 +68,11 @@ const deliveriesFor = async (where: Record<string, unknown>) =>
 const eventsFor = async (webhook: number, documentId: number | string) =>
   (await deliveriesFor({ and: [{ webhook: { equals: webhook } }, { documentId: { equals: String(documentId) } }] })).map((d) => d.event)
 
-const waitFor = async <T>(probe: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs: number, what: string) => {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value) return value
-    if (Date.now() > deadline) {
-      const rows = await deliveriesFor({})
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}\n${rows
-          .map((d) => `${d.id} ${d.event} ${d.collectionSlug}/${d.documentId} ${d.status} x${d.attempts} ${d.lastError ?? ''}`)
-          .join('\n')}\n${workers.map((w) => w.output()).join('\n---\n').slice(-3000)}`,
-      )
-    }
-    await sleep(50)
-  }
-}
+/** A timeout shows every delivery row and the workers' logs. */
+const deliveriesAndLogs = async () =>
+  `${(await deliveriesFor({}))
+    .map((d) => `${d.id} ${d.event} ${d.collectionSlug}/${d.documentId} ${d.status} x${d.attempts} ${d.lastError ?? ''}`)
+    .join('\n')}\n${workers.map((w) => w.output()).join('\n---\n').slice(-3000)}`
 
 /** A receiver's check, written independently of the server's signing code. */
 const verifySignature = (request: ReceivedWebhook, secret: string) => {
@@ -318,10 +308,10 @@ describe('delivery by the worker', () => {
   it('posts the recorded body, signed, once, and logs the answer', async () => {
     const article = await draftArticle('Posted')
     await ctx.payload.update({ collection: 'articles', id: article.id, data: { _status: 'published' } })
-    const [delivery] = await waitFor(async () => {
+    const [delivery] = await waitFor('the delivery', async () => {
       const rows = await liveDeliveries(article.id)
       return rows[0]?.status === 'delivered' ? rows : null
-    }, 15_000, 'the delivery')
+    }, { timeoutMs: 15_000, explain: deliveriesAndLogs })
     const requests = receivedFor(article.id)
     expect(requests).toHaveLength(1)
     expect(requests[0].body).toBe(delivery.body)
@@ -340,10 +330,10 @@ describe('delivery by the worker', () => {
       return { status: String(request.json?.id) === String(article.id) && earlier.length < 2 ? 503 : 200 }
     })
     await ctx.payload.update({ collection: 'articles', id: article.id, data: { _status: 'published' } })
-    const [delivery] = await waitFor(async () => {
+    const [delivery] = await waitFor('the retried delivery', async () => {
       const rows = await liveDeliveries(article.id)
       return rows[0]?.status === 'delivered' ? rows : null
-    }, 20_000, 'the retried delivery')
+    }, { timeoutMs: 20_000, explain: deliveriesAndLogs })
     expect(delivery.attempts).toBe(3)
     const requests = receivedFor(article.id)
     expect(requests.map((request) => request.answered)).toEqual([503, 503, 200])
@@ -362,10 +352,10 @@ describe('delivery by the worker', () => {
     await ctx.payload.update({ collection: 'articles', id: article.id, data: { excerpt: 'First edit.' } })
     await ctx.payload.update({ collection: 'articles', id: article.id, data: { excerpt: 'Second edit.' } })
     await ctx.payload.update({ collection: 'articles', id: article.id, data: { _status: 'draft' } })
-    await waitFor(async () => {
+    await waitFor('four deliveries', async () => {
       const rows = await liveDeliveries(article.id)
       return rows.length === 4 && rows.every((row) => row.status === 'delivered')
-    }, 20_000, 'four deliveries')
+    }, { timeoutMs: 20_000, explain: deliveriesAndLogs })
     const requests = receivedFor(article.id)
     expect(requests.map((request) => `${request.json.event}:${request.answered}`)).toEqual([
       'publish:503',
@@ -384,12 +374,12 @@ describe('delivery by the worker', () => {
     const at = new Date(Date.now() + 1_500).toISOString()
     const scheduled = await http.api('POST', `/articles/${article.id}/schedule`, { body: { action: 'publish', at }, credentials: { token: editorToken } })
     expect(scheduled.status, scheduled.text).toBe(201)
-    await waitFor(() => receivedFor(article.id).length > 0, 15_000, 'the scheduled publish webhook')
+    await waitFor('the scheduled publish webhook', () => receivedFor(article.id).length > 0, { timeoutMs: 15_000, explain: deliveriesAndLogs })
     // Both workers keep ticking; give a duplicate every chance to show up before counting.
-    await waitFor(async () => {
+    await waitFor('the job done', async () => {
       const jobs = await ctx.payload.find({ collection: 'payload-jobs', where: { 'input.doc.value': { equals: String(article.id) } } })
       return jobs.docs[0]?.state === 'done'
-    }, 10_000, 'the job done')
+    }, { timeoutMs: 10_000, explain: deliveriesAndLogs })
     await sleep(2_500)
     const requests = receivedFor(article.id)
     expect(requests).toHaveLength(1)
@@ -404,10 +394,10 @@ describe('delivery by the worker', () => {
       collection: 'faqs',
       data: { _status: 'published', question: 'Can I bring a friend?', answer: richText('Yes.'), category: 'general' },
     })
-    const [failed] = await waitFor(async () => {
+    const [failed] = await waitFor('the delivery to fail', async () => {
       const rows = await deliveriesFor({ and: [{ webhook: { equals: dead.id } }, { documentId: { equals: String(service.id) } }] })
       return rows[0]?.status === 'failed' ? rows : null
-    }, 20_000, 'the delivery to fail')
+    }, { timeoutMs: 20_000, explain: deliveriesAndLogs })
     expect(failed).toMatchObject({ attempts: 4, responseStatus: 500, responseExcerpt: 'broken' })
     expect(receiver.forPath('/dead')).toHaveLength(4)
 
@@ -415,7 +405,7 @@ describe('delivery by the worker', () => {
     const retried = await http.api('POST', `/webhook-deliveries/${failed.id}/retry`, asAdmin())
     expect(retried.status, retried.text).toBe(200)
     expect(retried.json.doc.status).toBe('queued')
-    await waitFor(async () => (await deliveriesFor({ id: { equals: failed.id } }))[0]?.status === 'delivered', 15_000, 'the retry')
+    await waitFor('the retry', async () => (await deliveriesFor({ id: { equals: failed.id } }))[0]?.status === 'delivered', { timeoutMs: 15_000, explain: deliveriesAndLogs })
     expect(receiver.forPath('/dead')).toHaveLength(5)
     expect(receiver.forPath('/dead')[4].headers['x-webhook-id']).toBe(String(failed.id))
 
@@ -432,16 +422,16 @@ describe('delivery by the worker', () => {
       collection: 'conditions',
       data: { _status: 'published', name: 'Tension headache', slug: `headache-${Date.now()}`, summary: 'Headaches from tight muscles.' } as never,
     })
-    await waitFor(() => receiver.forPath('/crash').length === 1, 15_000, 'the first POST')
+    await waitFor('the first POST', () => receiver.forPath('/crash').length === 1, { timeoutMs: 15_000, explain: deliveriesAndLogs })
     const [held] = await deliveriesFor({ webhook: { equals: crash.id } })
     const holder = workers.find((worker) => held.leaseOwner?.includes(`:${worker.child.pid}:`))!
     expect(holder, held.leaseOwner ?? 'no lease owner').toBeTruthy()
     holder.kill('SIGKILL')
     await holder.exited
-    const [delivered] = await waitFor(async () => {
+    const [delivered] = await waitFor('the take-over', async () => {
       const rows = await deliveriesFor({ webhook: { equals: crash.id } })
       return rows[0]?.status === 'delivered' ? rows : null
-    }, 20_000, 'the take-over')
+    }, { timeoutMs: 20_000, explain: deliveriesAndLogs })
     expect(delivered.documentId).toBe(String(condition.id))
     expect(delivered.leaseOwner).not.toBe(held.leaseOwner)
     const requests = receiver.forPath('/crash')
