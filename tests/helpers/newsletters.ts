@@ -74,9 +74,10 @@ export const recipientsOf = (messages: ReceivedMail[], subject: string) =>
 /** Raw message with quoted-printable soft breaks and folded headers undone. */
 export const unfolded = (raw: string) => raw.replace(/=\r?\n/g, '').replace(/\r?\n[ \t]+/g, ' ')
 
-export const newsletterWorker = (databaseFile: string, smtpUrl: string, env: Record<string, string> = {}): WorkerProcess => {
+/** A worker on the test's database (`databaseUri`: TestPayload.databaseUri), tuned for short tests. */
+export const newsletterWorker = (databaseUri: string, smtpUrl: string, env: Record<string, string> = {}): WorkerProcess => {
   const worker = startWorker({
-    DATABASE_URI: `file:${databaseFile}`,
+    DATABASE_URI: databaseUri,
     SMTP_URL: smtpUrl,
     EMAIL_FROM: 'Stevenson Clinic <news@stevenson-clinic.test>',
     NEWSLETTER_LEASE_MS: '3000',

@@ -34,7 +34,7 @@ afterAll(async () => {
 })
 
 const worker = () => {
-  const started = newsletterWorker(ctx.databaseFile, sink.url, { SMTP_POOL_SIZE: String(POOL_SIZE) })
+  const started = newsletterWorker(ctx.databaseUri, sink.url, { SMTP_POOL_SIZE: String(POOL_SIZE) })
   workers.push(started)
   return started
 }

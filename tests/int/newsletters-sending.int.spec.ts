@@ -33,7 +33,7 @@ const startSink = async (options?: Parameters<typeof startSmtpSink>[0]) => {
   return sink
 }
 const worker = (smtpUrl: string, env: Record<string, string> = {}) => {
-  const started = newsletterWorker(ctx.databaseFile, smtpUrl, env)
+  const started = newsletterWorker(ctx.databaseUri, smtpUrl, env)
   workers.push(started)
   return started
 }
