@@ -11,7 +11,6 @@ let http: typeof import('../helpers/http')
 let editorToken: string
 const workers: WorkerProcess[] = []
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 const workerEnv = (extra: Record<string, string> = {}) => ({
   DATABASE_URI: process.env.DATABASE_URI!,
@@ -228,11 +227,23 @@ describe('the worker', () => {
     const at = new Date(Date.now() + 2_500).toISOString()
     for (const article of articles) expect((await schedule('articles', article.id, { action: 'publish', at })).status).toBe(201)
     await waitFor('both workers', async () => (await Promise.all(articles.map((a) => publicTitle(a.id)))).every(Boolean), { timeoutMs: 6_000, explain: jobsAndLogs })
-    await sleep(1_500)
+    // Published is seen before the job is marked done: wait for every job to be done, after
+    // which no worker can apply any of them again.
+    const jobs = await waitFor('every job done', async () => {
+      const all = await Promise.all(articles.map((a) => jobsFor(a.id)))
+      return all.every((forArticle) => forArticle.length > 0 && forArticle.every((job: any) => job.state === 'done')) && all
+    }, { timeoutMs: 10_000, explain: jobsAndLogs })
     const versionsAfter = await Promise.all(articles.map((a) => versionsOf(a.id)))
     expect(versionsAfter).toEqual(versionsBefore.map((count) => count + 1))
-    const owners = new Set((await Promise.all(articles.map((a) => jobsFor(a.id)))).map((jobs) => jobs[0].leaseOwner))
+    // One job per change, applied by whoever completed it (the lease owner is kept on done).
+    expect(jobs.map((forArticle) => forArticle.length)).toEqual(articles.map(() => 1))
+    const owners = new Set(jobs.map((forArticle) => forArticle[0].leaseOwner))
     expect([...owners].every(Boolean)).toBe(true)
+    // Both workers took part (a worker that never claimed would leave one owner)…
+    expect(owners.size).toBe(2)
+    // …and each change was applied once, as a real change: not "already applied" or "nothing
+    // to do" by a second worker, and no error.
+    for (const [job] of jobs) expect({ note: job.note ?? null, lastError: job.lastError ?? null, hasError: job.hasError ?? false }).toEqual({ note: null, lastError: null, hasError: false })
   })
 
   it('a worker killed with -9 while holding a claim: another takes over after the lease', async () => {

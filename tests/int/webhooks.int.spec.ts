@@ -16,7 +16,6 @@ let adminToken: string
 let editorToken: string
 let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 // Short knobs so retries happen within the test. The ping endpoint runs in this process
 // and reads the same variables.
@@ -375,12 +374,16 @@ describe('delivery by the worker', () => {
     const scheduled = await http.api('POST', `/articles/${article.id}/schedule`, { body: { action: 'publish', at }, credentials: { token: editorToken } })
     expect(scheduled.status, scheduled.text).toBe(201)
     await waitFor('the scheduled publish webhook', () => receivedFor(article.id).length > 0, { timeoutMs: 15_000, explain: deliveriesAndLogs })
-    // Both workers keep ticking; give a duplicate every chance to show up before counting.
     await waitFor('the job done', async () => {
       const jobs = await ctx.payload.find({ collection: 'payload-jobs', where: { 'input.doc.value': { equals: String(article.id) } } })
       return jobs.docs[0]?.state === 'done'
     }, { timeoutMs: 10_000, explain: deliveriesAndLogs })
-    await sleep(2_500)
+    // Every delivery of the document settled (none queued or sending), and the receiver got
+    // exactly one POST per recorded attempt: what a second sender would break.
+    await waitFor('the deliveries settled', async () => {
+      const rows = await deliveriesFor({ and: [{ webhook: { equals: hook.id } }, { documentId: { equals: String(article.id) } }] })
+      return rows.length > 0 && rows.every((d) => d.status === 'delivered') && rows.reduce((sum, d) => sum + (d.attempts ?? 0), 0) === receivedFor(article.id).length
+    }, { timeoutMs: 15_000, explain: deliveriesAndLogs })
     const requests = receivedFor(article.id)
     expect(requests).toHaveLength(1)
     expect(requests[0].json).toMatchObject({ event: 'publish', id: article.id, doc: { title: 'Scheduled' } })
