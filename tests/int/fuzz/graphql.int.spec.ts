@@ -6,7 +6,7 @@ import fc from 'fast-check'
 import { describe, it } from 'vitest'
 
 import type { Failure } from './judge'
-import { realIds, type Who, graphqlCall, check, probe, useFuzzServer, fuzz, GROUP_TIMEOUT } from './server'
+import { realIds, type Who, graphqlCall, probe, useFuzzServer, fuzz, GROUP_TIMEOUT } from './server'
 import { FIELD_NAMES, notJson, OPERATORS, weirdJson } from './arbitraries'
 
 useFuzzServer('graphql')

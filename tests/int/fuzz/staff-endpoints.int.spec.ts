@@ -6,7 +6,7 @@ import fc from 'fast-check'
 import { describe, it } from 'vitest'
 
 import { FUZZ_SEED } from './judge'
-import { realIds, type Who, restCall, check, probe, useFuzzServer, fuzz, GROUP_TIMEOUT, idFor } from './server'
+import { realIds, type Who, restCall, probe, useFuzzServer, fuzz, GROUP_TIMEOUT, idFor } from './server'
 import { weirdString, weirdLeaf, toJson, weirdValue, percentEncode } from './arbitraries'
 
 useFuzzServer('staff-endpoints')

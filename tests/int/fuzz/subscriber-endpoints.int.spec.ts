@@ -6,7 +6,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 
 import { FUZZ_SEED, judge, type Failure } from './judge'
-import { sink, routes, manageToken, confirmToken, BASE, invoke, restCall, check, probe, useFuzzServer, fuzz, GROUP_TIMEOUT } from './server'
+import { sink, routes, manageToken, confirmToken, BASE, invoke, restCall, probe, useFuzzServer, fuzz, GROUP_TIMEOUT } from './server'
 import { weirdString, weirdLeaf, toJson, weirdValue, notJson, percentEncode } from './arbitraries'
 
 useFuzzServer('subscriber-endpoints')

@@ -4,14 +4,12 @@ import os from 'node:os'
 import path from 'node:path'
 
 import { simpleParser } from 'mailparser'
-import { type Payload } from 'payload'
 import { describe, expect, it } from 'vitest'
 
 import { compileNewsletter, personaliseNewsletter, personaliseNewsletterParts, renderNewsletterPreview } from '../../../emails/newsletters/compile'
 import { mjmlCompileCount } from '../../../emails/render'
-import type { Article } from '../../../payload-types'
 import { richText } from '../../helpers/fixtures'
-import { payload, http, markdown, image, publishedArticle, createNewsletter, uploadNode, useNewsletterContent } from './setup'
+import { payload, markdown, image, publishedArticle, createNewsletter, uploadNode, useNewsletterContent } from './setup'
 
 useNewsletterContent()
 

@@ -1,12 +1,11 @@
 /** Saving a newsletter (template and featured-article checks) and the weekly digest. Set-up: ./setup.ts. */
-import path from 'node:path'
 
 import { describe, expect, it } from 'vitest'
 
 import { newsletterTemplates } from '../../../emails/newsletters/compile'
 import { createDueDigest, latestDigestSlot } from '../../../jobs/newsletters/digest'
 import { richText } from '../../helpers/fixtures'
-import { payload, http, editorToken, workers, publishedArticle, draftArticle, useNewsletterContent } from './setup'
+import { payload, http, editorToken, publishedArticle, draftArticle, useNewsletterContent } from './setup'
 
 useNewsletterContent()
 
