@@ -8,6 +8,7 @@ import { launchBrowser } from '../helpers/browser'
 import { richText } from '../helpers/fixtures'
 import { graphql, httpApi, ROOT, startProductionServer, type RunningServer } from '../helpers/server'
 import { waitFor } from '../helpers/waitFor'
+import { createFirstUserInBrowser, loginInBrowser } from '../helpers/adminSession'
 
 let server: RunningServer
 let browser: Browser
@@ -25,17 +26,6 @@ beforeAll(async () => {
   page.setDefaultTimeout(30_000)
   fs.mkdirSync(SCREENSHOTS, { recursive: true })
 })
-
-/** Logs the browser in as the owner, unless it already is. */
-const loginInBrowser = async () => {
-  await page.goto(`${server.url}/admin/login`)
-  if (/\/admin\/login/.test(page.url())) {
-    await page.fill('input[name="email"]', EMAIL)
-    await page.fill('input[name="password"]', PASSWORD)
-    await page.click('button[type="submit"]')
-  }
-  await page.waitForURL((url) => url.pathname === '/admin' || url.pathname === '/admin/')
-}
 
 afterAll(async () => {
   if (page && !page.isClosed()) await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-last.png') }).catch(() => {})
@@ -55,13 +45,7 @@ const ownerToken = async () => {
 describe('the owner in the admin panel (headless Chromium)', () => {
   it('creates the first user, logs out and in again, creates and publishes an article: published, and readable anonymously through GraphQL', async () => {
     // One journey: each step needs the one before it (the user, the session, the article).
-    await page.goto(`${server.url}/admin`)
-    await page.waitForURL(/\/admin\/create-first-user/)
-    await page.fill('input[name="email"]', EMAIL)
-    await page.fill('input[name="password"]', PASSWORD)
-    await page.fill('input[name="confirm-password"]', PASSWORD)
-    await page.click('button[type="submit"]')
-    await page.waitForURL((url) => url.pathname === '/admin' || url.pathname === '/admin/')
+    await createFirstUserInBrowser(page, server.url, EMAIL, PASSWORD)
     await page.getByRole('link', { name: 'Articles' }).first().waitFor()
     const token = await ownerToken()
     const me = await httpApi(server.url, 'GET', '/users/me', { token })
@@ -71,10 +55,7 @@ describe('the owner in the admin panel (headless Chromium)', () => {
     // -- logs out and logs in again
     await page.goto(`${server.url}/admin/logout`)
     await page.waitForURL(/\/admin\/login/)
-    await page.fill('input[name="email"]', EMAIL)
-    await page.fill('input[name="password"]', PASSWORD)
-    await page.click('button[type="submit"]')
-    await page.waitForURL((url) => url.pathname === '/admin' || url.pathname === '/admin/')
+    await loginInBrowser(page, server.url, EMAIL, PASSWORD)
     expect(new URL(page.url()).pathname).toMatch(/^\/admin\/?$/)
 
     // -- opens the articles list, creates and publishes an article
@@ -124,7 +105,7 @@ describe('the owner in the admin panel (headless Chromium)', () => {
       body: JSON.stringify({ action: 'unpublish', at: new Date(Date.now() + 86_400_000).toISOString() }),
     })
     expect(scheduled.status).toBe(201)
-    await loginInBrowser()
+    await loginInBrowser(page, server.url, EMAIL, PASSWORD)
     await page.goto(`${server.url}/admin`)
     const panel = page.locator('section[aria-labelledby="upcoming-schedule-heading"]')
     await panel.getByText(title).waitFor()

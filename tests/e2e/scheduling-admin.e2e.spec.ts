@@ -9,6 +9,7 @@ import { launchBrowser } from '../helpers/browser'
 import { httpApi, ROOT, startProductionServer, type RunningServer } from '../helpers/server'
 import { startWorker, stopWorkers, type WorkerProcess } from '../helpers/worker'
 import { waitFor } from '../helpers/waitFor'
+import { createFirstUserInBrowser } from '../helpers/adminSession'
 
 /**
  * The clinic's owner schedules and reviews publishing in the admin (headless Chromium on the
@@ -107,13 +108,7 @@ beforeAll(async () => {
   // Upper bounds, not assertions: a page can take a while to hydrate on a busy machine.
   page.setDefaultTimeout(60_000)
 
-  await page.goto(`${server.url}/admin`)
-  await page.waitForURL(/\/admin\/create-first-user/)
-  await page.fill('input[name="email"]', EMAIL)
-  await page.fill('input[name="password"]', PASSWORD)
-  await page.fill('input[name="confirm-password"]', PASSWORD)
-  await page.click('button[type="submit"]')
-  await page.waitForURL((url) => url.pathname === '/admin' || url.pathname === '/admin/')
+  await createFirstUserInBrowser(page, server.url, EMAIL, PASSWORD)
   token = (await httpApi(server.url, 'POST', '/users/login', { body: { email: EMAIL, password: PASSWORD } })).json.token
 
   ids.draft = await createArticle(titles.draft, 'draft')

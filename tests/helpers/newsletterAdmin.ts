@@ -8,6 +8,7 @@ import { launchBrowser } from './browser'
 import { httpApi, ROOT, startProductionServer, type RunningServer } from './server'
 import { startSmtpSink, type SmtpSinkOptions } from './smtpSink'
 import { startWorker, type WorkerProcess } from './worker'
+import { CLINIC_SETTINGS, loginInBrowser } from './adminSession'
 
 /**
  * What the newsletter browser tests share: `next start` with a real SMTP sink, a real worker
@@ -71,20 +72,10 @@ export const startNewsletterAdmin = async (options: {
   const token: string = registered.json.token ?? (await httpApi(server.url, 'POST', '/users/login', { body: { email: OWNER_EMAIL, password: OWNER_PASSWORD } })).json.token
   expect(token).toBeTruthy()
   const api = (method: string, route: string, body?: unknown) => httpApi(server.url, method, route, { body, token })
-  const clinic = await api('POST', '/globals/clinic', {
-    name: 'Stevenson Clinic',
-    bookingUrl: 'https://example.com/book',
-    timezone: 'America/Chicago',
-    mailingAddress: '123 Example St\nSpringfield, IL 62701',
-    medicalDisclaimer: 'Massage therapy does not replace medical advice.',
-  })
+  const clinic = await api('POST', '/globals/clinic', CLINIC_SETTINGS)
   expect(clinic.status, clinic.text).toBe(200)
 
-  await page.goto(`${server.url}/admin/login`)
-  await page.fill('input[name="email"]', OWNER_EMAIL)
-  await page.fill('input[name="password"]', OWNER_PASSWORD)
-  await page.click('button[type="submit"]')
-  await page.waitForURL((url) => url.pathname === '/admin' || url.pathname === '/admin/')
+  await loginInBrowser(page, server.url, OWNER_EMAIL, OWNER_PASSWORD)
 
   const stop = async () => {
     if (!page.isClosed()) await page.screenshot({ path: path.join(SCREENSHOTS, options.lastScreenshot), fullPage: true }).catch(() => {})

@@ -5,6 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 
 import { testDatabase } from './database'
+import { jsonOrUndefined } from './json'
 
 export const ROOT = path.resolve(import.meta.dirname, '../..')
 
@@ -186,11 +187,5 @@ export const httpApi = async (
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   })
   const text = await response.text()
-  let json: any
-  try {
-    json = JSON.parse(text)
-  } catch {
-    json = undefined
-  }
-  return { status: response.status, json, text, headers: response.headers }
+  return { status: response.status, json: jsonOrUndefined(text), text, headers: response.headers }
 }

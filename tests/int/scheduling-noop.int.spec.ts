@@ -3,10 +3,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
 import { loadDocumentTitles } from '../../jobs/scheduling/documents'
 import { schedulePublishServerFunction } from '../../src/components/admin/scheduling/schedulePublishServerFunction'
-import { createStaff, PASSWORD, richText } from '../helpers/fixtures'
-import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
+import { richText } from '../helpers/fixtures'
+import { stopTestPayload, type TestPayload } from '../helpers/payload'
 import { startWorker, stopWorkers, type WorkerProcess } from '../helpers/worker'
 import { waitFor } from '../helpers/waitFor'
+import { SCHEDULING_CLINIC, startStaffPayload } from '../helpers/staffPayload'
 
 /**
  * A scheduled change can never silently do nothing: refused when it is created (REST, the
@@ -26,15 +27,9 @@ const WITH_WORKER = { timeout: 180_000 }
 const soon = () => new Date(Date.now() + 8_000).toISOString()
 
 beforeAll(async () => {
-  ctx = await startTestPayload('scheduling-noop')
-  http = await import('../helpers/http')
-  const { editor } = await createStaff(ctx.payload)
-  editorId = editor.id
-  editorToken = await http.login('editor@clinic.test', PASSWORD)
-  await ctx.payload.updateGlobal({
-    slug: 'clinic',
-    data: { name: 'Clinic', bookingUrl: 'https://example.com/book', timezone: 'America/Chicago' },
-  })
+  const started = await startStaffPayload('scheduling-noop', SCHEDULING_CLINIC)
+  ;({ ctx, http, editorToken } = started)
+  editorId = started.staff.editor.id
 })
 
 afterEach(() => stopWorkers(workers))

@@ -1,10 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
 import { parseScheduleTime } from '../../src/utilities/parseScheduleTime'
-import { createStaff, PASSWORD, richText } from '../helpers/fixtures'
-import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
+import { richText } from '../helpers/fixtures'
+import { stopTestPayload, type TestPayload } from '../helpers/payload'
 import { startWorker, stopWorkers, type WorkerProcess } from '../helpers/worker'
 import { waitFor } from '../helpers/waitFor'
+import { SCHEDULING_CLINIC, startStaffPayload } from '../helpers/staffPayload'
 
 let ctx: TestPayload
 let http: typeof import('../helpers/http')
@@ -27,14 +28,7 @@ const launch = async (extra: Record<string, string> = {}) => {
 }
 
 beforeAll(async () => {
-  ctx = await startTestPayload('scheduling')
-  http = await import('../helpers/http')
-  await createStaff(ctx.payload)
-  editorToken = await http.login('editor@clinic.test', PASSWORD)
-  await ctx.payload.updateGlobal({
-    slug: 'clinic',
-    data: { name: 'Clinic', bookingUrl: 'https://example.com/book', timezone: 'America/Chicago' },
-  })
+  ;({ ctx, http, editorToken } = await startStaffPayload('scheduling', SCHEDULING_CLINIC))
 })
 
 afterEach(() => stopWorkers(workers))
