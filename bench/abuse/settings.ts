@@ -1,6 +1,8 @@
 /** The bench's knobs (options and environment variables) and its log. Part of `npm run bench:abuse` (run.ts). */
 import path from 'node:path'
 
+import { positiveIntFromEnv } from '../lib/env'
+
 export const ROOT = path.resolve(import.meta.dirname, '../..')
 export const JSON_OUTPUT = process.argv.includes('--json')
 export const ONLY = (() => {
@@ -8,21 +10,11 @@ export const ONLY = (() => {
   return index >= 0 ? new Set(String(process.argv[index + 1] ?? '').split(',').filter(Boolean)) : null
 })()
 
-export const numberFromEnv = (name: string, fallback: number) => {
-  const raw = process.env[name]
-  if (raw === undefined || raw === '') return fallback
-  const value = Number(raw)
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`${name} must be a whole number >= 1 (got "${raw}").`)
-    process.exit(1)
-  }
-  return value
-}
 
-export const SCENARIO_TIMEOUT_MS = numberFromEnv('BENCH_ABUSE_TIMEOUT', 60) * 1000
-export const PORT = numberFromEnv('BENCH_ABUSE_PORT', 4610)
+export const SCENARIO_TIMEOUT_MS = positiveIntFromEnv('BENCH_ABUSE_TIMEOUT', 60) * 1000
+export const PORT = positiveIntFromEnv('BENCH_ABUSE_PORT', 4610)
 /** The server's V8 heap cap: a runaway scenario dies at this size instead of taking the machine. */
-export const MAX_OLD_SPACE_MB = numberFromEnv('BENCH_ABUSE_MAX_OLD_SPACE_MB', 4096)
+export const MAX_OLD_SPACE_MB = positiveIntFromEnv('BENCH_ABUSE_MAX_OLD_SPACE_MB', 4096)
 export const BASE_URL = `http://127.0.0.1:${PORT}`
 export const PROBE_INTERVAL_MS = 50
 export const PROBE_TIMEOUT_MS = 10_000

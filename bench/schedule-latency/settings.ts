@@ -1,27 +1,14 @@
 /** The bench's knobs (environment variables) and the owner account it creates. Part of `npm run bench:schedule-latency` (run.ts). */
-
-
-// ---- settings ----
-
-export const positiveInt = (name: string, fallback: number) => {
-  const raw = process.env[name]
-  if (raw === undefined || raw === '') return fallback
-  const value = Number(raw)
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`${name} must be a whole number >= 1 (got "${raw}").`)
-    process.exit(1)
-  }
-  return value
-}
+import { positiveIntFromEnv } from '../lib/env'
 
 export const SETTINGS = {
-  articlesPerRound: positiveInt('BENCH_ARTICLES', 50),
+  articlesPerRound: positiveIntFromEnv('BENCH_ARTICLES', 50),
   /** Instants are drawn uniformly in [now + earliest, now + latest]. */
   earliestMs: 3_000,
   latestMs: 30_000,
   /** Not visible this long after its instant: missed. */
   missedAfterMs: 10_000,
-  idleSeconds: positiveInt('BENCH_IDLE_SECONDS', 20),
+  idleSeconds: positiveIntFromEnv('BENCH_IDLE_SECONDS', 20),
   /** The goal. */
   maxLatenessGoalMs: 250,
   /** Pause between two polls (0: back to back; at most 5). */
