@@ -9,6 +9,18 @@ import { SCENARIO_TIMEOUT_MS, BASE_URL } from './settings'
 
 export type Answer = { status: number; bytes: number; ms: number; error?: string; body: string }
 
+/** Reads an answer to its end, keeping only its first 4 KiB (some answers are huge); `finish` gets it. */
+const readAnswer = (response: http.IncomingMessage, finish: (answer: { status: number; bytes: number; body: string; error?: string }) => void) => {
+  const chunks: Buffer[] = []
+  let bytes = 0
+  response.on('data', (chunk: Buffer) => {
+    bytes += chunk.length
+    if (bytes <= 4_096) chunks.push(chunk)
+  })
+  response.once('end', () => finish({ status: response.statusCode ?? 0, bytes, body: Buffer.concat(chunks).toString('utf8').slice(0, 4_096) }))
+  response.once('error', (error) => finish({ status: response.statusCode ?? 0, bytes, error: error.message, body: '' }))
+}
+
 /** One request on a fresh connection to 127.0.0.1; never rejects. */
 export const send = (method: string, pathAndQuery: string, options: { body?: string; headers?: Record<string, string>; timeoutMs?: number } = {}) =>
   new Promise<Answer>((resolve) => {
@@ -23,15 +35,7 @@ export const send = (method: string, pathAndQuery: string, options: { body?: str
       resolve({ ...answer, ms: performance.now() - started })
     }
     const request = http.request(`${BASE_URL}${pathAndQuery}`, { method, headers, agent: false }, (response) => {
-      const chunks: Buffer[] = []
-      let bytes = 0
-      response.on('data', (chunk: Buffer) => {
-        bytes += chunk.length
-        // Keep the start only: some answers are huge.
-        if (bytes <= 4_096) chunks.push(chunk)
-      })
-      response.once('end', () => finish({ status: response.statusCode ?? 0, bytes, body: Buffer.concat(chunks).toString('utf8').slice(0, 4_096) }))
-      response.once('error', (error) => finish({ status: response.statusCode ?? 0, bytes, error: error.message, body: '' }))
+      readAnswer(response, finish)
     })
     request.once('error', (error) => finish({ status: 0, bytes: 0, error: error.message, body: '' }))
     request.setTimeout(options.timeoutMs ?? SCENARIO_TIMEOUT_MS, () => {
@@ -61,14 +65,7 @@ export const sendChunked = (pathAndQuery: string, totalBytes: number, timeoutMs:
     }
     const request = http.request(`${BASE_URL}${pathAndQuery}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' }, agent: false }, (response) => {
       stopSending = true
-      const chunks: Buffer[] = []
-      let bytes = 0
-      response.on('data', (chunk: Buffer) => {
-        bytes += chunk.length
-        if (bytes <= 4_096) chunks.push(chunk)
-      })
-      response.once('end', () => finish({ status: response.statusCode ?? 0, bytes, body: Buffer.concat(chunks).toString('utf8').slice(0, 4_096) }))
-      response.once('error', (error) => finish({ status: response.statusCode ?? 0, bytes, error: error.message, body: '' }))
+      readAnswer(response, finish)
     })
     request.once('error', (error) => finish({ status: 0, bytes: 0, error: error.message, body: '' }))
     request.once('close', () => finish({ status: 0, bytes: 0, error: 'connection closed before an answer', body: '' }))

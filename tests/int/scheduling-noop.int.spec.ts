@@ -8,6 +8,7 @@ import { stopTestPayload, type TestPayload } from '../helpers/payload'
 import { startWorker, stopWorkers, type WorkerProcess } from '../helpers/worker'
 import { waitFor } from '../helpers/waitFor'
 import { SCHEDULING_CLINIC, startStaffPayload } from '../helpers/staffPayload'
+import { scheduledJobsFor } from '../helpers/scheduling'
 
 /**
  * A scheduled change can never silently do nothing: refused when it is created (REST, the
@@ -57,15 +58,7 @@ const inHours = (hours: number) => new Date(Date.now() + hours * HOUR).toISOStri
 const schedule = (id: number | string, action: string, at: string) =>
   http.api('POST', `/articles/${id}/schedule`, { body: { action, at }, credentials: { token: editorToken } })
 
-const jobsFor = async (id: number | string) =>
-  (
-    await ctx.payload.find({
-      collection: 'payload-jobs',
-      where: { 'input.doc.value': { equals: String(id) } },
-      sort: 'createdAt',
-      pagination: false,
-    })
-  ).docs as any[]
+const jobsFor = (id: number | string) => scheduledJobsFor(ctx.payload, id)
 
 const versionsOf = async (id: number | string) =>
   (await ctx.payload.countVersions({ collection: 'articles', where: { parent: { equals: id } } })).totalDocs

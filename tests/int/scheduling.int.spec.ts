@@ -6,6 +6,7 @@ import { stopTestPayload, type TestPayload } from '../helpers/payload'
 import { startWorker, stopWorkers, type WorkerProcess } from '../helpers/worker'
 import { waitFor } from '../helpers/waitFor'
 import { SCHEDULING_CLINIC, startStaffPayload } from '../helpers/staffPayload'
+import { scheduledJobsFor } from '../helpers/scheduling'
 
 let ctx: TestPayload
 let http: typeof import('../helpers/http')
@@ -64,15 +65,7 @@ const publishedVersionsOf = async (id: number | string) =>
     })
   ).totalDocs
 
-const jobsFor = async (id: number | string) =>
-  (
-    await ctx.payload.find({
-      collection: 'payload-jobs',
-      where: { 'input.doc.value': { equals: String(id) } },
-      sort: 'createdAt',
-      pagination: false,
-    })
-  ).docs as any[]
+const jobsFor = (id: number | string) => scheduledJobsFor(ctx.payload, id)
 
 /** A timeout shows the unfinished jobs and the workers' logs. */
 const jobsAndLogs = async () => {
