@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
-import { startSmtpSink } from '../helpers/smtpSink'
+import { stopTestPayload, type TestPayload } from '../helpers/payload'
 import { clientAddressHeaders } from '../../src/security/clientIp'
 import { waitFor } from '../helpers/waitFor'
+import { startSubscriberTest, type SubscriberTest } from '../helpers/subscriberTest'
 
 /**
  * Signups from plain HTML forms (a website without JavaScript, the unsubscribe page's
@@ -11,13 +11,13 @@ import { waitFor } from '../helpers/waitFor'
  * handler, a real SQLite file and a real SMTP sink.
  */
 let ctx: TestPayload
-let sink: Awaited<ReturnType<typeof startSmtpSink>>
-let http: typeof import('../helpers/http')
-let service: typeof import('../../src/subscribers/service')
+let sink: SubscriberTest['sink']
+let http: SubscriberTest['http']
+let service: SubscriberTest['service']
 let links: typeof import('../../src/subscribers/links')
-let confirmRoute: typeof import('../../src/app/(subscribers)/email/confirm/route')
-let unsubscribeRoute: typeof import('../../src/app/(subscribers)/email/unsubscribe/route')
-let preferencesRoute: typeof import('../../src/app/(subscribers)/email/preferences/route')
+let confirmRoute: SubscriberTest['confirmRoute']
+let unsubscribeRoute: SubscriberTest['unsubscribeRoute']
+let preferencesRoute: SubscriberTest['preferencesRoute']
 const topicIds: Record<string, number> = {}
 const SITE_URL = 'https://www.stevenson-clinic.test'
 const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' }
@@ -25,18 +25,11 @@ let ipCounter = 0
 const nextIp = () => `10.20.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}`
 
 beforeAll(async () => {
-  sink = await startSmtpSink()
-  process.env.SMTP_URL = sink.url
-  process.env.EMAIL_FROM = 'Stevenson Clinic <news@stevenson-clinic.test>'
-  process.env.SITE_URL = SITE_URL
-  delete process.env.SUBSCRIBE_THANK_YOU_URL
-  ctx = await startTestPayload('subscriber-forms')
-  http = await import('../helpers/http')
-  service = await import('../../src/subscribers/service')
+  ;({ sink, ctx, http, service, confirmRoute, unsubscribeRoute, preferencesRoute } = await startSubscriberTest('subscriber-forms', {
+    SITE_URL,
+    SUBSCRIBE_THANK_YOU_URL: undefined,
+  }))
   links = await import('../../src/subscribers/links')
-  confirmRoute = await import('../../src/app/(subscribers)/email/confirm/route')
-  unsubscribeRoute = await import('../../src/app/(subscribers)/email/unsubscribe/route')
-  preferencesRoute = await import('../../src/app/(subscribers)/email/preferences/route')
   await ctx.payload.updateGlobal({ slug: 'clinic', data: { name: 'Stevenson Clinic', bookingUrl: 'https://example.com/book', timezone: 'America/Chicago', mailingAddress: '123 Example St' } })
   for (const [name, slug] of [['Low back pain', 'low-back-pain'], ['Sciatica', 'sciatica']]) {
     topicIds[slug] = (await ctx.payload.create({ collection: 'conditions', data: { _status: 'published', name, slug, summary: name } })).id

@@ -2,10 +2,10 @@ import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { createStaff, PASSWORD } from '../helpers/fixtures'
-import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
-import { startSmtpSink } from '../helpers/smtpSink'
+import { stopTestPayload, type TestPayload } from '../helpers/payload'
 import { clientAddressHeaders } from '../../src/security/clientIp'
 import { decodedMail as decoded, linkIn, waitForMailMatching as waitForMailAt } from '../helpers/subscriberPages'
+import { startSubscriberTest, type SubscriberTest } from '../helpers/subscriberTest'
 
 /**
  * Hardening of who a subscriber is: links that can never reach another person (erasure,
@@ -13,25 +13,17 @@ import { decodedMail as decoded, linkIn, waitForMailMatching as waitForMailAt } 
  * invisible layout characters, the honeypot, and spreadsheet-safe exports.
  */
 let ctx: TestPayload
-let sink: Awaited<ReturnType<typeof startSmtpSink>>
-let http: typeof import('../helpers/http')
-let service: typeof import('../../src/subscribers/service')
-let confirmRoute: typeof import('../../src/app/(subscribers)/email/confirm/route')
-let unsubscribeRoute: typeof import('../../src/app/(subscribers)/email/unsubscribe/route')
-let preferencesRoute: typeof import('../../src/app/(subscribers)/email/preferences/route')
+let sink: SubscriberTest['sink']
+let http: SubscriberTest['http']
+let service: SubscriberTest['service']
+let confirmRoute: SubscriberTest['confirmRoute']
+let unsubscribeRoute: SubscriberTest['unsubscribeRoute']
+let preferencesRoute: SubscriberTest['preferencesRoute']
 let adminToken: string
 let ipCounter = 0
 
 beforeAll(async () => {
-  sink = await startSmtpSink()
-  process.env.SMTP_URL = sink.url
-  process.env.EMAIL_FROM = 'Stevenson Clinic <news@stevenson-clinic.test>'
-  ctx = await startTestPayload('subscriber-identity')
-  http = await import('../helpers/http')
-  service = await import('../../src/subscribers/service')
-  confirmRoute = await import('../../src/app/(subscribers)/email/confirm/route')
-  unsubscribeRoute = await import('../../src/app/(subscribers)/email/unsubscribe/route')
-  preferencesRoute = await import('../../src/app/(subscribers)/email/preferences/route')
+  ;({ sink, ctx, http, service, confirmRoute, unsubscribeRoute, preferencesRoute } = await startSubscriberTest('subscriber-identity'))
   await createStaff(ctx.payload)
   adminToken = await http.login('owner@clinic.test', PASSWORD)
   await ctx.payload.updateGlobal({ slug: 'clinic', data: { name: 'Stevenson Clinic', bookingUrl: 'https://example.com/book', timezone: 'America/Chicago' } })

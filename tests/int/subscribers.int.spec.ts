@@ -1,31 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { richText } from '../helpers/fixtures'
-import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
-import { startSmtpSink } from '../helpers/smtpSink'
+import { stopTestPayload, type TestPayload } from '../helpers/payload'
 import { clientAddressHeaders } from '../../src/security/clientIp'
 import { decodedMail as decoded, linkIn, waitForMailMatching as waitForMailAt, waitForMails } from '../helpers/subscriberPages'
+import { startSubscriberTest, type SubscriberTest } from '../helpers/subscriberTest'
 
 let ctx: TestPayload
-let sink: Awaited<ReturnType<typeof startSmtpSink>>
-let http: typeof import('../helpers/http')
-let confirmRoute: typeof import('../../src/app/(subscribers)/email/confirm/route')
-let unsubscribeRoute: typeof import('../../src/app/(subscribers)/email/unsubscribe/route')
-let preferencesRoute: typeof import('../../src/app/(subscribers)/email/preferences/route')
+let sink: SubscriberTest['sink']
+let http: SubscriberTest['http']
+let confirmRoute: SubscriberTest['confirmRoute']
+let unsubscribeRoute: SubscriberTest['unsubscribeRoute']
+let preferencesRoute: SubscriberTest['preferencesRoute']
 let tokens: typeof import('../../src/subscribers/tokens')
 let ipCounter = 0
 
 beforeAll(async () => {
-  sink = await startSmtpSink()
-  process.env.SMTP_URL = sink.url
-  process.env.EMAIL_FROM = 'Stevenson Clinic <news@stevenson-clinic.test>'
-  ctx = await startTestPayload('subscribers')
-  http = await import('../helpers/http')
-  confirmRoute = await import('../../src/app/(subscribers)/email/confirm/route')
-  unsubscribeRoute = await import('../../src/app/(subscribers)/email/unsubscribe/route')
-  preferencesRoute = await import('../../src/app/(subscribers)/email/preferences/route')
+  ;({ sink, ctx, http, service, confirmRoute, unsubscribeRoute, preferencesRoute } = await startSubscriberTest('subscribers'))
   tokens = await import('../../src/subscribers/tokens')
-  service = await import('../../src/subscribers/service')
   await ctx.payload.updateGlobal({
     slug: 'clinic',
     data: { name: 'Stevenson Clinic', bookingUrl: 'https://example.com/book', timezone: 'America/Chicago', mailingAddress: '123 Example St\nSpringfield', medicalDisclaimer: 'Not medical advice.' },
@@ -42,7 +34,7 @@ afterAll(async () => {
   await sink?.close()
 })
 
-let service: typeof import('../../src/subscribers/service')
+let service: SubscriberTest['service']
 const waitForMail = async (address: string, count = 1) => (await waitForMails(sink.messages, address, count))[count - 1]
 const waitForMailMatching = (address: string, pattern: RegExp) => waitForMailAt(sink.messages, address, pattern)
 

@@ -10,9 +10,10 @@ import { afterAll, afterEach, beforeAll } from 'vitest'
 import type { Article, Media, Newsletter } from '../../../payload-types'
 import { drawHeroImage } from '../../../src/seed/heroImage'
 import { createMarkdownConverter } from '../../../src/seed/lexical'
-import { createStaff, PASSWORD, richText } from '../../helpers/fixtures'
-import { startTestPayload, stopTestPayload, type TestPayload } from '../../helpers/payload'
+import { richText } from '../../helpers/fixtures'
+import { stopTestPayload, type TestPayload } from '../../helpers/payload'
 import { stopWorkers, type WorkerProcess } from '../../helpers/worker'
+import { startStaffPayload } from '../../helpers/staffPayload'
 
 export let ctx: TestPayload
 export let payload: Payload
@@ -74,11 +75,8 @@ export const uploadNode = (media: Media) => ({
 /** The hooks every file of this group registers: set-up, clean-up between tests, tear-down. */
 export const useNewsletterContent = () => {
   beforeAll(async () => {
-    ctx = await startTestPayload('newsletters-content')
+    ;({ ctx, http, editorToken } = await startStaffPayload('newsletters-content'))
     payload = ctx.payload
-    http = await import('../../helpers/http')
-    await createStaff(payload)
-    editorToken = await http.login('editor@clinic.test', PASSWORD)
     await payload.updateGlobal({ slug: 'clinic', data: CLINIC })
     markdown = await createMarkdownConverter(payload)
     const data = await drawHeroImage('Calm', 0)
