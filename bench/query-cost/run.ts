@@ -11,13 +11,9 @@
  */
 import { spawnSync } from 'node:child_process'
 
-const levelArg = process.env.QUERY_COST_LEVEL
+import { nestedJoinQuery } from '../lib/queries'
 
-const nestedJoinQuery = (levels: number, limit = 100) => {
-  let inner = 'title'
-  for (let level = 0; level < levels; level++) inner = `title conditions { name relatedArticles(limit: ${limit}) { docs { ${inner} } } }`
-  return `{ Conditions(limit: ${limit}) { docs { name relatedArticles(limit: ${limit}) { docs { ${inner} } } } } }`
-}
+const levelArg = process.env.QUERY_COST_LEVEL
 
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024)
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startSmtpSink } from '../helpers/smtpSink'
 
 import { startProductionServer, type RunningServer } from '../helpers/server'
+import { waitFor } from '../helpers/waitFor'
 
 let server: RunningServer
 let sink: Awaited<ReturnType<typeof startSmtpSink>>
@@ -56,10 +57,8 @@ describe('client address and throttling through server.ts (npm start)', () => {
     const unknown = await post('/users/forgot-password', { email: 'nobody@clinic.test' }, {})
     expect(staff.status).toBe(200)
     expect(await unknown.json()).toEqual(await staff.json())
-    const deadline = Date.now() + 10_000
-    while (!sink.messages.some((m) => m.to.includes('owner@clinic.test')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
-    const mail = sink.messages.find((m) => m.to.includes('owner@clinic.test'))
-    const parsed = await simpleParser(mail!.raw)
+    const mail = await waitFor('the reset mail to the owner', () => sink.messages.find((m) => m.to.includes('owner@clinic.test')), 10_000)
+    const parsed = await simpleParser(mail.raw)
     expect(String(parsed.html)).toContain(`${server.url}/admin/reset/`)
     expect(sink.messages.some((m) => m.to.includes('nobody@clinic.test'))).toBe(false)
   })

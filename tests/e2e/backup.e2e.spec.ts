@@ -12,6 +12,7 @@ import { addSubscribers, setUpClinic } from '../helpers/newsletters'
 import { httpApi, localPayloadOnServerData, ROOT, startProductionServer, type RunningServer } from '../helpers/server'
 import { startSmtpSink } from '../helpers/smtpSink'
 import { startWorker, stopWorkers, type WorkerProcess } from '../helpers/worker'
+import { waitFor } from '../helpers/waitFor'
 
 /**
  * `npm run backup` while a newsletter is being sent and an editor saves, `npm run restore`
@@ -39,15 +40,6 @@ const npm = (script: string, args: string[], env: Record<string, string>) =>
     child.stderr.on('data', (chunk) => (output += chunk))
     child.on('exit', (code) => resolve({ code, output }))
   })
-const waitFor = async <T>(what: string, check: () => Promise<T | false | undefined | null>, timeoutMs = 120_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await check()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-}
 const countRows = async (collection: 'deliveries' | 'subscribers', where: Record<string, unknown> = {}) =>
   (await payload.db.count({ collection, where: where as never })).totalDocs
 
@@ -86,7 +78,7 @@ describe('backup while the system works, restore into a fresh folder', () => {
     await workers[0].ready
     const scheduled = await httpApi(source.url, 'POST', '/newsletters', { token, body: { subject: 'Spring stretches', intro: richText('Three stretches.'), status: 'scheduled', sendAt: new Date().toISOString() } })
     expect(scheduled.status, scheduled.text).toBe(201)
-    await waitFor('the send under way', async () => (await countRows('deliveries', { status: { equals: 'sent' } })) >= 50)
+    await waitFor('the send under way', async () => (await countRows('deliveries', { status: { equals: 'sent' } })) >= 50, 120_000)
 
     const { docs } = await payload.find({ collection: 'articles', where: { _status: { equals: 'published' } }, limit: 100 })
     for (const doc of docs) published.set(doc.id as number, doc.title)

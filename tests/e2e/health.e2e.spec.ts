@@ -6,6 +6,7 @@ import { parseMetrics, sampleValue, scrape } from '../helpers/prometheus'
 import { freePort, httpApi, startProductionServer, type RunningServer } from '../helpers/server'
 import { startSmtpSink } from '../helpers/smtpSink'
 import { startWorker, stopWorkers, type WorkerProcess } from '../helpers/worker'
+import { waitFor } from '../helpers/waitFor'
 
 /**
  * "Know it is working" with real processes: `npm start` (a server process and its warm
@@ -25,15 +26,7 @@ const workers: WorkerProcess[] = []
 
 type Health = import('../../src/health/checks').HealthReport
 const health = async () => (await httpApi(server.url, 'GET', '/health')).json as Health
-const waitFor = async <T>(what: string, check: () => Promise<T | false | undefined | null>, timeoutMs = 60_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await check()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}\n${server.output().slice(-3000)}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-}
+const serverLog = () => server.output().slice(-3000)
 const mails = async () => Promise.all(sink.messages.map((message) => simpleParser(message.raw)))
 const appMetrics = async () => parseMetrics((await scrape(`${server.url}/api/metrics`, TOKEN)).text)
 const workerMetrics = async () => parseMetrics((await scrape(`http://127.0.0.1:${workerMetricsPort}/metrics`, TOKEN)).text)
@@ -94,14 +87,14 @@ describe('without a worker', () => {
   })
 
   it('sends exactly one alert email after ALERT_WORKER_MISSING_MS, whatever the number of app processes', async () => {
-    const [first] = await waitFor('the alert email', async () => sink.messages.length > 0 && mails())
+    const [first] = await waitFor('the alert email', async () => sink.messages.length > 0 && mails(), { explain: serverLog })
     expect(first.subject).toMatch(/^\[.+ CMS\] No worker has ever run: scheduled publishing and newsletters are paused$/)
     expect(first.to && 'text' in first.to ? first.to.text : '').toBe(EMAIL)
     expect(first.text).toMatch(/npm run worker/)
     // Both server processes keep checking; still one email.
     const checks = (families: Map<string, any>) => sampleValue(families, 'clinic_alert_checks_total') ?? 0
     const checksAfterEmail = checks(await appMetrics())
-    await waitFor('more watchdog rounds', async () => checks(await appMetrics()) >= checksAfterEmail + 6)
+    await waitFor('more watchdog rounds', async () => checks(await appMetrics()) >= checksAfterEmail + 6, { explain: serverLog })
     expect(sink.messages).toHaveLength(1)
   })
 })
@@ -110,12 +103,12 @@ describe('with a worker', () => {
   it('health is ok once the worker has beaten once, and the recovery email follows', async () => {
     const worker = startWorker(workerEnv())
     workers.push(worker)
-    await waitFor('the first heartbeat', async () => worker.output().includes('heartbeat.started'))
+    await waitFor('the first heartbeat', async () => worker.output().includes('heartbeat.started'), { explain: serverLog })
     // The first beat is written before that line: health must say so at once.
     const report = await health()
     expect(report.status, JSON.stringify(report)).toBe('ok')
     expect(report.checks.workers.count).toBe(1)
-    const recovery = await waitFor('the recovery email', async () => (await mails()).find((mail) => /^\[.+\] Resolved: /.test(mail.subject ?? '')))
+    const recovery = await waitFor('the recovery email', async () => (await mails()).find((mail) => /^\[.+\] Resolved: /.test(mail.subject ?? '')), { explain: serverLog })
     expect(recovery.subject).toMatch(/Resolved: No worker has ever run/)
     expect(sink.messages).toHaveLength(2)
     const banner = await fetch(`${server.url}/admin`, { headers: { Cookie: `payload-token=${token}`, Origin: server.url } })
@@ -148,7 +141,7 @@ describe('with a worker', () => {
     const after = await waitFor('the publish counted', async () => {
       const families = await workerMetrics()
       return (sampleValue(families, 'clinic_scheduled_changes_total', { outcome: 'applied' }) ?? 0) === 1 && families
-    })
+    }, { explain: serverLog })
     expect(sampleValue(after, 'clinic_scheduled_change_lateness_seconds')).toBe(1)
     const published = await httpApi(server.url, 'GET', `/articles/${created.json.doc.id}`)
     expect(published.json._status).toBe('published')
@@ -156,7 +149,7 @@ describe('with a worker', () => {
 
   it('kill -9 the worker: degraded within WORKER_STALE_MS and one beat', async () => {
     const [worker] = workers
-    await waitFor('health ok', async () => (await health()).status === 'ok')
+    await waitFor('health ok', async () => (await health()).status === 'ok', { explain: serverLog })
     const killedAt = Date.now()
     worker.kill('SIGKILL')
     await worker.exited
@@ -164,7 +157,7 @@ describe('with a worker', () => {
     const degraded = await waitFor('degraded', async () => {
       const report = await health()
       return report.status === 'degraded' && report
-    }, 30_000)
+    }, { timeoutMs: 30_000, explain: serverLog })
     const elapsed = Date.now() - killedAt
     expect(degraded.checks.workers).toMatchObject({ status: 'missing', count: 0 })
     // Not before the stale bound minus the beat it last wrote, and not much after stale + one beat.

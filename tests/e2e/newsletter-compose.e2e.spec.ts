@@ -1,14 +1,12 @@
-import fs from 'node:fs'
 import path from 'node:path'
 
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { launchBrowser } from '../helpers/browser'
 import { richText } from '../helpers/fixtures'
-import { httpApi, ROOT, startProductionServer, type RunningServer } from '../helpers/server'
-import { startSmtpSink } from '../helpers/smtpSink'
-import { startWorker, type WorkerProcess } from '../helpers/worker'
+import { subscribeByRest, SCREENSHOTS, startNewsletterAdmin, type NewsletterAdmin } from '../helpers/newsletterAdmin'
+import type { RunningServer } from '../helpers/server'
+import { waitFor } from '../helpers/waitFor'
 
 /**
  * What the clinic's owner sees while writing, in headless Chromium against `next start` with
@@ -19,104 +17,45 @@ import { startWorker, type WorkerProcess } from '../helpers/worker'
  * number of people it goes to, and that number is who gets it.
  */
 
+let admin: NewsletterAdmin
 let server: RunningServer
-let sink: Awaited<ReturnType<typeof startSmtpSink>>
-let worker: WorkerProcess
-let browser: Browser
-let context: BrowserContext
+let sink: NewsletterAdmin['sink']
 let page: Page
-let token: string
 
-const EMAIL = 'owner@stevenson-clinic.test'
-const PASSWORD = 'a-long-and-memorable-passphrase'
 const RUN = Date.now()
 const PUBLISHED_TITLE = `Loosening a stiff neck ${RUN}`
 const DRAFT_TITLE = `Unfinished neck notes ${RUN}`
 const SUBJECT = `Compose check ${RUN}`
 const CONFIRMED = Array.from({ length: 3 }, (_, index) => `reader${index + 1}.${RUN}@example.com`)
-const SCREENSHOTS = path.join(ROOT, 'test-results')
 
-const api = (method: string, route: string, body?: unknown) => httpApi(server.url, method, route, { body, token })
+const api = (method: string, route: string, body?: unknown) => admin.api(method, route, body)
 const subjectOf = (raw: string) => /^Subject: (.*)$/m.exec(raw.replace(/\r?\n[ \t]+/g, ' '))?.[1]?.trim() ?? ''
 
-const waitFor = async <T,>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; server log:\n${server.output().slice(-2000)}\nworker log:\n${worker?.output().slice(-2000)}`)
-    await new Promise((resolve) => setTimeout(resolve, 200))
-  }
-}
+const serverAndWorkerLogs = () => admin.logs()
 
 const articleCount = async () => (await api('GET', '/articles/count')).json.totalDocs as number
 
 beforeAll(async () => {
-  sink = await startSmtpSink()
-  process.env.SMTP_URL = sink.url
-  process.env.EMAIL_FROM = 'Stevenson Clinic <news@stevenson-clinic.test>'
-  server = await startProductionServer('newsletter-compose')
-  worker = startWorker({
-    DATABASE_URI: server.databaseUri,
-    SMTP_URL: sink.url,
-    EMAIL_FROM: 'Stevenson Clinic <news@stevenson-clinic.test>',
-    SERVER_URL: server.url,
-    PAYLOAD_SECRET: server.env.PAYLOAD_SECRET!,
-    MEDIA_DIR: server.env.MEDIA_DIR!,
-  })
-  browser = await launchBrowser()
   // The owner's laptop says UTC; the clinic keeps Chicago time.
-  context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, timezoneId: 'UTC' })
-  page = await context.newPage()
-  page.setDefaultTimeout(30_000)
-  fs.mkdirSync(SCREENSHOTS, { recursive: true })
-  await worker.ready
+  admin = await startNewsletterAdmin({ name: 'newsletter-compose', timezoneId: 'UTC', lastScreenshot: 'newsletter-compose-last.png' })
+  ;({ server, sink, page } = admin)
+  // A published and a draft article, confirmed subscribers and one not confirmed, through REST.
+  const published = await api('POST', '/articles', { _status: 'published', title: PUBLISHED_TITLE, content: richText('Roll the shoulders back.') })
+  expect(published.status, published.text).toBe(201)
+  const draft = await api('POST', '/articles?draft=true', { _status: 'draft', title: DRAFT_TITLE })
+  expect(draft.status, draft.text).toBe(201)
+  await subscribeByRest(admin, CONFIRMED)
+  // Not confirmed: not counted, not sent to.
+  await subscribeByRest(admin, [`pending.${RUN}@example.com`], 'pending')
 })
 
 afterAll(async () => {
-  if (page && !page.isClosed()) await page.screenshot({ path: path.join(SCREENSHOTS, 'newsletter-compose-last.png'), fullPage: true }).catch(() => {})
-  await browser?.close()
-  if (worker && worker.child.exitCode === null) {
-    worker.kill('SIGTERM')
-    await worker.exited
-  }
-  await server?.stop()
-  await sink?.close()
+  await admin?.stop()
 })
 
 describe('the owner composes (headless Chromium, browser on UTC)', () => {
-  it('seeds an admin, the clinic on Chicago time, a published and a draft article, and subscribers', async () => {
-    const registered = await httpApi(server.url, 'POST', '/users/first-register', { body: { email: EMAIL, password: PASSWORD, 'confirm-password': PASSWORD } })
-    expect(registered.status, registered.text).toBe(200)
-    token = registered.json.token ?? (await httpApi(server.url, 'POST', '/users/login', { body: { email: EMAIL, password: PASSWORD } })).json.token
-    const clinic = await api('POST', '/globals/clinic', {
-      name: 'Stevenson Clinic',
-      bookingUrl: 'https://example.com/book',
-      timezone: 'America/Chicago',
-      mailingAddress: '123 Example St\nSpringfield, IL 62701',
-      medicalDisclaimer: 'Massage therapy does not replace medical advice.',
-    })
-    expect(clinic.status, clinic.text).toBe(200)
-    const published = await api('POST', '/articles', { _status: 'published', title: PUBLISHED_TITLE, content: richText('Roll the shoulders back.') })
-    expect(published.status, published.text).toBe(201)
-    const draft = await api('POST', '/articles?draft=true', { _status: 'draft', title: DRAFT_TITLE })
-    expect(draft.status, draft.text).toBe(201)
-    for (const email of CONFIRMED) {
-      const created = await api('POST', '/subscribers', { email, status: 'confirmed', consent: { at: new Date().toISOString(), source: 'e2e test' } })
-      expect(created.status, created.text).toBe(201)
-    }
-    // Not confirmed: not counted, not sent to.
-    const pending = await api('POST', '/subscribers', { email: `pending.${RUN}@example.com`, status: 'pending', consent: { at: new Date().toISOString(), source: 'e2e test' } })
-    expect(pending.status, pending.text).toBe(201)
-
-    await page.goto(`${server.url}/admin/login`)
-    await page.fill('input[name="email"]', EMAIL)
-    await page.fill('input[name="password"]', PASSWORD)
-    await page.click('button[type="submit"]')
-    await page.waitForURL((url) => url.pathname === '/admin' || url.pathname === '/admin/')
-  })
-
-  it('"Create New" on Articles, then leaving without typing, leaves no untitled draft', async () => {
+  it('"Create New" on Articles, then leaving without typing, leaves no untitled draft; a new article that gets a title is kept (autosave)', async () => {
+    // One test: the second part adds an article, which the first part's count must not see.
     const before = await articleCount()
     expect(before).toBe(2)
     await page.goto(`${server.url}/admin/collections/articles`)
@@ -129,7 +68,7 @@ describe('the owner composes (headless Chromium, browser on UTC)', () => {
     // Leaves through the admin's own navigation.
     await page.locator('.step-nav a[href="/admin/collections/articles"]').click()
     await page.waitForURL(/\/admin\/collections\/articles(\?.*)?$/)
-    await waitFor('the empty draft to be discarded', async () => (await articleCount()) === before)
+    await waitFor('the empty draft to be discarded', async () => (await articleCount()) === before, { explain: serverAndWorkerLogs })
     await page.reload()
     await page.locator('.table').getByText(PUBLISHED_TITLE).waitFor()
     await expect(page.locator('.table tbody tr').count()).resolves.toBe(before)
@@ -141,22 +80,23 @@ describe('the owner composes (headless Chromium, browser on UTC)', () => {
     await page.locator('input[name="title"]').waitFor()
     expect(await articleCount()).toBe(before + 1)
     await page.goto(`${server.url}/admin`)
-    await waitFor('the second empty draft to be discarded', async () => (await articleCount()) === before)
-  })
+    await waitFor('the second empty draft to be discarded', async () => (await articleCount()) === before, { explain: serverAndWorkerLogs })
 
-  it('a new article that gets a title is kept (autosave), whatever happens after', async () => {
+    // -- a new article that gets a title is kept (autosave), whatever happens after
     await page.goto(`${server.url}/admin/collections/articles/create`)
     await page.waitForURL(/\/admin\/collections\/articles\/\d+$/)
     const id = page.url().split('/').pop()!
     const title = `Kept because it has a title ${RUN}`
     await page.fill('input[name="title"]', title)
-    await waitFor('the autosave', async () => (await api('GET', `/articles/${id}?draft=true&depth=0`)).json?.title === title)
+    await waitFor('the autosave', async () => (await api('GET', `/articles/${id}?draft=true&depth=0`)).json?.title === title, { explain: serverAndWorkerLogs })
     await page.locator('.step-nav a[href="/admin/collections/articles"]').click()
     await page.locator('.table').getByText(title).waitFor()
     expect((await api('GET', `/articles/${id}?draft=true&depth=0`)).status).toBe(200)
   })
 
-  it('the compose form: only published articles to feature, with the note; no status, send time or results to edit', async () => {
+  it('composes (published articles only, nothing of the pipeline to edit), asks before scheduling and before sending with the count and the clinic’s time, sends to exactly the confirmed, and reports', async () => {
+    // One newsletter through its life: each step works on the one the step before saved.
+    // -- the compose form: only published articles to feature, with the note; no status, send time or results to edit
     await page.goto(`${server.url}/admin/collections/newsletters/create`)
     await page.fill('input[name="subject"]', SUBJECT)
     await page.locator('[contenteditable="true"]').first().click()
@@ -192,9 +132,8 @@ describe('the owner composes (headless Chromium, browser on UTC)', () => {
     await expect(page.locator('section[aria-labelledby="newsletter-report-heading"]').count()).resolves.toBe(0)
     await page.getByRole('button', { name: 'Send test to me' }).waitFor()
     await page.screenshot({ path: path.join(SCREENSHOTS, 'newsletter-form-after.png'), fullPage: true })
-  })
 
-  it('"Schedule send" asks first with the count and the time on the clinic’s clock; "Not yet" changes nothing', async () => {
+    // -- "Schedule send" asks first with the count and the time on the clinic’s clock; "Not yet" changes nothing
     const id = page.url().split('/').pop()!
     await page.getByLabel('Send at (clinic time, America/Chicago)').waitFor()
     await page.getByRole('button', { name: 'Next Thursday 08:00' }).click()
@@ -215,12 +154,10 @@ describe('the owner composes (headless Chromium, browser on UTC)', () => {
     await page.getByRole('button', { name: 'Back to draft' }).click()
     await page.getByRole('button', { name: 'Schedule send' }).waitFor()
     expect((await api('GET', `/newsletters/${id}?depth=0`)).json.status).toBe('draft')
-  })
 
-  it('"Send now" asks first with the number of confirmed subscribers; cancelling sends nothing, confirming sends to exactly them', async () => {
-    const id = page.url().split('/').pop()!
+    // -- "Send now" asks first with the number of confirmed subscribers; cancelling sends nothing, confirming sends to exactly them
+    expect(page.url().split('/').pop()).toBe(id)
     await page.getByRole('button', { name: 'Send now' }).click()
-    const dialog = page.getByRole('dialog')
     await dialog.getByText('Send to 3 confirmed subscribers now?').waitFor()
     await page.screenshot({ path: path.join(SCREENSHOTS, 'newsletter-confirm-send.png') })
     await dialog.getByRole('button', { name: 'Not yet' }).click()
@@ -237,11 +174,10 @@ describe('the owner composes (headless Chromium, browser on UTC)', () => {
     const received = await waitFor('the three copies', () => {
       const copies = sink.messages.filter((message) => subjectOf(message.raw) === SUBJECT)
       return copies.length >= 3 && copies
-    })
+    }, { explain: serverAndWorkerLogs })
     expect(received.flatMap((message) => message.to).sort()).toEqual([...CONFIRMED].sort())
-  })
 
-  it('after sending, the report shows the counts and times on the clinic’s clock, and the panel offers only what the endpoints allow', async () => {
+    // -- after sending, the report shows the counts and times on the clinic’s clock, and the panel offers only what the endpoints allow
     const report = page.locator('section[aria-labelledby="newsletter-report-heading"]')
     const summary = report.getByTestId('newsletter-send-summary')
     await summary.locator('[data-summary="sent"]').getByText('3', { exact: true }).waitFor()
@@ -253,5 +189,5 @@ describe('the owner composes (headless Chromium, browser on UTC)', () => {
       await expect(page.getByRole('button', { name: action, exact: true }).count(), action).resolves.toBe(0)
     }
     await page.screenshot({ path: path.join(SCREENSHOTS, 'newsletter-report-after.png'), fullPage: true })
-  })
+  }, 360_000)
 })

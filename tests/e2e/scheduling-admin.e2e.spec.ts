@@ -8,6 +8,8 @@ import { richText } from '../helpers/fixtures'
 import { launchBrowser } from '../helpers/browser'
 import { httpApi, ROOT, startProductionServer, type RunningServer } from '../helpers/server'
 import { startWorker, stopWorkers, type WorkerProcess } from '../helpers/worker'
+import { waitFor } from '../helpers/waitFor'
+import { createFirstUserInBrowser } from '../helpers/adminSession'
 
 /**
  * The clinic's owner schedules and reviews publishing in the admin (headless Chromium on the
@@ -75,15 +77,7 @@ const jobFor = async (id: number) => {
   return response.json.docs[0]
 }
 
-const waitFor = async <T>(probe: () => Promise<T | null | undefined | false>, timeoutMs: number, what: string): Promise<T> => {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${workers.map((w) => w.output()).join('\n').slice(-3000)}`)
-    await new Promise((resolve) => setTimeout(resolve, 200))
-  }
-}
+const workerLogs = () => workers.map((w) => w.output()).join('\n').slice(-3000)
 
 /** Opens the Schedule drawer of an article from its publish button's menu. */
 const openScheduleDrawer = async (id: number) => {
@@ -114,13 +108,7 @@ beforeAll(async () => {
   // Upper bounds, not assertions: a page can take a while to hydrate on a busy machine.
   page.setDefaultTimeout(60_000)
 
-  await page.goto(`${server.url}/admin`)
-  await page.waitForURL(/\/admin\/create-first-user/)
-  await page.fill('input[name="email"]', EMAIL)
-  await page.fill('input[name="password"]', PASSWORD)
-  await page.fill('input[name="confirm-password"]', PASSWORD)
-  await page.click('button[type="submit"]')
-  await page.waitForURL((url) => url.pathname === '/admin' || url.pathname === '/admin/')
+  await createFirstUserInBrowser(page, server.url, EMAIL, PASSWORD)
   token = (await httpApi(server.url, 'POST', '/users/login', { body: { email: EMAIL, password: PASSWORD } })).json.token
 
   ids.draft = await createArticle(titles.draft, 'draft')
@@ -188,7 +176,7 @@ describe('"Scheduled changes" reads like a calendar', () => {
     const worker = startWorker({ ...(server.env as Record<string, string>), NODE_ENV: 'production' })
     workers.push(worker)
     await worker.ready
-    await waitFor(async () => (await jobFor(ids.appliedOnTime))?.state === 'done' && (await jobFor(ids.publishedByHand))?.state === 'done', 90_000, 'both due changes')
+    await waitFor('both due changes', async () => (await jobFor(ids.appliedOnTime))?.state === 'done' && (await jobFor(ids.publishedByHand))?.state === 'done', { timeoutMs: 90_000, explain: workerLogs })
     await stopWorkers(workers)
   }, 180_000)
 
@@ -236,7 +224,7 @@ describe('"Scheduled changes" reads like a calendar', () => {
     expect(all).toEqual([...all].sort((a, b) => b - a))
     await page.getByRole('link', { name: 'Coming up' }).click()
     await page.waitForURL(/sort=scheduledFor/)
-    await waitFor(async () => (await times()).length === 3, 15_000, 'the coming-up view')
+    await waitFor('the coming-up view', async () => (await times()).length === 3, { timeoutMs: 15_000, explain: workerLogs })
     const upcoming = await times()
     expect(upcoming).toEqual([...upcoming].sort((a, b) => a - b))
     expect(upcoming).toEqual([at.live, at.secondLive, at.draft].map(Date.parse))

@@ -12,6 +12,8 @@ import {
   startProductionServer,
   type RunningServer,
 } from '../helpers/server'
+import { streamBody } from '../helpers/streamBody'
+import { waitFor } from '../helpers/waitFor'
 
 /**
  * The production server's own defences, over real HTTP to 127.0.0.1 (see SECURITY-server.md):
@@ -24,61 +26,13 @@ const PASSWORD = 'a-long-and-memorable-passphrase'
 const MB = 1024 * 1024
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-type StreamResult = { status?: number; text: string; ms: number; sentBytes: number; error?: string }
-
-/**
- * POSTs up to `totalBytes` as fast as the server reads them, chunked (no Content-Length)
- * unless `contentLength` is given, and stops sending as soon as an answer arrives.
- */
-const streamBody = (port: number, path: string, totalBytes: number, headers: Record<string, string>, contentLength?: number) =>
-  new Promise<StreamResult>((resolve) => {
-    const startedAt = performance.now()
-    const chunk = Buffer.alloc(64 * 1024, 'a')
-    let sentBytes = 0
-    let finished = false
-    const finish = (result: Omit<StreamResult, 'ms' | 'sentBytes'>) => {
-      if (finished) return
-      finished = true
-      resolve({ ...result, ms: Math.round(performance.now() - startedAt), sentBytes })
-      request.destroy()
-    }
-    const request = http.request({
-      host: '127.0.0.1',
-      port,
-      path,
-      method: 'POST',
-      headers: { ...headers, ...(contentLength === undefined ? {} : { 'content-length': String(contentLength) }) },
-    })
-    request.on('response', (response) => {
-      let text = ''
-      response.setEncoding('utf8')
-      response.on('data', (part: string) => (text += part))
-      response.on('end', () => finish({ status: response.statusCode, text }))
-      response.on('error', () => finish({ status: response.statusCode, text }))
-    })
-    request.on('error', (error) => setTimeout(() => finish({ text: '', error: error.message }), 200))
-    const pump = () => {
-      while (!finished && sentBytes < totalBytes) {
-        sentBytes += chunk.length
-        if (!request.write(chunk)) return void request.once('drain', pump)
-      }
-      if (!finished) request.end()
-    }
-    pump()
-    setTimeout(() => finish({ text: '', error: 'no answer within 30 s' }), 30_000).unref()
-  })
-
 /** Waits (bounded) until the supervisor reports its warm spare, so a kill measures the designed path. */
-const spareStandingBy = async (server: RunningServer) => {
-  const deadline = Date.now() + 90_000
-  while (Date.now() < deadline) {
+const spareStandingBy = (server: RunningServer) =>
+  waitFor('a spare server process standing by', () => {
     const spares = [...server.output().matchAll(/server process (\d+) standing by/g)].map((match) => Number(match[1]))
     const ready = new Set(serverProcessPids(server))
-    if (spares.some((pid) => !ready.has(pid) && processIsAlive(pid))) return
-    await sleep(100)
-  }
-  throw new Error(`no spare server process within 90 s:\n${server.output()}`)
-}
+    return spares.some((pid) => !ready.has(pid) && processIsAlive(pid))
+  }, { timeoutMs: 90_000, intervalMs: 100, explain: () => server.output() })
 
 const expectBrowserProtections = (headers: Headers, what: string) => {
   expect(headers.get('x-content-type-options'), what).toBe('nosniff')
@@ -302,9 +256,8 @@ describe('two server processes (WEB_CONCURRENCY=2), SERVER_URL on https', () => 
 
   beforeAll(async () => {
     server = await startProductionServer('hardening-2', { WEB_CONCURRENCY: '2', SERVER_URL: 'https://cms.clinic.example' })
-    // Both processes have said they are ready.
-    const deadline = Date.now() + 60_000
-    while (new Set(serverProcessPids(server)).size < 2 && Date.now() < deadline) await sleep(100)
+    // Both processes have said they are ready (the tests below check what follows when not).
+    await waitFor('both server processes ready', () => new Set(serverProcessPids(server)).size >= 2, { timeoutMs: 60_000, intervalMs: 100 }).catch(() => {})
   })
 
   afterAll(async () => {

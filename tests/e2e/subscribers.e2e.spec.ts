@@ -8,6 +8,7 @@ import { launchBrowser } from '../helpers/browser'
 import { httpApi, ROOT, startProductionServer, type RunningServer } from '../helpers/server'
 import { startSmtpSink } from '../helpers/smtpSink'
 import { decodedMail as decoded, expectSiteLinks, expectTouchTargets, linkIn, waitForMailMatching as waitForMailAtSink } from '../helpers/subscriberPages'
+import { CLINIC_SETTINGS } from '../helpers/adminSession'
 
 /**
  * The subscriber journey over real HTTP against `next start`, with a real SMTP sink and
@@ -86,13 +87,7 @@ describe('a subscriber in headless Chromium with JavaScript off', () => {
       conditions[slug] = created.json.doc.id
     }
 
-    const clinic = await api('POST', '/globals/clinic', {
-      name: 'Stevenson Clinic',
-      bookingUrl: 'https://example.com/book',
-      timezone: 'America/Chicago',
-      mailingAddress: '123 Example St\nSpringfield, IL 62701',
-      medicalDisclaimer: 'Massage therapy does not replace medical advice.',
-    })
+    const clinic = await api('POST', '/globals/clinic', CLINIC_SETTINGS)
     expect(clinic.status, clinic.text).toBe(200)
     expect(clinic.json.result?.name ?? clinic.json.name).toBe('Stevenson Clinic')
   })

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from '../helpers/browser'
 import { httpApi, ROOT, startProductionServer, type RunningServer } from '../helpers/server'
 import { startWebhookReceiver } from '../helpers/webhookReceiver'
+import { loginInBrowser } from '../helpers/adminSession'
 
 let server: RunningServer
 let browser: Browser
@@ -31,11 +32,7 @@ beforeAll(async () => {
   const registered = await httpApi(server.url, 'POST', '/users/first-register', { body: { email: EMAIL, password: PASSWORD, name: 'Owner' } })
   expect(registered.status, registered.text).toBe(200)
   token = registered.json.token
-  await page.goto(`${server.url}/admin/login`)
-  await page.fill('input[name="email"]', EMAIL)
-  await page.fill('input[name="password"]', PASSWORD)
-  await page.click('button[type="submit"]')
-  await page.waitForURL((url) => url.pathname === '/admin' || url.pathname === '/admin/')
+  await loginInBrowser(page, server.url, EMAIL, PASSWORD)
 })
 
 afterAll(async () => {

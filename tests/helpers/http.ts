@@ -2,6 +2,7 @@ import { REST_DELETE, REST_GET, REST_PATCH, REST_POST } from '@payloadcms/next/r
 
 import { POST as GRAPHQL_ROUTE_POST } from '../../src/app/(payload)/api/graphql/route'
 import config from '../../payload.config'
+import { jsonOrUndefined } from './json'
 
 const BASE = 'http://localhost:3000'
 
@@ -39,13 +40,7 @@ export const api = async (
   })
   const response = await rest[method](request, { params: Promise.resolve({ slug }) })
   const text = await response.text()
-  let json: any
-  try {
-    json = JSON.parse(text)
-  } catch {
-    json = undefined
-  }
-  return { status: response.status, json, text, headers: response.headers }
+  return { status: response.status, json: jsonOrUndefined(text), text, headers: response.headers }
 }
 
 export const gql = async (
@@ -69,3 +64,6 @@ export const login = async (email: string, password: string): Promise<string> =>
   if (status !== 200) throw new Error(`login failed for ${email}: ${status} ${JSON.stringify(json)}`)
   return json.token
 }
+
+/** The per-field messages of a Payload validation error (400). */
+export const fieldErrors = (json: any): Array<{ path: string; message: string }> => json?.errors?.[0]?.data?.errors ?? []

@@ -53,16 +53,6 @@ export const scheduleNewsletter = (payload: Payload, data: Record<string, unknow
     data: { subject: 'Winter stretches', intro: richText('Three stretches for cold mornings.'), status: 'scheduled', ...data } as never,
   })
 
-export const waitFor = async <T>(what: string, check: () => Promise<T | false | null | undefined> | T | false | null | undefined, timeoutMs = 90_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await check()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
-
 export const newsletterStatus = async (payload: Payload, id: number | string) =>
   (await payload.db.findOne<any>({ collection: 'newsletters', where: { id: { equals: id } } }))!
 
@@ -84,9 +74,10 @@ export const recipientsOf = (messages: ReceivedMail[], subject: string) =>
 /** Raw message with quoted-printable soft breaks and folded headers undone. */
 export const unfolded = (raw: string) => raw.replace(/=\r?\n/g, '').replace(/\r?\n[ \t]+/g, ' ')
 
-export const newsletterWorker = (databaseFile: string, smtpUrl: string, env: Record<string, string> = {}): WorkerProcess => {
+/** A worker on the test's database (`databaseUri`: TestPayload.databaseUri), tuned for short tests. */
+export const newsletterWorker = (databaseUri: string, smtpUrl: string, env: Record<string, string> = {}): WorkerProcess => {
   const worker = startWorker({
-    DATABASE_URI: `file:${databaseFile}`,
+    DATABASE_URI: databaseUri,
     SMTP_URL: smtpUrl,
     EMAIL_FROM: 'Stevenson Clinic <news@stevenson-clinic.test>',
     NEWSLETTER_LEASE_MS: '3000',

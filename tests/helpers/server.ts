@@ -4,6 +4,9 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 
+import { testDatabase } from './database'
+import { jsonOrUndefined } from './json'
+
 export const ROOT = path.resolve(import.meta.dirname, '../..')
 
 export const freePort = () =>
@@ -32,7 +35,7 @@ export type RunningServer = {
 
 /**
  * Starts the production build (`npm start`: dist/server.mjs, Next behind the response cache)
- * on a fresh SQLite file, the way a user runs it. Needs `npm run build` first. `extraEnv`
+ * on a fresh database (tests/helpers/database.ts: a SQLite file by default), the way a user runs it. Needs `npm run build` first. `extraEnv`
  * adds or overrides environment variables (e.g. the cache's settings).
  */
 export const startProductionServer = async (name: string, extraEnv: Record<string, string> = {}): Promise<RunningServer> => {
@@ -42,7 +45,8 @@ export const startProductionServer = async (name: string, extraEnv: Record<strin
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cms-e2e-${name}-`))
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
-  const databaseUri = `file:${path.join(dir, 'cms.db')}`
+  const database = await testDatabase(`e2e-${name}`, dir)
+  const databaseUri = database.uri
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'production',
@@ -70,6 +74,7 @@ export const startProductionServer = async (name: string, extraEnv: Record<strin
       process.kill(-child.pid!, 'SIGTERM')
       await new Promise((resolve) => child.once('exit', resolve))
     }
+    await database.cleanup()
     fs.rmSync(dir, { recursive: true, force: true })
     return child.exitCode
   }
@@ -182,11 +187,5 @@ export const httpApi = async (
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   })
   const text = await response.text()
-  let json: any
-  try {
-    json = JSON.parse(text)
-  } catch {
-    json = undefined
-  }
-  return { status: response.status, json, text, headers: response.headers }
+  return { status: response.status, json: jsonOrUndefined(text), text, headers: response.headers }
 }

@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core'
 import { expect } from 'vitest'
 
 import type { ReceivedMail } from './smtpSink'
+import { waitFor } from './waitFor'
 
 /** Quoted-printable soft breaks and =3D undone, headers unfolded, so links can be read out of the raw message. */
 export const decodedMail = (raw: string) => raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=').replace(/\r?\n[ \t]+/g, ' ')
@@ -17,15 +18,22 @@ export const linkIn = (raw: string, route: string) => {
 }
 
 /** Waits for a message to `address` matching `pattern` at the sink (`log` explains a timeout). */
-export const waitForMailMatching = async (messages: ReceivedMail[], address: string, pattern: RegExp, log: () => string = () => '') => {
-  const deadline = Date.now() + 15_000
-  for (;;) {
-    const found = messages.find((mail) => mail.to.includes(address) && pattern.test(decodedMail(mail.raw)))
-    if (found) return found
-    if (Date.now() > deadline) throw new Error(`no email matching ${pattern} for ${address}; server log:\n${log().slice(-3000)}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-}
+export const waitForMailMatching = (messages: ReceivedMail[], address: string, pattern: RegExp, log: () => string = () => '') =>
+  waitFor(`an email matching ${pattern} for ${address}`, () => mailsTo(messages, address).find((mail) => pattern.test(decodedMail(mail.raw))), {
+    timeoutMs: 15_000,
+    explain: () => `server log:\n${log().slice(-3000)}`,
+  })
+
+/** Messages the sink received for `address` (addresses compared without case). */
+export const mailsTo = (messages: ReceivedMail[], address: string) =>
+  messages.filter((mail) => mail.to.some((to) => to.toLowerCase() === address.toLowerCase()))
+
+/** The first `count` messages to `address`, once there are that many. */
+export const waitForMails = (messages: ReceivedMail[], address: string, count = 1) =>
+  waitFor(`${count} email(s) for ${address}`, () => {
+    const found = mailsTo(messages, address)
+    return found.length >= count && found
+  }, 15_000)
 
 /** Every subscriber page links back to the website (SITE_URL), in the header and the footer. */
 export const expectSiteLinks = async (page: Page, siteUrl: string) => {

@@ -5,6 +5,7 @@ import { createStaff, PASSWORD } from '../helpers/fixtures'
 import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
 import { startSmtpSink } from '../helpers/smtpSink'
 import { clientAddressHeaders } from '../../src/security/clientIp'
+import { waitFor } from '../helpers/waitFor'
 
 let ctx: TestPayload
 let sink: Awaited<ReturnType<typeof startSmtpSink>>
@@ -178,8 +179,7 @@ describe('no account discovery', () => {
     console.log('forgot-password timing (median of 30):', result)
     expect(Math.abs(result.existingMs - result.unknownMs)).toBeLessThan(10)
     // The mails still go out, after the answers.
-    const deadline = Date.now() + 15_000
-    while (!staff.every((email) => sink.messages.some((m) => m.to.includes(email))) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+    await waitFor('a mail to each staff address', () => staff.every((email) => sink.messages.some((m) => m.to.includes(email))), 15_000).catch(() => {})
     expect(staff.filter((email) => !sink.messages.some((m) => m.to.includes(email)))).toEqual([])
   }, 120_000)
 
@@ -199,15 +199,8 @@ describe('no account discovery', () => {
 })
 
 describe('password reset by email', () => {
-  const waitForMail = async (to: string, after: number) => {
-    const deadline = Date.now() + 10_000
-    for (;;) {
-      const mail = sink.messages.slice(after).find((message) => message.to.includes(to))
-      if (mail) return mail
-      if (Date.now() > deadline) throw new Error(`no mail to ${to}`)
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
-  }
+  const waitForMail = (to: string, after: number) =>
+    waitFor(`a mail to ${to}`, () => sink.messages.slice(after).find((message) => message.to.includes(to)), 10_000)
 
   it('forgot-password sends a mail from the clinic with a working reset link; the new password must meet the policy', async () => {
     const before = sink.messages.length

@@ -1,25 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { chooseDatabase, DatabaseUriError } from '../../src/database'
-import { createStaff, PASSWORD, richText } from '../helpers/fixtures'
-import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
+import { PASSWORD, richText } from '../helpers/fixtures'
+import { stopTestPayload, type TestPayload } from '../helpers/payload'
+import { startStaffPayload } from '../helpers/staffPayload'
 
 let ctx: TestPayload
 let http: typeof import('../helpers/http')
 let token: string
 
 beforeAll(async () => {
-  ctx = await startTestPayload('bad-input')
-  http = await import('../helpers/http')
-  await createStaff(ctx.payload)
-  token = await http.login('editor@clinic.test', PASSWORD)
+  ;({ ctx, http, editorToken: token } = await startStaffPayload('bad-input'))
 })
 
 afterAll(async () => {
   if (ctx) await stopTestPayload(ctx)
 })
 
-const fieldErrors = (json: any): Array<{ path: string; message: string }> => json?.errors?.[0]?.data?.errors ?? []
+const fieldErrors = (json: unknown) => http.fieldErrors(json)
 
 describe('bad input gets a 400 with field errors, never a 500', () => {
   it('missing title', async () => {

@@ -11,6 +11,7 @@ import { startWorker, stopWorkers, type WorkerProcess } from '../helpers/worker'
 import { freePort, ROOT } from '../helpers/server'
 import { listenHostFrom } from '../../src/server/listenAddress'
 import { serverSettings } from '../../src/server/settings'
+import { waitFor } from '../helpers/waitFor'
 
 /**
  * What a newcomer sees on the first `npm run dev`: no "No email adapter provided" from
@@ -58,17 +59,13 @@ const startNextDev = async (env: Record<string, string | undefined>) => {
   child.stdout!.on('data', (chunk) => (log += chunk))
   child.stderr!.on('data', (chunk) => (log += chunk))
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  const deadline = Date.now() + 90_000
-  while (!/Ready in/.test(log)) {
+  const explain = () => log
+  await waitFor('next dev to print "Ready in"', () => {
     if (child.exitCode !== null) throw new Error(`next dev exited ${child.exitCode}:\n${log}`)
-    if (Date.now() > deadline) throw new Error(`next dev not ready in 90 s:\n${log}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
+    return /Ready in/.test(log)
+  }, { timeoutMs: 90_000, intervalMs: 100, explain })
   // Next prints "Ready" just before its server listens: wait for the fact, on loopback.
-  while (!(await accepts('127.0.0.1', port))) {
-    if (Date.now() > deadline) throw new Error(`next dev does not accept connections:\n${log}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
+  await waitFor('next dev to accept connections', () => accepts('127.0.0.1', port), { timeoutMs: 30_000, intervalMs: 100, explain })
   const stop = async () => {
     child.kill('SIGTERM')
     return exited

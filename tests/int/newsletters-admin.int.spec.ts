@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createStaff, PASSWORD, richText } from '../helpers/fixtures'
 import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
 import { startSmtpSink } from '../helpers/smtpSink'
+import { decodedMail as decoded, waitForMails } from '../helpers/subscriberPages'
 
 /**
  * The admin's newsletter endpoints (src/endpoints/newsletterPreview.ts) through the real
@@ -61,18 +62,7 @@ afterAll(async () => {
 const asAdmin = () => ({ token: adminToken })
 const asEditor = () => ({ token: editorToken })
 
-/** Quoted-printable soft breaks and =3D undone, headers unfolded. */
-const decoded = (raw: string) => raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=').replace(/\r?\n[ \t]+/g, ' ')
 
-const waitForMails = async (address: string, count: number) => {
-  const deadline = Date.now() + 10_000
-  for (;;) {
-    const found = sink.messages.filter((mail) => mail.to.includes(address))
-    if (found.length >= count) return found
-    if (Date.now() > deadline) throw new Error(`expected ${count} emails for ${address}, got ${found.length}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
 
 describe('GET /api/newsletters/:id/preview', () => {
   it('answers 401 to anonymous callers, without rendering anything', async () => {
@@ -168,7 +158,7 @@ describe('POST /api/newsletters/:id/send-test', () => {
     const response = await http.api('POST', `/newsletters/${newsletterId}/send-test`, { credentials: asEditor() })
     expect(response.status, response.text).toBe(202)
     expect(response.json.sentTo).toBe('editor@clinic.test')
-    const [mail] = await waitForMails('editor@clinic.test', 1)
+    const [mail] = await waitForMails(sink.messages, 'editor@clinic.test', 1)
     const raw = decoded(mail.raw)
     expect(raw).toMatch(new RegExp(`^Subject: \\[Test\\] ${SUBJECT.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm'))
     expect(raw).toMatch(/^List-Unsubscribe: <http:\/\/localhost:3000\/email\/unsubscribe\?preview=1>, <mailto:[^>]+>/m)
@@ -202,7 +192,7 @@ describe('POST /api/newsletters/:id/send-test', () => {
     expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThan(0)
     expect(limited!.json.errors[0].message).toMatch(/Too many test emails/)
     // Exactly the allowed ones arrived.
-    await waitForMails('owner@clinic.test', before + TEST_SENDS_PER_MINUTE)
+    await waitForMails(sink.messages, 'owner@clinic.test', before + TEST_SENDS_PER_MINUTE)
     expect(sink.messages.filter((mail) => mail.to.includes('owner@clinic.test')).length).toBe(before + TEST_SENDS_PER_MINUTE)
     // Another user's allowance is their own (the editor used one above).
     const editor = await http.api('POST', `/newsletters/${newsletterId}/send-test`, { credentials: asEditor() })

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { addSubscribers, deliveriesOf, newsletterStatus, newsletterWorker, recipientsOf, scheduleNewsletter, setUpClinic, waitFor } from '../helpers/newsletters'
+import { addSubscribers, deliveriesOf, newsletterStatus, newsletterWorker, recipientsOf, scheduleNewsletter, setUpClinic } from '../helpers/newsletters'
 import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
 import { startSmtpSink } from '../helpers/smtpSink'
 import { stopWorkers, type WorkerProcess } from '../helpers/worker'
+import { waitFor } from '../helpers/waitFor'
 
 /**
  * The point of the pipeline: kill -9 the worker in the middle of a send, several times,
@@ -33,7 +34,7 @@ afterAll(async () => {
 })
 
 const worker = () => {
-  const started = newsletterWorker(ctx.databaseFile, sink.url, { SMTP_POOL_SIZE: String(POOL_SIZE) })
+  const started = newsletterWorker(ctx.databaseUri, sink.url, { SMTP_POOL_SIZE: String(POOL_SIZE) })
   workers.push(started)
   return started
 }

@@ -5,8 +5,9 @@ import { hostileCases } from '../../bench/richtext-hostile/cases'
 import { lexicalToEmailHtml } from '../../emails/newsletters/lexicalToEmailHtml'
 import type { Media } from '../../payload-types'
 import { drawHeroImage } from '../../src/seed/heroImage'
-import { createStaff, PASSWORD, richText } from '../helpers/fixtures'
-import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
+import { richText } from '../helpers/fixtures'
+import { stopTestPayload, type TestPayload } from '../helpers/payload'
+import { startStaffPayload } from '../helpers/staffPayload'
 
 /**
  * Rich text an editor (or a script with an editor's key) writes can carry attribute values
@@ -22,11 +23,8 @@ let token: string
 let image: Media
 
 beforeAll(async () => {
-  ctx = await startTestPayload('newsletters-richtext-escaping')
+  ;({ ctx, http, editorToken: token } = await startStaffPayload('newsletters-richtext-escaping'))
   payload = ctx.payload
-  http = await import('../helpers/http')
-  await createStaff(payload)
-  token = await http.login('editor@clinic.test', PASSWORD)
   const data = await drawHeroImage('Calm', 0)
   image = await payload.create({ collection: 'media', data: { alt: 'A calm room' }, file: { data, mimetype: 'image/jpeg', name: 'calm.jpg', size: data.length } })
 })

@@ -9,12 +9,12 @@ import {
   scheduleNewsletter,
   setUpClinic,
   unfolded,
-  waitFor,
 } from '../helpers/newsletters'
 import { richText } from '../helpers/fixtures'
 import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
 import { startSmtpSink } from '../helpers/smtpSink'
 import { stopWorkers as stopAll, type WorkerProcess } from '../helpers/worker'
+import { waitFor } from '../helpers/waitFor'
 
 /**
  * The sending pipeline with a real SMTP sink and real worker processes: audience, headers,
@@ -33,7 +33,7 @@ const startSink = async (options?: Parameters<typeof startSmtpSink>[0]) => {
   return sink
 }
 const worker = (smtpUrl: string, env: Record<string, string> = {}) => {
-  const started = newsletterWorker(ctx.databaseFile, smtpUrl, env)
+  const started = newsletterWorker(ctx.databaseUri, smtpUrl, env)
   workers.push(started)
   return started
 }
@@ -179,9 +179,15 @@ describe('sending a newsletter', () => {
     await payload.update({ collection: 'subscribers', id: ids[299], data: { status: 'unsubscribed' } })
 
     expect((await pauseNewsletter(payload, newsletter.id)).ok).toBe(true)
-    // Once paused, at most what was on the wire still arrives; then nothing.
-    await new Promise((resolve) => setTimeout(resolve, 2_000))
+    // Once paused, at most what was on the wire still arrives: wait until nothing is in
+    // flight (no delivery 'sending') and every message the sink took is recorded as sent.
+    await waitFor('the in-flight messages to settle', async () => {
+      const rows = await deliveriesOf(payload, newsletter.id)
+      return !rows.some((d) => d.status === 'sending') && rows.filter((d) => d.status === 'sent').length === recipientsOf(sink.messages, subject).length
+    }, 30_000)
     const whilePaused = recipientsOf(sink.messages, subject).length
+    // Then nothing: a second of watching is the claim under test (a worker that ignored the
+    // pause would send ~40 in it), not a wait for something to happen.
     await new Promise((resolve) => setTimeout(resolve, 1_000))
     expect(recipientsOf(sink.messages, subject).length).toBe(whilePaused)
     expect(whilePaused).toBeLessThan(300)
@@ -219,7 +225,11 @@ describe('sending a newsletter', () => {
     await waitFor('some messages of the second', () => recipientsOf(sink.messages, 'Cancelled one').length >= 10)
     const cancelled = await cancelNewsletter(payload, second.id)
     expect(cancelled.ok).toBe(true)
-    await new Promise((resolve) => setTimeout(resolve, 2_000))
+    // Settled: nothing queued or in flight, and every message the sink took recorded as sent.
+    await waitFor('the cancelled send to settle', async () => {
+      const rows = await deliveriesOf(payload, second.id)
+      return !rows.some((d) => d.status === 'queued' || d.status === 'sending') && rows.filter((d) => d.status === 'sent').length === recipientsOf(sink.messages, 'Cancelled one').length
+    }, 30_000)
     deliveries = await deliveriesOf(payload, second.id)
     const sentCount = recipientsOf(sink.messages, 'Cancelled one').length
     expect(deliveries.filter((d) => d.status === 'cancelled').length).toBeGreaterThan(0)

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { createStaff, PASSWORD, richText } from '../helpers/fixtures'
 import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
+import { nestedJoinQuery } from '../../bench/lib/queries'
 
 /**
  * Cost limits and bad input on the public read paths (SECURITY-query.md): every query is
@@ -26,15 +27,6 @@ beforeAll(async () => {
 afterAll(async () => {
   if (ctx) await stopTestPayload(ctx)
 })
-
-/** relatedArticles → conditions → relatedArticles …, `levels` joins deep, `limit` each. */
-export const nestedJoinQuery = (levels: number, limit = 100) => {
-  let inner = 'title'
-  for (let level = 0; level < levels; level++) {
-    inner = `title conditions { name relatedArticles(limit: ${limit}) { docs { ${inner} } } }`
-  }
-  return `{ Conditions(limit: ${limit}) { docs { name relatedArticles(limit: ${limit}) { docs { ${inner} } } } } }`
-}
 
 const message = (json: any): string => json?.errors?.[0]?.message ?? ''
 

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { hostileCases } from '../../bench/richtext-hostile/cases'
 import { refuseUnboundedRichText } from '../../src/fields/richText'
-import { createStaff, PASSWORD, richText } from '../helpers/fixtures'
-import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
+import { richText } from '../helpers/fixtures'
+import { stopTestPayload, type TestPayload } from '../helpers/payload'
+import { startStaffPayload } from '../helpers/staffPayload'
 
 /**
  * Rich text is bounded and Lexical-shaped on save (every richText field, drafts included)
@@ -16,17 +17,14 @@ let http: typeof import('../helpers/http')
 let token: string
 
 beforeAll(async () => {
-  ctx = await startTestPayload('richtext-bounds')
-  http = await import('../helpers/http')
-  await createStaff(ctx.payload)
-  token = await http.login('editor@clinic.test', PASSWORD)
+  ;({ ctx, http, editorToken: token } = await startStaffPayload('richtext-bounds'))
 })
 
 afterAll(async () => {
   if (ctx) await stopTestPayload(ctx)
 })
 
-const fieldErrors = (json: any): Array<{ path: string; message: string }> => json?.errors?.[0]?.data?.errors ?? []
+const fieldErrors = (json: unknown) => http.fieldErrors(json)
 
 /** A valid document of every collection with a richText field, the rich text left to the caller. */
 const documents = (value: unknown, suffix: string) => ({

@@ -3,9 +3,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
 import { loadDocumentTitles } from '../../jobs/scheduling/documents'
 import { schedulePublishServerFunction } from '../../src/components/admin/scheduling/schedulePublishServerFunction'
-import { createStaff, PASSWORD, richText } from '../helpers/fixtures'
-import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
+import { richText } from '../helpers/fixtures'
+import { stopTestPayload, type TestPayload } from '../helpers/payload'
 import { startWorker, stopWorkers, type WorkerProcess } from '../helpers/worker'
+import { waitFor } from '../helpers/waitFor'
+import { SCHEDULING_CLINIC, startStaffPayload } from '../helpers/staffPayload'
+import { scheduledJobsFor } from '../helpers/scheduling'
 
 /**
  * A scheduled change can never silently do nothing: refused when it is created (REST, the
@@ -25,15 +28,9 @@ const WITH_WORKER = { timeout: 180_000 }
 const soon = () => new Date(Date.now() + 8_000).toISOString()
 
 beforeAll(async () => {
-  ctx = await startTestPayload('scheduling-noop')
-  http = await import('../helpers/http')
-  const { editor } = await createStaff(ctx.payload)
-  editorId = editor.id
-  editorToken = await http.login('editor@clinic.test', PASSWORD)
-  await ctx.payload.updateGlobal({
-    slug: 'clinic',
-    data: { name: 'Clinic', bookingUrl: 'https://example.com/book', timezone: 'America/Chicago' },
-  })
+  const started = await startStaffPayload('scheduling-noop', SCHEDULING_CLINIC)
+  ;({ ctx, http, editorToken } = started)
+  editorId = started.staff.editor.id
 })
 
 afterEach(() => stopWorkers(workers))
@@ -61,28 +58,12 @@ const inHours = (hours: number) => new Date(Date.now() + hours * HOUR).toISOStri
 const schedule = (id: number | string, action: string, at: string) =>
   http.api('POST', `/articles/${id}/schedule`, { body: { action, at }, credentials: { token: editorToken } })
 
-const jobsFor = async (id: number | string) =>
-  (
-    await ctx.payload.find({
-      collection: 'payload-jobs',
-      where: { 'input.doc.value': { equals: String(id) } },
-      sort: 'createdAt',
-      pagination: false,
-    })
-  ).docs as any[]
+const jobsFor = (id: number | string) => scheduledJobsFor(ctx.payload, id)
 
 const versionsOf = async (id: number | string) =>
   (await ctx.payload.countVersions({ collection: 'articles', where: { parent: { equals: id } } })).totalDocs
 
-const waitFor = async <T>(probe: () => Promise<T | null | undefined | false>, timeoutMs: number, what: string): Promise<T> => {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${workers.map((w) => w.output()).join('\n---\n').slice(-3000)}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
+const workerLogs = () => workers.map((w) => w.output()).join('\n---\n').slice(-3000)
 
 const launchWorker = async () => {
   const worker = startWorker({ DATABASE_URI: process.env.DATABASE_URI!, MEDIA_DIR: process.env.MEDIA_DIR!, PAYLOAD_SECRET: process.env.PAYLOAD_SECRET! })
@@ -114,10 +95,10 @@ describe('refused when created, through REST', () => {
     const response = await schedule(live.id, 'publish', soon())
     expect(response.status, response.text).toBe(201)
     await launchWorker()
-    const [job] = await waitFor(async () => {
+    const [job] = await waitFor('the publish of the newer draft', async () => {
       const jobs = await jobsFor(live.id)
       return jobs[0]?.state === 'done' ? jobs : null
-    }, 30_000, 'the publish of the newer draft')
+    }, { timeoutMs: 30_000, explain: workerLogs })
     expect(job.note).toBeNull()
     const { json } = await http.gql('query($id: Int!) { Article(id: $id) { title } }', { id: Number(live.id) })
     expect(json.data.Article.title).toBe('Shoulder care, revised')
@@ -218,14 +199,14 @@ describe('the document changed by hand before the change came due', () => {
     const versionsBefore = await Promise.all([versionsOf(toPublish.id), versionsOf(toUnpublish.id)])
 
     await launchWorker()
-    const [published] = await waitFor(async () => {
+    const [published] = await waitFor('the publish job', async () => {
       const jobs = await jobsFor(toPublish.id)
       return jobs[0]?.state === 'done' ? jobs : null
-    }, 30_000, 'the publish job')
-    const [unpublished] = await waitFor(async () => {
+    }, { timeoutMs: 30_000, explain: workerLogs })
+    const [unpublished] = await waitFor('the unpublish job', async () => {
       const jobs = await jobsFor(toUnpublish.id)
       return jobs[0]?.state === 'done' ? jobs : null
-    }, 30_000, 'the unpublish job')
+    }, { timeoutMs: 30_000, explain: workerLogs })
     expect(published.note).toMatch(/^Already published on .+ (CST|CDT), with no newer changes: nothing to do\.$/)
     expect(unpublished.note).toMatch(/not published at that time .*nothing to do/)
     expect(await Promise.all([versionsOf(toPublish.id), versionsOf(toUnpublish.id)])).toEqual(versionsBefore)

@@ -1,16 +1,18 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
 import { parseScheduleTime } from '../../src/utilities/parseScheduleTime'
-import { createStaff, PASSWORD, richText } from '../helpers/fixtures'
-import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
+import { richText } from '../helpers/fixtures'
+import { stopTestPayload, type TestPayload } from '../helpers/payload'
 import { startWorker, stopWorkers, type WorkerProcess } from '../helpers/worker'
+import { waitFor } from '../helpers/waitFor'
+import { SCHEDULING_CLINIC, startStaffPayload } from '../helpers/staffPayload'
+import { scheduledJobsFor } from '../helpers/scheduling'
 
 let ctx: TestPayload
 let http: typeof import('../helpers/http')
 let editorToken: string
 const workers: WorkerProcess[] = []
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 const workerEnv = (extra: Record<string, string> = {}) => ({
   DATABASE_URI: process.env.DATABASE_URI!,
@@ -27,14 +29,7 @@ const launch = async (extra: Record<string, string> = {}) => {
 }
 
 beforeAll(async () => {
-  ctx = await startTestPayload('scheduling')
-  http = await import('../helpers/http')
-  await createStaff(ctx.payload)
-  editorToken = await http.login('editor@clinic.test', PASSWORD)
-  await ctx.payload.updateGlobal({
-    slug: 'clinic',
-    data: { name: 'Clinic', bookingUrl: 'https://example.com/book', timezone: 'America/Chicago' },
-  })
+  ;({ ctx, http, editorToken } = await startStaffPayload('scheduling', SCHEDULING_CLINIC))
 })
 
 afterEach(() => stopWorkers(workers))
@@ -70,28 +65,13 @@ const publishedVersionsOf = async (id: number | string) =>
     })
   ).totalDocs
 
-const jobsFor = async (id: number | string) =>
-  (
-    await ctx.payload.find({
-      collection: 'payload-jobs',
-      where: { 'input.doc.value': { equals: String(id) } },
-      sort: 'createdAt',
-      pagination: false,
-    })
-  ).docs as any[]
+const jobsFor = (id: number | string) => scheduledJobsFor(ctx.payload, id)
 
-const waitFor = async <T>(probe: () => Promise<T | null | undefined | false>, timeoutMs: number, what: string): Promise<T> => {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value) return value
-    if (Date.now() > deadline) {
-      const { docs: unfinished } = await ctx.payload.find({ collection: 'payload-jobs', where: { state: { not_equals: 'done' } }, pagination: false })
-      const jobs = unfinished.map((job: any) => `${job.id} ${job.state} ${job.waitUntil} ${job.leaseOwner} ${JSON.stringify(job.input)}`)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\nunfinished jobs:\n${jobs.join('\n')}\n${workers.map((w) => w.output()).join('\n---\n').slice(-4000)}`)
-    }
-    await sleep(50)
-  }
+/** A timeout shows the unfinished jobs and the workers' logs. */
+const jobsAndLogs = async () => {
+  const { docs: unfinished } = await ctx.payload.find({ collection: 'payload-jobs', where: { state: { not_equals: 'done' } }, pagination: false })
+  const jobs = unfinished.map((job: any) => `${job.id} ${job.state} ${job.waitUntil} ${job.leaseOwner} ${JSON.stringify(job.input)}`)
+  return `unfinished jobs:\n${jobs.join('\n')}\n${workers.map((w) => w.output()).join('\n---\n').slice(-4000)}`
 }
 
 describe('the schedule API', () => {
@@ -171,7 +151,7 @@ describe('the worker', () => {
     expect((await schedule('articles', article.id, { action: 'unpublish', at: new Date(unpublishAt).toISOString() })).status).toBe(201)
 
     expect(await publicTitle(article.id)).toBeNull()
-    await waitFor(() => publicTitle(article.id), 5_000, 'the scheduled publish')
+    await waitFor('the scheduled publish', () => publicTitle(article.id), { timeoutMs: 5_000, explain: jobsAndLogs })
     const seenAt = Date.now()
     expect(seenAt).toBeGreaterThanOrEqual(publishAt)
 
@@ -180,17 +160,17 @@ describe('the worker', () => {
     expect(Date.parse(published.publishedAt!)).toBeGreaterThanOrEqual(publishAt)
     // One real publish writes one published version. Payload writes the document row first
     // and its version just after, so the version may lag the public read by a moment.
-    await waitFor(async () => (await publishedVersionsOf(article.id)) >= 1, 5_000, 'the publish version')
+    await waitFor('the publish version', async () => (await publishedVersionsOf(article.id)) >= 1, { timeoutMs: 5_000, explain: jobsAndLogs })
     expect(await publishedVersionsOf(article.id)).toBe(1)
     expect(await versionsOf(article.id)).toBeGreaterThan(versionsBefore)
 
-    await waitFor(async () => (await publicTitle(article.id)) === null, 5_000, 'the scheduled unpublish')
+    await waitFor('the scheduled unpublish', async () => (await publicTitle(article.id)) === null, { timeoutMs: 5_000, explain: jobsAndLogs })
     expect(Date.now()).toBeGreaterThanOrEqual(unpublishAt)
     // The document changes first, then its job is marked done.
-    const jobs = await waitFor(async () => {
+    const jobs = await waitFor('both jobs done', async () => {
       const list = await jobsFor(article.id)
       return list.length === 2 && list.every((job) => job.state === 'done') ? list : null
-    }, 10_000, 'both jobs done')
+    }, { timeoutMs: 10_000, explain: jobsAndLogs })
     expect(jobs).toHaveLength(2)
     // Never early. How late is measured by bench/schedule-latency, not asserted here:
     // timings on a loaded CI machine are not the product's.
@@ -215,11 +195,11 @@ describe('the worker', () => {
     const startedAt = Date.now()
     await launch()
     const readyAt = Date.now()
-    await waitFor(async () => (await Promise.all(articles.map((a) => publicTitle(a.id)))).every(Boolean), 3_000, 'catch-up')
-    const jobs = await waitFor(async () => {
+    await waitFor('catch-up', async () => (await Promise.all(articles.map((a) => publicTitle(a.id)))).every(Boolean), { timeoutMs: 3_000, explain: jobsAndLogs })
+    const jobs = await waitFor('the catch-up jobs done', async () => {
       const list = (await Promise.all(articles.map((a) => jobsFor(a.id)))).map((found) => found[0])
       return list.every((job) => job?.state === 'done') ? list : null
-    }, 10_000, 'the catch-up jobs done')
+    }, { timeoutMs: 10_000, explain: jobsAndLogs })
     const appliedAt = jobs.map((job) => Date.parse(job.appliedAt))
     expect([...appliedAt].sort((a, b) => a - b)).toEqual(appliedAt)
     // Applied by the start-up discovery, not a later tick (the 1 s figure is measured in bench/).
@@ -233,12 +213,24 @@ describe('the worker', () => {
     const versionsBefore = await Promise.all(articles.map((a) => versionsOf(a.id)))
     const at = new Date(Date.now() + 2_500).toISOString()
     for (const article of articles) expect((await schedule('articles', article.id, { action: 'publish', at })).status).toBe(201)
-    await waitFor(async () => (await Promise.all(articles.map((a) => publicTitle(a.id)))).every(Boolean), 6_000, 'both workers')
-    await sleep(1_500)
+    await waitFor('both workers', async () => (await Promise.all(articles.map((a) => publicTitle(a.id)))).every(Boolean), { timeoutMs: 6_000, explain: jobsAndLogs })
+    // Published is seen before the job is marked done: wait for every job to be done, after
+    // which no worker can apply any of them again.
+    const jobs = await waitFor('every job done', async () => {
+      const all = await Promise.all(articles.map((a) => jobsFor(a.id)))
+      return all.every((forArticle) => forArticle.length > 0 && forArticle.every((job: any) => job.state === 'done')) && all
+    }, { timeoutMs: 10_000, explain: jobsAndLogs })
     const versionsAfter = await Promise.all(articles.map((a) => versionsOf(a.id)))
     expect(versionsAfter).toEqual(versionsBefore.map((count) => count + 1))
-    const owners = new Set((await Promise.all(articles.map((a) => jobsFor(a.id)))).map((jobs) => jobs[0].leaseOwner))
+    // One job per change, applied by whoever completed it (the lease owner is kept on done).
+    expect(jobs.map((forArticle) => forArticle.length)).toEqual(articles.map(() => 1))
+    const owners = new Set(jobs.map((forArticle) => forArticle[0].leaseOwner))
     expect([...owners].every(Boolean)).toBe(true)
+    // Both workers took part (a worker that never claimed would leave one owner)…
+    expect(owners.size).toBe(2)
+    // …and each change was applied once, as a real change: not "already applied" or "nothing
+    // to do" by a second worker, and no error.
+    for (const [job] of jobs) expect({ note: job.note ?? null, lastError: job.lastError ?? null, hasError: job.hasError ?? false }).toEqual({ note: null, lastError: null, hasError: false })
   })
 
   it('a worker killed with -9 while holding a claim: another takes over after the lease', async () => {
@@ -246,20 +238,20 @@ describe('the worker', () => {
     const article = await draftArticle()
     const versionsBefore = await versionsOf(article.id)
     await schedule('articles', article.id, { action: 'publish', at: new Date(Date.now() + 1_500).toISOString() })
-    const [claimed] = await waitFor(async () => {
+    const [claimed] = await waitFor('the claim', async () => {
       const jobs = await jobsFor(article.id)
       return jobs[0]?.state === 'running' ? jobs : null
-    }, 5_000, 'the claim')
+    }, { timeoutMs: 5_000, explain: jobsAndLogs })
     doomed.kill('SIGKILL')
     await doomed.exited
     expect(await publicTitle(article.id)).toBeNull()
 
     await launch({ SCHEDULER_LEASE_MS: '1500' })
-    await waitFor(() => publicTitle(article.id), 6_000, 'the takeover')
-    const [job] = await waitFor(async () => {
+    await waitFor('the takeover', () => publicTitle(article.id), { timeoutMs: 6_000, explain: jobsAndLogs })
+    const [job] = await waitFor('the job marked done', async () => {
       const jobs = await jobsFor(article.id)
       return jobs[0]?.state === 'done' ? jobs : null
-    }, 10_000, 'the job marked done')
+    }, { timeoutMs: 10_000, explain: jobsAndLogs })
     expect(job.leaseOwner).not.toBe(claimed.leaseOwner)
     expect(Date.parse(job.appliedAt)).toBeGreaterThanOrEqual(Date.parse(claimed.leaseExpiresAt))
     expect(await versionsOf(article.id)).toBe(versionsBefore + 1)
@@ -283,10 +275,10 @@ describe('the worker', () => {
     await ctx.payload.update({ collection: 'articles', id: article.id, data: { _status: 'published', appliedScheduleId: String(job.id) } })
     const versionsBefore = await versionsOf(article.id)
     await launch()
-    const [done] = await waitFor(async () => {
+    const [done] = await waitFor('the takeover to finish the job', async () => {
       const jobs = await jobsFor(article.id)
       return jobs[0]?.state === 'done' ? jobs : null
-    }, 5_000, 'the takeover to finish the job')
+    }, { timeoutMs: 5_000, explain: jobsAndLogs })
     expect(done.leaseOwner).not.toBe('a-worker-that-died')
     expect(await versionsOf(article.id)).toBe(versionsBefore)
   })
@@ -305,17 +297,17 @@ describe('the worker', () => {
     for (const doc of [broken, deleted, healthy]) await schedule('articles', doc.id, { action: 'publish', at })
     await ctx.payload.delete({ collection: 'articles', id: deleted.id })
 
-    await waitFor(() => publicTitle(healthy.id), 5_000, 'the healthy article')
-    const [brokenJob] = await waitFor(async () => {
+    await waitFor('the healthy article', () => publicTitle(healthy.id), { timeoutMs: 5_000, explain: jobsAndLogs })
+    const [brokenJob] = await waitFor('the broken article to fail', async () => {
       const jobs = await jobsFor(broken.id)
       return jobs[0]?.state === 'failed' ? jobs : null
-    }, 8_000, 'the broken article to fail')
+    }, { timeoutMs: 8_000, explain: jobsAndLogs })
     expect(brokenJob.totalTried).toBe(2)
     expect(brokenJob.lastError).toMatch(/content/)
-    const [deletedJob] = await waitFor(async () => {
+    const [deletedJob] = await waitFor('the deleted article to fail', async () => {
       const jobs = await jobsFor(deleted.id)
       return jobs[0]?.state === 'failed' ? jobs : null
-    }, 5_000, 'the deleted article to fail')
+    }, { timeoutMs: 5_000, explain: jobsAndLogs })
     expect(deletedJob.totalTried).toBe(1)
     expect(deletedJob.lastError).toMatch(/no longer exists/)
     expect(await publicTitle(broken.id)).toBeNull()

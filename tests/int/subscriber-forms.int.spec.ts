@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
-import { startSmtpSink } from '../helpers/smtpSink'
+import { stopTestPayload, type TestPayload } from '../helpers/payload'
 import { clientAddressHeaders } from '../../src/security/clientIp'
+import { waitFor } from '../helpers/waitFor'
+import { startSubscriberTest, type SubscriberTest } from '../helpers/subscriberTest'
 
 /**
  * Signups from plain HTML forms (a website without JavaScript, the unsubscribe page's
@@ -10,13 +11,13 @@ import { clientAddressHeaders } from '../../src/security/clientIp'
  * handler, a real SQLite file and a real SMTP sink.
  */
 let ctx: TestPayload
-let sink: Awaited<ReturnType<typeof startSmtpSink>>
-let http: typeof import('../helpers/http')
-let service: typeof import('../../src/subscribers/service')
+let sink: SubscriberTest['sink']
+let http: SubscriberTest['http']
+let service: SubscriberTest['service']
 let links: typeof import('../../src/subscribers/links')
-let confirmRoute: typeof import('../../src/app/(subscribers)/email/confirm/route')
-let unsubscribeRoute: typeof import('../../src/app/(subscribers)/email/unsubscribe/route')
-let preferencesRoute: typeof import('../../src/app/(subscribers)/email/preferences/route')
+let confirmRoute: SubscriberTest['confirmRoute']
+let unsubscribeRoute: SubscriberTest['unsubscribeRoute']
+let preferencesRoute: SubscriberTest['preferencesRoute']
 const topicIds: Record<string, number> = {}
 const SITE_URL = 'https://www.stevenson-clinic.test'
 const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' }
@@ -24,18 +25,11 @@ let ipCounter = 0
 const nextIp = () => `10.20.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}`
 
 beforeAll(async () => {
-  sink = await startSmtpSink()
-  process.env.SMTP_URL = sink.url
-  process.env.EMAIL_FROM = 'Stevenson Clinic <news@stevenson-clinic.test>'
-  process.env.SITE_URL = SITE_URL
-  delete process.env.SUBSCRIBE_THANK_YOU_URL
-  ctx = await startTestPayload('subscriber-forms')
-  http = await import('../helpers/http')
-  service = await import('../../src/subscribers/service')
+  ;({ sink, ctx, http, service, confirmRoute, unsubscribeRoute, preferencesRoute } = await startSubscriberTest('subscriber-forms', {
+    SITE_URL,
+    SUBSCRIBE_THANK_YOU_URL: undefined,
+  }))
   links = await import('../../src/subscribers/links')
-  confirmRoute = await import('../../src/app/(subscribers)/email/confirm/route')
-  unsubscribeRoute = await import('../../src/app/(subscribers)/email/unsubscribe/route')
-  preferencesRoute = await import('../../src/app/(subscribers)/email/preferences/route')
   await ctx.payload.updateGlobal({ slug: 'clinic', data: { name: 'Stevenson Clinic', bookingUrl: 'https://example.com/book', timezone: 'America/Chicago', mailingAddress: '123 Example St' } })
   for (const [name, slug] of [['Low back pain', 'low-back-pain'], ['Sciatica', 'sciatica']]) {
     topicIds[slug] = (await ctx.payload.create({ collection: 'conditions', data: { _status: 'published', name, slug, summary: name } })).id
@@ -73,15 +67,6 @@ const confirmLinksTo = (address: string) =>
     .filter((mail) => mail.to.includes(address))
     .map((mail) => /https?:\/\/[^"\s<>]+\/email\/confirm\?token=[A-Za-z0-9_.-]+/.exec(decoded(mail.raw))?.[0])
     .filter((link): link is string => Boolean(link))
-const waitFor = async <T>(what: string, probe: () => T | undefined | false) => {
-  const deadline = Date.now() + 10_000
-  for (;;) {
-    const value = probe()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
 
 describe('POST /api/subscribe from a plain HTML form', () => {
   it('urlencoded: 202 with a "Check your inbox" page in the subscriber pages\' look; the confirmation email goes out', async () => {

@@ -2,9 +2,10 @@ import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { createStaff, PASSWORD } from '../helpers/fixtures'
-import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
-import { startSmtpSink } from '../helpers/smtpSink'
+import { stopTestPayload, type TestPayload } from '../helpers/payload'
 import { clientAddressHeaders } from '../../src/security/clientIp'
+import { decodedMail as decoded, linkIn, waitForMailMatching as waitForMailAt } from '../helpers/subscriberPages'
+import { startSubscriberTest, type SubscriberTest } from '../helpers/subscriberTest'
 
 /**
  * Hardening of who a subscriber is: links that can never reach another person (erasure,
@@ -12,25 +13,17 @@ import { clientAddressHeaders } from '../../src/security/clientIp'
  * invisible layout characters, the honeypot, and spreadsheet-safe exports.
  */
 let ctx: TestPayload
-let sink: Awaited<ReturnType<typeof startSmtpSink>>
-let http: typeof import('../helpers/http')
-let service: typeof import('../../src/subscribers/service')
-let confirmRoute: typeof import('../../src/app/(subscribers)/email/confirm/route')
-let unsubscribeRoute: typeof import('../../src/app/(subscribers)/email/unsubscribe/route')
-let preferencesRoute: typeof import('../../src/app/(subscribers)/email/preferences/route')
+let sink: SubscriberTest['sink']
+let http: SubscriberTest['http']
+let service: SubscriberTest['service']
+let confirmRoute: SubscriberTest['confirmRoute']
+let unsubscribeRoute: SubscriberTest['unsubscribeRoute']
+let preferencesRoute: SubscriberTest['preferencesRoute']
 let adminToken: string
 let ipCounter = 0
 
 beforeAll(async () => {
-  sink = await startSmtpSink()
-  process.env.SMTP_URL = sink.url
-  process.env.EMAIL_FROM = 'Stevenson Clinic <news@stevenson-clinic.test>'
-  ctx = await startTestPayload('subscriber-identity')
-  http = await import('../helpers/http')
-  service = await import('../../src/subscribers/service')
-  confirmRoute = await import('../../src/app/(subscribers)/email/confirm/route')
-  unsubscribeRoute = await import('../../src/app/(subscribers)/email/unsubscribe/route')
-  preferencesRoute = await import('../../src/app/(subscribers)/email/preferences/route')
+  ;({ sink, ctx, http, service, confirmRoute, unsubscribeRoute, preferencesRoute } = await startSubscriberTest('subscriber-identity'))
   await createStaff(ctx.payload)
   adminToken = await http.login('owner@clinic.test', PASSWORD)
   await ctx.payload.updateGlobal({ slug: 'clinic', data: { name: 'Stevenson Clinic', bookingUrl: 'https://example.com/book', timezone: 'America/Chicago' } })
@@ -43,6 +36,8 @@ afterAll(async () => {
   await sink?.close()
 })
 
+const waitForMailMatching = (address: string, pattern: RegExp) => waitForMailAt(sink.messages, address, pattern)
+
 const subscribe = async (body: unknown) => {
   const response = await http.api('POST', '/subscribe', { body, headers: clientAddressHeaders(`10.2.0.${++ipCounter}`) })
   // Signups are written after the answer (same work for every address); wait for them.
@@ -50,22 +45,6 @@ const subscribe = async (body: unknown) => {
   return response
 }
 
-const decoded = (raw: string) => raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=').replace(/\r?\n[ \t]+/g, ' ')
-const mailsTo = (address: string) => sink.messages.filter((message) => message.to.map((to) => to.toLowerCase()).includes(address.toLowerCase()))
-const waitForMailMatching = async (address: string, pattern: RegExp) => {
-  const deadline = Date.now() + 10_000
-  for (;;) {
-    const found = mailsTo(address).find((mail) => pattern.test(decoded(mail.raw)))
-    if (found) return found
-    if (Date.now() > deadline) throw new Error(`no email matching ${pattern} for ${address}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
-const linkIn = (raw: string, path: string) => {
-  const match = new RegExp(`https?://[^"\\s<>]+${path}\\?token=[A-Za-z0-9_.-]+`).exec(decoded(raw))
-  if (!match) throw new Error(`no ${path} link in:\n${raw.slice(0, 2000)}`)
-  return match[0]
-}
 const byKey = async (email: string) =>
   (await ctx.payload.find({ collection: 'subscribers', where: { email: { like: email } }, overrideAccess: true, depth: 0, limit: 10 })).docs.filter(
     (doc) => doc.email.toLowerCase() === email.toLowerCase(),

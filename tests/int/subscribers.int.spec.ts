@@ -1,30 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { richText } from '../helpers/fixtures'
-import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
-import { startSmtpSink } from '../helpers/smtpSink'
+import { stopTestPayload, type TestPayload } from '../helpers/payload'
 import { clientAddressHeaders } from '../../src/security/clientIp'
+import { decodedMail as decoded, linkIn, waitForMailMatching as waitForMailAt, waitForMails } from '../helpers/subscriberPages'
+import { startSubscriberTest, type SubscriberTest } from '../helpers/subscriberTest'
 
 let ctx: TestPayload
-let sink: Awaited<ReturnType<typeof startSmtpSink>>
-let http: typeof import('../helpers/http')
-let confirmRoute: typeof import('../../src/app/(subscribers)/email/confirm/route')
-let unsubscribeRoute: typeof import('../../src/app/(subscribers)/email/unsubscribe/route')
-let preferencesRoute: typeof import('../../src/app/(subscribers)/email/preferences/route')
+let sink: SubscriberTest['sink']
+let http: SubscriberTest['http']
+let confirmRoute: SubscriberTest['confirmRoute']
+let unsubscribeRoute: SubscriberTest['unsubscribeRoute']
+let preferencesRoute: SubscriberTest['preferencesRoute']
 let tokens: typeof import('../../src/subscribers/tokens')
 let ipCounter = 0
 
 beforeAll(async () => {
-  sink = await startSmtpSink()
-  process.env.SMTP_URL = sink.url
-  process.env.EMAIL_FROM = 'Stevenson Clinic <news@stevenson-clinic.test>'
-  ctx = await startTestPayload('subscribers')
-  http = await import('../helpers/http')
-  confirmRoute = await import('../../src/app/(subscribers)/email/confirm/route')
-  unsubscribeRoute = await import('../../src/app/(subscribers)/email/unsubscribe/route')
-  preferencesRoute = await import('../../src/app/(subscribers)/email/preferences/route')
+  ;({ sink, ctx, http, service, confirmRoute, unsubscribeRoute, preferencesRoute } = await startSubscriberTest('subscribers'))
   tokens = await import('../../src/subscribers/tokens')
-  service = await import('../../src/subscribers/service')
   await ctx.payload.updateGlobal({
     slug: 'clinic',
     data: { name: 'Stevenson Clinic', bookingUrl: 'https://example.com/book', timezone: 'America/Chicago', mailingAddress: '123 Example St\nSpringfield', medicalDisclaimer: 'Not medical advice.' },
@@ -41,7 +34,10 @@ afterAll(async () => {
   await sink?.close()
 })
 
-let service: typeof import('../../src/subscribers/service')
+let service: SubscriberTest['service']
+const waitForMail = async (address: string, count = 1) => (await waitForMails(sink.messages, address, count))[count - 1]
+const waitForMailMatching = (address: string, pattern: RegExp) => waitForMailAt(sink.messages, address, pattern)
+
 const subscribe = async (body: unknown, headers: Record<string, string> = {}) => {
   const response = await http.api('POST', '/subscribe', { body, headers: { ...clientAddressHeaders(`10.0.0.${++ipCounter}`), ...headers } })
   // The answer comes first; the signup is written after it (the same work for every address).
@@ -49,34 +45,9 @@ const subscribe = async (body: unknown, headers: Record<string, string> = {}) =>
   return response
 }
 
-const mailsTo = (address: string) => sink.messages.filter((message) => message.to.includes(address))
 
-const waitForMail = async (address: string, count = 1) => {
-  const deadline = Date.now() + 10_000
-  while (mailsTo(address).length < count) {
-    if (Date.now() > deadline) throw new Error(`no email #${count} for ${address}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  return mailsTo(address)[count - 1]
-}
 
-/** Quoted-printable soft breaks and =3D undone, headers unfolded, so links can be read out of the raw message. */
-const decoded = (raw: string) => raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=').replace(/\r?\n[ \t]+/g, ' ')
 
-const waitForMailMatching = async (address: string, pattern: RegExp) => {
-  const deadline = Date.now() + 10_000
-  for (;;) {
-    const found = mailsTo(address).find((mail) => pattern.test(decoded(mail.raw)))
-    if (found) return found
-    if (Date.now() > deadline) throw new Error(`no email matching ${pattern} for ${address}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
-const linkIn = (raw: string, path: string) => {
-  const match = new RegExp(`https?://[^"\\s<>]+${path}\\?token=[A-Za-z0-9_.-]+`).exec(decoded(raw))
-  if (!match) throw new Error(`no ${path} link in:\n${raw.slice(0, 2000)}`)
-  return match[0].replace(/&amp;/g, '&')
-}
 
 const subscriberByEmail = async (email: string) =>
   (await ctx.payload.find({ collection: 'subscribers', where: { email: { equals: email } }, overrideAccess: true })).docs[0]
@@ -191,7 +162,8 @@ describe('bad input: 4xx, nothing stored, nothing sent', () => {
       const response = await subscribe(body)
       expect(response.status).toBe(400)
       expect(response.json.errors[0].message.length).toBeGreaterThan(10)
-      await new Promise((resolve) => setTimeout(resolve, 100))
+      // Anything the request queued is written and mailed (accepted by the sink) once the signup queue settles.
+      await service.signupsSettled()
       const address = (body as { email?: string })?.email
       if (address) {
         expect(sink.messages.filter((message) => message.raw.includes(address.split('\r')[0]))).toHaveLength(0)

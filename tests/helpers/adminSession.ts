@@ -1,0 +1,34 @@
+import type { Page } from 'playwright-core'
+
+/** The clinic's settings the browser tests start from (Chicago time, a mailing address for the footer). */
+export const CLINIC_SETTINGS = {
+  name: 'Stevenson Clinic',
+  bookingUrl: 'https://example.com/book',
+  timezone: 'America/Chicago',
+  mailingAddress: '123 Example St\nSpringfield, IL 62701',
+  medicalDisclaimer: 'Massage therapy does not replace medical advice.',
+}
+
+const isDashboard = (url: URL) => url.pathname === '/admin' || url.pathname === '/admin/'
+
+/** The admin's own first-run form on a fresh database: the account it creates is the admin. */
+export const createFirstUserInBrowser = async (page: Page, serverUrl: string, email: string, password: string) => {
+  await page.goto(`${serverUrl}/admin`)
+  await page.waitForURL(/\/admin\/create-first-user/)
+  await page.fill('input[name="email"]', email)
+  await page.fill('input[name="password"]', password)
+  await page.fill('input[name="confirm-password"]', password)
+  await page.click('button[type="submit"]')
+  await page.waitForURL(isDashboard)
+}
+
+/** Logs the browser in through the admin's login form (a session already open goes straight to the dashboard). */
+export const loginInBrowser = async (page: Page, serverUrl: string, email: string, password: string) => {
+  await page.goto(`${serverUrl}/admin/login`)
+  if (/\/admin\/login/.test(page.url())) {
+    await page.fill('input[name="email"]', email)
+    await page.fill('input[name="password"]', password)
+    await page.click('button[type="submit"]')
+  }
+  await page.waitForURL(isDashboard)
+}
