@@ -4,10 +4,12 @@ import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
+import { createFirstUserInBrowser, openScheduleDrawer as openDrawer } from '../helpers/adminSession'
 import { launchBrowser } from '../helpers/browser'
 import { PASSWORD, richText } from '../helpers/fixtures'
 import { httpApi, ROOT, seedServerDatabase, startProductionServer, type RunningServer } from '../helpers/server'
 import { startSmtpSink } from '../helpers/smtpSink'
+import { outputsOf, waitFor } from '../helpers/waitFor'
 import { startWorker, stopWorkers, type WorkerProcess } from '../helpers/worker'
 
 /**
@@ -30,15 +32,7 @@ const workers: WorkerProcess[] = []
 const ids: Record<string, number> = {}
 
 const api = (method: string, pathAndQuery: string, body?: unknown) => httpApi(server.url, method, pathAndQuery, { body, token })
-const waitFor = async <T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${workers.map((worker) => worker.output()).join('\n').slice(-3000)}`)
-    await new Promise((resolve) => setTimeout(resolve, 200))
-  }
-}
+const workerLogs = outputsOf(workers)
 const card = (id: string) => page.locator(`[data-dashboard-card="dashboard-${id}"]`)
 const text = async (locator: ReturnType<Page['locator']>) => (await locator.innerText()).replace(/\s+/g, ' ').trim()
 const figure = async (cardId: string, name: string) => Number((await card(cardId).locator(`[data-figure="${name}"] > div`).first().innerText()).replace(/,/g, ''))
@@ -49,20 +43,7 @@ const openDashboard = async () => {
   await page.locator('[data-owner-dashboard]').waitFor()
 }
 
-const openScheduleDrawer = async (id: number) => {
-  await page.goto(`${server.url}/admin/collections/articles/${id}`)
-  await page.locator('#action-save').waitFor()
-  const scheduleItem = page.locator('#schedule-publish')
-  for (let attempt = 1; ; attempt++) {
-    await page.locator('#action-save-popup button').first().click()
-    if (await scheduleItem.waitFor({ timeout: 15_000 }).then(() => true, () => false)) break
-    if (attempt === 4) throw new Error('the publish menu did not open')
-  }
-  await scheduleItem.click()
-  const drawer = page.locator('.schedule-publish')
-  await drawer.locator('.radio-input').first().waitFor()
-  return drawer
-}
+const openScheduleDrawer = (id: number) => openDrawer(page, server.url, id)
 
 beforeAll(async () => {
   fs.mkdirSync(SCREENSHOTS, { recursive: true })
@@ -74,13 +55,7 @@ beforeAll(async () => {
   page = await context.newPage()
   page.setDefaultTimeout(60_000)
 
-  await page.goto(`${server.url}/admin`)
-  await page.waitForURL(/\/admin\/create-first-user/)
-  await page.fill('input[name="email"]', EMAIL)
-  await page.fill('input[name="password"]', PASSWORD)
-  await page.fill('input[name="confirm-password"]', PASSWORD)
-  await page.click('button[type="submit"]')
-  await page.waitForURL((url) => url.pathname === '/admin' || url.pathname === '/admin/')
+  await createFirstUserInBrowser(page, server.url, EMAIL, PASSWORD)
   token = (await httpApi(server.url, 'POST', '/users/login', { body: { email: EMAIL, password: PASSWORD } })).json.token
 
   for (const [index, status] of ['confirmed', 'confirmed', 'confirmed', 'pending'].entries()) {
@@ -133,7 +108,7 @@ describe('without a worker', () => {
     await page.goto(`${server.url}/admin/collections/newsletters/${ids.newsletter}`)
     const notice = page.locator('[data-worker-paused-notice]')
     // The page's banner and the panel's own notice.
-    await waitFor('the send panel’s notice', async () => (await notice.count()) >= 2)
+    await waitFor('the send panel’s notice', async () => (await notice.count()) >= 2, { timeoutMs: 60_000, explain: workerLogs })
     expect(await text(notice.last())).toContain(PAUSED)
   })
 })
@@ -149,11 +124,11 @@ describe('with a worker', () => {
         SMTP_URL: sink.url,
       }),
     )
-    await waitFor('a live worker', async () => (await api('GET', '/health/workers')).json.alive === true)
+    await waitFor('a live worker', async () => (await api('GET', '/health/workers')).json.alive === true, { timeoutMs: 60_000, explain: workerLogs })
     const confirmed = await totalOf('/subscribers?where[status][equals]=confirmed&limit=0')
     const scheduled = await api('PATCH', `/newsletters/${ids.newsletter}`, { status: 'scheduled', sendAt: new Date().toISOString() })
     expect(scheduled.status, scheduled.text).toBe(200)
-    await waitFor('the newsletter to be sent', async () => (await api('GET', `/newsletters/${ids.newsletter}?depth=0`)).json.status === 'sent', 120_000)
+    await waitFor('the newsletter to be sent', async () => (await api('GET', `/newsletters/${ids.newsletter}?depth=0`)).json.status === 'sent', { timeoutMs: 120_000, explain: workerLogs })
 
     await openDashboard()
     expect(await page.locator('[data-worker-paused-notice]').count()).toBe(0)

@@ -9,7 +9,7 @@ import { launchBrowser } from '../helpers/browser'
 import { httpApi, ROOT, startProductionServer, type RunningServer } from '../helpers/server'
 import { startWorker, stopWorkers, type WorkerProcess } from '../helpers/worker'
 import { waitFor } from '../helpers/waitFor'
-import { createFirstUserInBrowser } from '../helpers/adminSession'
+import { createFirstUserInBrowser, openScheduleDrawer as openDrawer } from '../helpers/adminSession'
 
 /**
  * The clinic's owner schedules and reviews publishing in the admin (headless Chromium on the
@@ -79,23 +79,7 @@ const jobFor = async (id: number) => {
 
 const workerLogs = () => workers.map((w) => w.output()).join('\n').slice(-3000)
 
-/** Opens the Schedule drawer of an article from its publish button's menu. */
-const openScheduleDrawer = async (id: number) => {
-  await page.goto(`${server.url}/admin/collections/articles/${id}`)
-  await page.locator('#action-save').waitFor()
-  // The menu opens once the page is interactive: click again if its Schedule item does not show.
-  const scheduleItem = page.locator('#schedule-publish')
-  for (let attempt = 1; ; attempt++) {
-    await page.locator('#action-save-popup button').first().click()
-    const shown = await scheduleItem.waitFor({ timeout: 15_000 }).then(() => true, () => false)
-    if (shown) break
-    if (attempt === 4) throw new Error('the publish menu did not open')
-  }
-  await scheduleItem.click()
-  const drawer = page.locator('.schedule-publish')
-  await drawer.locator('.radio-input').first().waitFor()
-  return drawer
-}
+const openScheduleDrawer = (id: number) => openDrawer(page, server.url, id)
 
 const selectedType = async (drawer: ReturnType<Page['locator']>) => (await drawer.locator('.radio-input--is-selected .radio-input__label').innerText()).trim()
 

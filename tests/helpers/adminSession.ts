@@ -32,3 +32,21 @@ export const loginInBrowser = async (page: Page, serverUrl: string, email: strin
   }
   await page.waitForURL(isDashboard)
 }
+
+/** Opens the Schedule drawer of a document from its publish button's menu; returns the drawer. */
+export const openScheduleDrawer = async (page: Page, serverUrl: string, id: number | string, collection = 'articles') => {
+  await page.goto(`${serverUrl}/admin/collections/${collection}/${id}`)
+  await page.locator('#action-save').waitFor()
+  // The menu opens once the page is interactive: click again if its Schedule item does not show.
+  const scheduleItem = page.locator('#schedule-publish')
+  for (let attempt = 1; ; attempt++) {
+    await page.locator('#action-save-popup button').first().click()
+    const shown = await scheduleItem.waitFor({ timeout: 15_000 }).then(() => true, () => false)
+    if (shown) break
+    if (attempt === 4) throw new Error('the publish menu did not open')
+  }
+  await scheduleItem.click()
+  const drawer = page.locator('.schedule-publish')
+  await drawer.locator('.radio-input').first().waitFor()
+  return drawer
+}

@@ -3,6 +3,7 @@ import { createLocalReq } from 'payload'
 import { describe, expect, it } from 'vitest'
 
 import { queueAnnouncement } from '../../../collections/Articles/hooks/queueAnnouncement'
+import { announcePendingArticles } from '../../../jobs/newsletters/announcements'
 import type { Article } from '../../../payload-types'
 import { startWorker } from '../../helpers/worker'
 import { waitFor } from '../../helpers/waitFor'
@@ -14,6 +15,9 @@ const newslettersFor = async (articleId: number | string) =>
   (await payload.find({ collection: 'newsletters', where: { sourceArticle: { equals: articleId } }, depth: 0, pagination: false })).docs
 
 describe('article announcements', () => {
+  /** What the worker's newsletter clock does on each tick (jobs/newsletters/clock.ts), here in the test's process. */
+  const announce = () => announcePendingArticles(payload)
+
   it('queues one announcement when the article first goes live, never again', async () => {
     const conditions = await Promise.all(
       ['Neck pain', 'Scar tissue'].map((name, index) => payload.create({ collection: 'conditions', data: { name, summary: `About ${name}.`, slug: `condition-${index}-${Date.now()}` } as any })),
@@ -24,6 +28,9 @@ describe('article announcements', () => {
     expect(await newslettersFor(article.id)).toHaveLength(0)
 
     await payload.update({ collection: 'articles', id: article.id, data: { _status: 'published' } })
+    // The publish only records the intent: the worker creates the newsletter.
+    expect(await newslettersFor(article.id)).toHaveLength(0)
+    expect(await announce()).toEqual(['announced'])
     const [announcement, ...others] = await newslettersFor(article.id)
     expect(others).toHaveLength(0)
     expect(announcement).toMatchObject({
@@ -45,12 +52,14 @@ describe('article announcements', () => {
     await payload.update({ collection: 'articles', id: article.id, draft: true, data: { excerpt: 'A draft edit.' } })
     await payload.update({ collection: 'articles', id: article.id, data: { _status: 'draft' } })
     await payload.update({ collection: 'articles', id: article.id, data: { _status: 'published' } })
+    await announce()
     expect(await newslettersFor(article.id)).toHaveLength(1)
     expect((await payload.findByID({ collection: 'articles', id: article.id, depth: 0, draft: true })).announcement).toBe(announcement!.id)
   })
 
   it('announces to everyone when the article has no conditions, and not at all when not ticked', async () => {
     const general = await publishedArticle({ emailSubscribers: true })
+    await announce()
     expect(await newslettersFor(general.id)).toMatchObject([{ audience: 'all', status: 'scheduled' }])
     const quiet = await publishedArticle({ emailSubscribers: false })
     expect(await newslettersFor(quiet.id)).toHaveLength(0)
@@ -58,10 +67,11 @@ describe('article announcements', () => {
     // does not announce it: it went live before.
     await payload.update({ collection: 'articles', id: quiet.id, draft: true, autosave: true, data: { emailSubscribers: true } })
     await payload.update({ collection: 'articles', id: quiet.id, data: { _status: 'published' } })
+    expect(await announce()).toEqual(['went-live-before'])
     expect(await newslettersFor(quiet.id)).toHaveLength(0)
   })
 
-  it('two processes racing to announce the same publish create one newsletter', async () => {
+  it('two processes racing to announce the same publish create one newsletter (two requests, then three workers)', async () => {
     const article = await draftArticle({ emailSubscribers: true })
     // Publish the row without hooks, then run the hook as two requests would, at once.
     const published = (await payload.db.updateOne({ collection: 'articles', id: article.id, data: { _status: 'published' } })) as unknown as Article
@@ -76,6 +86,7 @@ describe('article announcements', () => {
         data: {},
       } as any)
     await Promise.all([run(), run(), run()])
+    await Promise.all([announce(), announce(), announce()])
     const newsletters = await newslettersFor(article.id)
     expect(newsletters).toHaveLength(1)
     expect(newsletters[0]!.status).toBe('scheduled')

@@ -56,7 +56,7 @@ describe('recording events', () => {
     await ctx.payload.update({ collection: 'articles', id: announced.id, data: { emailSubscribers: true } })
     await ctx.payload.update({ collection: 'articles', id: announced.id, data: { _status: 'published' } })
     // The worker's newsletter clock creates the announcement (here in the test's process).
-    await (await import('../../jobs/newsletters/announcements')).announcePendingArticles(ctx.payload)
+    await (await import('../../../jobs/newsletters/announcements')).announcePendingArticles(ctx.payload)
     expect((await ctx.payload.findByID({ collection: 'articles', id: announced.id })).announcement).toBeTruthy()
     expect(await eventsFor(hook.id, announced.id)).toEqual(['publish'])
     // Restoring an older version of a live document is an update (Payload's restoreVersion
