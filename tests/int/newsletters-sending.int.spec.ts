@@ -169,7 +169,8 @@ describe('sending a newsletter', () => {
     })
     const subject = 'Levers'
     const newsletter = await scheduleNewsletter(payload, { subject })
-    worker(sink.url, { SMTP_RATE_PER_SECOND: '40', SMTP_POOL_SIZE: '2' })
+    const sending = worker(sink.url, { SMTP_RATE_PER_SECOND: '40', SMTP_POOL_SIZE: '2' })
+    const runsEnded = () => sending.output().match(/newsletter\.run-ended/g)?.length ?? 0
 
     const { pauseNewsletter, resumeNewsletter, cancelNewsletter, retryFailedDeliveries, newsletterProgress } = await import(
       '../../jobs/newsletters/control'
@@ -178,7 +179,10 @@ describe('sending a newsletter', () => {
     // Unsubscribed mid-send, through the normal path (hooks run): never receives it.
     await payload.update({ collection: 'subscribers', id: ids[299], data: { status: 'unsubscribed' } })
 
+    const endedBeforePause = runsEnded()
     expect((await pauseNewsletter(payload, newsletter.id)).ok).toBe(true)
+    // The worker sees the pause at its next lease renewal and ends the run (logged).
+    await waitFor('the worker to end its run on the pause', () => runsEnded() > endedBeforePause, 30_000)
     // Once paused, at most what was on the wire still arrives: wait until nothing is in
     // flight (no delivery 'sending') and every message the sink took is recorded as sent.
     await waitFor('the in-flight messages to settle', async () => {
