@@ -1,6 +1,7 @@
 import { convert } from 'html-to-text'
 import type { PayloadEmailAdapter as EmailAdapter, SendEmailOptions } from 'payload'
 
+import { sendAfterAnswer } from '../src/utilities/mailAfterAnswer'
 import { createMailer, DEFAULT_FROM, type Mailer } from './transport'
 
 /**
@@ -43,11 +44,10 @@ export const clinicEmailAdapter = (options: { mailer?: Mailer } = {}): EmailAdap
       const html = asText(message.html)
       const text = asText(message.text) || convert(html, { wordwrap: 78 })
       const outgoing = { to: recipients(message.to), subject: String(message.subject ?? ''), html: html || text, text }
-      setImmediate(() => {
-        getMailer()
-          .send(outgoing)
-          .catch((error: unknown) => payload.logger.error({ event: 'payload-email.failed', subject: outgoing.subject, err: error }))
-      })
+      sendAfterAnswer(
+        () => getMailer().send(outgoing),
+        (error) => payload.logger.error({ event: 'payload-email.failed', subject: outgoing.subject, err: error }),
+      )
       return { queued: true }
     },
   }

@@ -2,6 +2,7 @@ import type { Payload } from 'payload'
 
 import type { Subscriber } from '../../payload-types'
 import { drainBeforeExit } from '../utilities/drainBeforeExit'
+import { sendAfterAnswer } from '../utilities/mailAfterAnswer'
 import { emailKeyOf } from './emailAddress'
 import { confirmUrl, preferencesUrl } from './links'
 import { newNonce, sameSecret, type TokenClaims, verifyToken } from './tokens'
@@ -141,8 +142,9 @@ export const confirm = async (payload: Payload, token: unknown): Promise<Confirm
     overrideAccess: true,
     depth: 0,
   })) as Subscriber
-  void sendSubscriberEmail(payload, confirmed, 'welcome', { preferencesUrl: preferencesUrl(confirmed) }).catch((error) =>
-    payload.logger.error({ event: 'subscriber.welcome-failed', err: error }),
+  sendAfterAnswer(
+    () => sendSubscriberEmail(payload, confirmed, 'welcome', { preferencesUrl: preferencesUrl(confirmed) }),
+    (error) => payload.logger.error({ event: 'subscriber.welcome-failed', err: error }),
   )
   return { kind: 'confirmed', subscriber: confirmed }
 }

@@ -6,6 +6,7 @@ import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/
 import { startSmtpSink } from '../helpers/smtpSink'
 import { clientAddressHeaders } from '../../src/security/clientIp'
 import { waitFor } from '../helpers/waitFor'
+import { outgoingMailSettled } from '../helpers/outgoingMail'
 
 let ctx: TestPayload
 let sink: Awaited<ReturnType<typeof startSmtpSink>>
@@ -28,7 +29,8 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await new Promise((resolve) => setTimeout(resolve, 500))
+  // Mail goes out after the answers: wait until it has reached the sink.
+  await outgoingMailSettled()
   if (ctx) await stopTestPayload(ctx)
   await sink?.close()
 })

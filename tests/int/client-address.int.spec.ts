@@ -15,6 +15,7 @@ import {
   stampClientAddress,
   UNVERIFIED_CLIENT,
 } from '../../src/security/clientIp'
+import { outgoingMailSettled } from '../helpers/outgoingMail'
 
 let ctx: TestPayload
 let api: typeof import('../helpers/http').api
@@ -28,7 +29,8 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await new Promise((resolve) => setTimeout(resolve, 300))
+  // Mail goes out after the answers: wait until it has reached the sink.
+  await outgoingMailSettled()
   if (ctx) await stopTestPayload(ctx)
 })
 

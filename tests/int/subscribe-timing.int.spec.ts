@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
 import { startSmtpSink } from '../helpers/smtpSink'
 import { clientAddressHeaders } from '../../src/security/clientIp'
+import { outgoingMailSettled } from '../helpers/outgoingMail'
 
 /**
  * `POST /api/subscribe` must not tell, by how long it takes, whether an address is new,
@@ -34,7 +35,8 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await new Promise((resolve) => setTimeout(resolve, 1_000))
+  // Mail goes out after the answers: wait until it has reached the sink.
+  await outgoingMailSettled()
   if (ctx) await stopTestPayload(ctx)
   await sink?.close()
 })

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createStaff, PASSWORD } from '../helpers/fixtures'
 import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
 import { startSmtpSink } from '../helpers/smtpSink'
+import { outgoingMailSettled } from '../helpers/outgoingMail'
+import { waitFor } from '../helpers/waitFor'
 
 let ctx: TestPayload
 let sink: Awaited<ReturnType<typeof startSmtpSink>>
@@ -24,7 +26,8 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await new Promise((resolve) => setTimeout(resolve, 500))
+  // Mail goes out after the answers: wait until it has reached the sink.
+  await outgoingMailSettled()
   if (ctx) await stopTestPayload(ctx)
   await sink?.close()
 })
@@ -76,10 +79,7 @@ describe('CSV import', () => {
     expect(docs[0].consent?.at).toBe('2025-03-01T10:00:00.000Z')
     expect(docs[0].consent?.source).toBe('front desk form')
     expect((docs[0].topics as any[])[0].slug).toBe('sciatica')
-    const deadline = Date.now() + 10_000
-    while (!sink.messages.some((message) => message.to.includes('new.pending@example.com')) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
+    await waitFor('the confirmation email to the imported pending subscriber', () => sink.messages.some((message) => message.to.includes('new.pending@example.com')), 10_000)
     expect(sink.messages.some((message) => message.to.includes('new.pending@example.com'))).toBe(true)
     expect(sink.messages.some((message) => message.to.includes('new.confirmed@example.com'))).toBe(false)
   })

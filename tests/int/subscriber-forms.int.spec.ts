@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { stopTestPayload, type TestPayload } from '../helpers/payload'
 import { clientAddressHeaders } from '../../src/security/clientIp'
+import { outgoingMailSettled } from '../helpers/outgoingMail'
 import { waitFor } from '../helpers/waitFor'
 import { startSubscriberTest, type SubscriberTest } from '../helpers/subscriberTest'
 
@@ -38,9 +39,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   delete process.env.SUBSCRIBE_THANK_YOU_URL
-  await service?.signupsSettled()
-  // The welcome email goes out after the confirm page has answered.
-  await new Promise((resolve) => setTimeout(resolve, 500))
+  // Signup and welcome mail go out after the answers: wait until they have reached the sink.
+  await outgoingMailSettled()
   if (ctx) await stopTestPayload(ctx)
   await sink?.close()
 })

@@ -6,6 +6,7 @@ import { stopTestPayload, type TestPayload } from '../helpers/payload'
 import { clientAddressHeaders } from '../../src/security/clientIp'
 import { decodedMail as decoded, linkIn, waitForMailMatching as waitForMailAt } from '../helpers/subscriberPages'
 import { startSubscriberTest, type SubscriberTest } from '../helpers/subscriberTest'
+import { outgoingMailSettled } from '../helpers/outgoingMail'
 
 /**
  * Hardening of who a subscriber is: links that can never reach another person (erasure,
@@ -31,7 +32,8 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await new Promise((resolve) => setTimeout(resolve, 1_000))
+  // Mail goes out after the answers: wait until it has reached the sink.
+  await outgoingMailSettled()
   if (ctx) await stopTestPayload(ctx)
   await sink?.close()
 })

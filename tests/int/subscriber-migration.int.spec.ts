@@ -7,6 +7,7 @@ import { migrations } from '../../src/migrations'
 import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
 import { startSmtpSink } from '../helpers/smtpSink'
 import { clientAddressHeaders } from '../../src/security/clientIp'
+import { outgoingMailSettled } from '../helpers/outgoingMail'
 
 /**
  * The subscriber-identity migration on a database that already has data: the previous
@@ -68,7 +69,8 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await new Promise((resolve) => setTimeout(resolve, 500))
+  // Mail goes out after the answers: wait until it has reached the sink.
+  await outgoingMailSettled()
   if (ctx) await stopTestPayload(ctx)
   await sink?.close()
 })

@@ -5,6 +5,7 @@ import { stopTestPayload, type TestPayload } from '../helpers/payload'
 import { clientAddressHeaders } from '../../src/security/clientIp'
 import { decodedMail as decoded, linkIn, waitForMailMatching as waitForMailAt, waitForMails } from '../helpers/subscriberPages'
 import { startSubscriberTest, type SubscriberTest } from '../helpers/subscriberTest'
+import { outgoingMailSettled } from '../helpers/outgoingMail'
 
 let ctx: TestPayload
 let sink: SubscriberTest['sink']
@@ -28,8 +29,8 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  // Emails go out after the response; let the last ones finish before closing the database.
-  await new Promise((resolve) => setTimeout(resolve, 1_000))
+  // Mail goes out after the answers: wait until it has reached the sink.
+  await outgoingMailSettled()
   if (ctx) await stopTestPayload(ctx)
   await sink?.close()
 })

@@ -10,6 +10,7 @@ import { startTestPayload, stopTestPayload, type TestPayload } from '../../helpe
 import { startSmtpSink } from '../../helpers/smtpSink'
 import { FUZZ_SEED, FUZZ_RUNS, COLLECT_ONLY, STRICT, NO_ANSWER_GUARD_MS, type Failure, noteDuration, judge, reportFuzzRun } from './judge'
 import { weirdString } from './arbitraries'
+import { outgoingMailSettled } from '../../helpers/outgoingMail'
 
 // ---------------------------------------------------------------------------------------
 // The server, in this process
@@ -255,8 +256,8 @@ export const useFuzzServer = (name: string) => {
 
   afterAll(async () => {
     reportFuzzRun(name)
-    // Emails go out after the response; let the last ones finish before closing the database.
-    await new Promise((resolve) => setTimeout(resolve, 1_000))
+    // Mail goes out after the answers: wait until it has reached the sink.
+    await outgoingMailSettled()
     if (ctx) await stopTestPayload(ctx)
     await sink?.close()
   })
