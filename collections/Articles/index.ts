@@ -14,6 +14,7 @@ export const Articles: CollectionConfig<'articles'> = publishedContentCollection
   jsonLd: articleJsonLd,
   labels: { singular: 'Article', plural: 'Articles' },
   // Front ends code against these names: keep them stable whatever the labels say.
+  graphQL: { singularName: 'Article', pluralName: 'Articles' },
   admin: { useAsTitle: 'title', defaultColumns: ['title', '_status', 'publishedAt', 'updatedAt'] },
   defaultSort: '-publishedAt',
   // List queries (and GraphQL at depth 0) return these for related documents.

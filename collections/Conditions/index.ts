@@ -12,6 +12,7 @@ export const Conditions: CollectionConfig<'conditions'> = publishedContentCollec
   slug: 'conditions',
   jsonLd: conditionJsonLd,
   labels: { singular: 'Condition', plural: 'Conditions' },
+  graphQL: { singularName: 'Condition', pluralName: 'Conditions' },
   admin: {
     useAsTitle: 'name',
     defaultColumns: ['name', '_status', 'medicalReview.lastReviewed', 'updatedAt'],

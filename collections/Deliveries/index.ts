@@ -14,6 +14,7 @@ export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'failed', 'bounce
 export const Deliveries: CollectionConfig<'deliveries'> = {
   slug: 'deliveries',
   labels: { singular: 'Delivery', plural: 'Deliveries' },
+  graphQL: { singularName: 'Delivery', pluralName: 'Deliveries' },
   admin: {
     useAsTitle: 'email',
     defaultColumns: ['email', 'newsletter', 'status', 'attempts', 'smtpResponse', 'sentAt'],

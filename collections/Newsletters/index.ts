@@ -25,6 +25,7 @@ export const NEWSLETTER_TEMPLATES = ['newsletter', 'article', 'digest'] as const
 export const Newsletters: CollectionConfig<'newsletters'> = {
   slug: 'newsletters',
   labels: { singular: 'Newsletter', plural: 'Newsletters' },
+  graphQL: { singularName: 'Newsletter', pluralName: 'Newsletters' },
   admin: {
     useAsTitle: 'subject',
     defaultColumns: ['subject', 'status', 'sendAt', 'counts.sent', 'updatedAt'],

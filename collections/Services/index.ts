@@ -19,6 +19,7 @@ export const Services: CollectionConfig<'services'> = publishedContentCollection
   slug: 'services',
   jsonLd: serviceJsonLd,
   labels: { singular: 'Service', plural: 'Services' },
+  graphQL: { singularName: 'Service', pluralName: 'Services' },
   admin: { useAsTitle: 'name', defaultColumns: ['name', 'category', '_status', 'updatedAt'] },
   defaultSort: 'name',
   defaultPopulate: { name: true, slug: true, category: true, summary: true },

@@ -42,6 +42,7 @@ const validateName: TextFieldSingleValidation = (value) => (!value || isAcceptab
 export const Subscribers: CollectionConfig<'subscribers'> = {
   slug: 'subscribers',
   labels: { singular: 'Subscriber', plural: 'Subscribers' },
+  graphQL: { singularName: 'Subscriber', pluralName: 'Subscribers' },
   admin: {
     useAsTitle: 'email',
     defaultColumns: ['email', 'name', 'status', 'confirmedAt', 'topics'],

@@ -14,6 +14,7 @@ export const WEBHOOK_DELIVERY_STATUSES = ['queued', 'sending', 'delivered', 'fai
 export const WebhookDeliveries: CollectionConfig<'webhook-deliveries'> = {
   slug: 'webhook-deliveries',
   labels: { singular: 'Webhook delivery', plural: 'Webhook deliveries' },
+  graphQL: { singularName: 'WebhookDelivery', pluralName: 'WebhookDeliveries' },
   admin: {
     useAsTitle: 'event',
     defaultColumns: ['event', 'webhook', 'collectionSlug', 'documentId', 'status', 'attempts', 'responseStatus', 'durationMs', 'createdAt'],

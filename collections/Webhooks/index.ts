@@ -19,6 +19,7 @@ export const WEBHOOK_COLLECTIONS = PUBLISHED_CONTENT_COLLECTIONS
 export const Webhooks: CollectionConfig<'webhooks'> = {
   slug: 'webhooks',
   labels: { singular: 'Webhook', plural: 'Webhooks' },
+  graphQL: { singularName: 'Webhook', pluralName: 'Webhooks' },
   admin: {
     useAsTitle: 'name',
     defaultColumns: ['name', 'url', 'events', 'enabled'],
