@@ -13,6 +13,7 @@ import { WorkerPausedNotice } from '../WorkerPausedNotice'
  * the drawer is untouched. tests/e2e/health.e2e.spec.ts fails if an upgrade renames it.
  */
 const SCHEDULER_SELECTOR = '.schedule-publish__scheduler'
+const MAX_FRAMES = 120
 
 const useDrawerSlot = (open: boolean) => {
   const [slot, setSlot] = useState<HTMLElement | null>(null)
@@ -29,10 +30,12 @@ const useDrawerSlot = (open: boolean) => {
       setSlot(host)
       return true
     }
-    // The drawer mounts in the same commit as `open` turns true, or a frame later.
+    // The drawer mounts in the same commit as `open` turns true, or a frame later; after a
+    // couple of seconds without it (an upgrade renamed it), stop looking.
     let frame = 0
+    let frames = 0
     const retry = () => {
-      if (!attach()) frame = requestAnimationFrame(retry)
+      if (!attach() && ++frames < MAX_FRAMES) frame = requestAnimationFrame(retry)
     }
     retry()
     return () => {
