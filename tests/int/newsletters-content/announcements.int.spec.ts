@@ -116,8 +116,10 @@ describe('article announcements', () => {
     workers.push(worker)
     await worker.ready
     const [announcement] = await waitFor('the announcement of the scheduled article', async () => {
+      // The announcement is created as a draft, then scheduled once the article is claimed:
+      // wait for the second step, not the first.
       const found = await newslettersFor(article.id)
-      return found.length ? found : null
+      return found.length && found.every((newsletter) => newsletter.status !== 'draft') ? found : null
     }, { timeoutMs: 20_000, explain: workerLogs })
     expect((await payload.findByID({ collection: 'articles', id: article.id, depth: 0 }))._status).toBe('published')
     expect(announcement).toMatchObject({ template: 'article', subject: 'Scheduled and announced', featuredArticles: [article.id] })
