@@ -1,13 +1,10 @@
-import crypto from 'node:crypto'
 import net from 'node:net'
-import os from 'node:os'
 
-import type { ScheduledTask } from 'node-cron'
 import type { Payload } from 'payload'
 
 import { createMailer, type Mailer } from '../../emails/transport'
 import { metrics } from '../../src/metrics/registry'
-import { startClock } from '../shared/clock'
+import { PipelineClock } from '../shared/pipelineClock'
 import { announcePendingArticles } from './announcements'
 import { loadNewsletterSendConfig, SMTP_DOWN_OWNER, type NewsletterSendConfig } from './config'
 import { NewsletterRun } from './newsletterRun'
@@ -21,45 +18,31 @@ import type { Id } from './store/shared'
  * because the SMTP server was down), and the worker claims each with a lease and runs it.
  * Several sends run side by side through one SMTP pool.
  */
-export class NewsletterClock {
-  readonly workerId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`
-  private readonly config: NewsletterSendConfig
+export class NewsletterClock extends PipelineClock<NewsletterSendConfig> {
   private readonly mailer: Mailer
   private readonly runs = new Map<string, { run?: NewsletterRun; done: Promise<void> }>()
   private readonly lastProbe = new Map<string, number>()
-  private clock?: ScheduledTask
-  private discovering = false
-  private stopping = false
 
-  constructor(
-    private readonly payload: Payload,
-    options: { config?: Partial<NewsletterSendConfig>; mailer?: Mailer } = {},
-  ) {
-    this.config = loadNewsletterSendConfig(options.config)
+  constructor(payload: Payload, options: { config?: Partial<NewsletterSendConfig>; mailer?: Mailer } = {}) {
+    super(payload, loadNewsletterSendConfig(options.config), { prefix: 'newsletters', roundFailed: 'discover-failed' })
     // No silent re-send on a broken connection: the pipeline decides (retry or unknown) per delivery.
     this.mailer = countInUse(
       options.mailer ?? createMailer({ logger: { info: (message) => payload.logger.info(message) }, requeueOnConnectionClose: false }),
     )
   }
 
-  async start() {
-    this.clock = await startClock(this.config.tick, () => this.discover())
-    this.payload.logger.info({ event: 'newsletters.started', worker: this.workerId, leaseMs: this.config.leaseMs, inFlight: this.config.inFlight })
+  protected startedDetails() {
+    return { leaseMs: this.config.leaseMs, inFlight: this.config.inFlight }
   }
 
-  /** Stops claiming; sends in hand record what is in flight and give their lease back. */
-  async stop() {
-    this.stopping = true
-    await this.clock?.stop()
+  /** Sends in hand record what is in flight and give their lease back. */
+  protected async finishWorkInHand() {
     for (const { run } of this.runs.values()) run?.stop()
     await Promise.all([...this.runs.values()].map(({ done }) => done))
     this.mailer.close()
-    this.payload.logger.info({ event: 'newsletters.stopped', worker: this.workerId })
   }
 
-  async discover() {
-    if (this.discovering || this.stopping) return
-    this.discovering = true
+  protected async round() {
     try {
       // Articles that went live with "email to subscribers" since the last tick: their
       // announcements become scheduled sends, which the query below then finds.
@@ -67,19 +50,13 @@ export class NewsletterClock {
     } catch (error) {
       this.payload.logger.error({ event: 'article.announcements-failed', err: error })
     }
-    try {
-      for (const newsletter of await findDueNewsletters(this.payload, Date.now(), this.config.dueBatch)) {
-        if (this.runs.has(String(newsletter.id))) continue
-        if (newsletter.status === 'paused') {
-          if (newsletter.leaseOwner === SMTP_DOWN_OWNER) await this.probe(newsletter.id)
-          continue
-        }
-        this.claimAndRun(newsletter.id)
+    for (const newsletter of await findDueNewsletters(this.payload, Date.now(), this.config.dueBatch)) {
+      if (this.runs.has(String(newsletter.id))) continue
+      if (newsletter.status === 'paused') {
+        if (newsletter.leaseOwner === SMTP_DOWN_OWNER) await this.probe(newsletter.id)
+        continue
       }
-    } catch (error) {
-      this.payload.logger.error({ event: 'newsletters.discover-failed', err: error })
-    } finally {
-      this.discovering = false
+      this.claimAndRun(newsletter.id)
     }
   }
 

@@ -2,15 +2,12 @@
  * Every knob of the newsletter sending pipeline, in one place. Environment variables exist
  * for operators and for tests that need short leases and quick retries.
  */
+import type { PipelineConfig } from '../shared/config'
 import { numberFromEnv } from '../shared/env'
 
-export type NewsletterSendConfig = {
+export type NewsletterSendConfig = PipelineConfig & {
   /** The SMTP server the self-pause probe checks (`SMTP_URL`; the mailer reads the same variable). */
   smtpUrl: string
-  /** node-cron expression (with seconds) of the clock that looks for due sends. */
-  tick: string
-  /** How long a worker's claim on a newsletter lasts before another worker may take it over. */
-  leaseMs: number
   /** How often the holder renews its lease (and notices a pause or a cancel). */
   renewEveryMs: number
   /** Subscribers copied into deliveries per snapshot step. */
@@ -28,10 +25,6 @@ export type NewsletterSendConfig = {
   inFlight: number
   /** Deliveries claimed (and results written) per database update: the pool size. */
   claimBatch: number
-  /** Attempts per delivery before a transient failure becomes `failed`. */
-  maxAttempts: number
-  /** First retry delay after a transient failure; doubles each attempt, with jitter. */
-  retryBaseMs: number
   /** Consecutive connection failures after which the newsletter pauses itself (server down). */
   unreachableAfter: number
   /** How often a self-paused newsletter's worker checks whether the SMTP server is back. */

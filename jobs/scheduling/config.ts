@@ -3,21 +3,14 @@
  * Environment variables exist for operators and for tests that need short leases.
  */
 import { isPublishedContentSlug, PUBLISHED_CONTENT_COLLECTIONS, type PublishedContentSlug } from '../../collections/shared/publishedContentSlugs'
+import type { PipelineConfig } from '../shared/config'
 import { numberFromEnv } from '../shared/env'
 
-export type SchedulerConfig = {
-  /** node-cron expression (with seconds) of the coarse clock that (re)discovers changes. */
-  tick: string
+export type SchedulerConfig = PipelineConfig & {
   /** How far ahead the clock arms precise timers. */
   horizonMs: number
   /** Changes read per discovery at most (the soonest first). */
   discoveryLimit: number
-  /** How long a claim is held before another worker may take the change over. */
-  leaseMs: number
-  /** Attempts before a change is marked failed. */
-  maxAttempts: number
-  /** First retry delay; doubles each attempt, with jitter. */
-  retryBaseMs: number
   /** Fault injection for crash tests only: sleep this long after claiming, before applying. */
   holdClaimMs: number
 }

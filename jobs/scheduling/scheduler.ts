@@ -1,12 +1,8 @@
-import os from 'node:os'
-import crypto from 'node:crypto'
-
-import type { ScheduledTask } from 'node-cron'
 import type { Payload } from 'payload'
 
 import { metrics } from '../../src/metrics/registry'
 import { attemptsOf, nextRunOf, plannedFor } from '../../src/seams/jobsCollection'
-import { startClock } from '../shared/clock'
+import { PipelineClock } from '../shared/pipelineClock'
 import { applyChange } from './applyChange'
 import { loadSchedulerConfig, type SchedulerConfig } from './config'
 import { claimChange, findUpcomingChanges, releaseChange, type ScheduledChange } from './store'
@@ -21,67 +17,45 @@ type Due = { id: ScheduledChange['id']; at: number }
  * early (it re-arms if the wall clock is behind), and due changes run one at a time,
  * oldest first.
  */
-export class PublishingScheduler {
-  readonly workerId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`
-  private readonly config: SchedulerConfig
+export class PublishingScheduler extends PipelineClock<SchedulerConfig> {
   private readonly timers = new Map<string, { at: number; timer: NodeJS.Timeout }>()
   private readonly ready: Due[] = []
-  private clock?: ScheduledTask
   private draining?: Promise<void>
-  private discovering = false
-  private stopping = false
   private holding?: ScheduledChange['id']
   private readonly startedAt = Date.now()
   /** Database round trips by kind, reported on stop: the cost of keeping time. */
   readonly stats = { discoveryQueries: 0, claimAttempts: 0, applied: 0, nothingToDo: 0, failedAttempts: 0 }
 
-  constructor(
-    private readonly payload: Payload,
-    config: Partial<SchedulerConfig> = {},
-  ) {
-    this.config = loadSchedulerConfig(config)
+  constructor(payload: Payload, config: Partial<SchedulerConfig> = {}) {
+    super(payload, loadSchedulerConfig(config), { prefix: 'scheduler', roundFailed: 'discover-failed' })
   }
 
-  async start() {
-    this.clock = await startClock(this.config.tick, () => this.discover())
-    this.payload.logger.info({ event: 'scheduler.started', worker: this.workerId, tick: this.config.tick, leaseMs: this.config.leaseMs })
+  protected startedDetails() {
+    return { leaseMs: this.config.leaseMs }
   }
 
-  /** Stops the clock and timers, lets the change in hand finish, and returns. */
-  async stop() {
-    this.stopping = true
-    await this.clock?.stop()
+  /** Clears the timers and lets the change in hand finish. */
+  protected async finishWorkInHand() {
     for (const { timer } of this.timers.values()) clearTimeout(timer)
     this.timers.clear()
     this.ready.length = 0
     await this.draining
-    const uptimeS = (Date.now() - this.startedAt) / 1000
-    const queries = this.stats.discoveryQueries + this.stats.claimAttempts
-    this.payload.logger.info({
-      event: 'scheduler.stopped',
-      worker: this.workerId,
-      uptimeS,
-      ...this.stats,
-      queriesPerSecond: Number((queries / uptimeS).toFixed(3)),
-    })
   }
 
-  async discover() {
-    if (this.discovering || this.stopping) return
-    this.discovering = true
-    try {
-      const now = Date.now()
-      this.stats.discoveryQueries++
-      for (const change of await findUpcomingChanges(this.payload, now + this.config.horizonMs, this.config.discoveryLimit)) {
-        // A running change is somebody's claim: look again when its lease runs out.
-        const at =
-          change.state === 'running' && change.leaseExpiresAt ? Date.parse(change.leaseExpiresAt) + 1 : Date.parse(nextRunOf(change) ?? '')
-        this.arm({ id: change.id, at })
-      }
-    } catch (error) {
-      this.payload.logger.error({ event: 'scheduler.discover-failed', err: error })
-    } finally {
-      this.discovering = false
+  /** The cost of keeping time, which the schedule-latency bench reads. */
+  protected stoppedDetails() {
+    const uptimeS = (Date.now() - this.startedAt) / 1000
+    const queries = this.stats.discoveryQueries + this.stats.claimAttempts
+    return { uptimeS, ...this.stats, queriesPerSecond: Number((queries / uptimeS).toFixed(3)) }
+  }
+
+  /** Discovery: arms a timer for every change due within the horizon. */
+  protected async round() {
+    this.stats.discoveryQueries++
+    for (const change of await findUpcomingChanges(this.payload, Date.now() + this.config.horizonMs, this.config.discoveryLimit)) {
+      // A running change is somebody's claim: look again when its lease runs out.
+      const at = change.state === 'running' && change.leaseExpiresAt ? Date.parse(change.leaseExpiresAt) + 1 : Date.parse(nextRunOf(change) ?? '')
+      this.arm({ id: change.id, at })
     }
   }
 
@@ -152,7 +126,7 @@ export class PublishingScheduler {
         ...(result.note ? { note: result.note } : {}),
       })
       // A retry is queued for later: arm it now rather than at the next tick.
-      if (result.outcome === 'retrying') void this.discover()
+      if (result.outcome === 'retrying') void this.lookForWork()
     } finally {
       this.holding = undefined
     }

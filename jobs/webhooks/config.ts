@@ -2,19 +2,13 @@
  * Every knob of webhook delivery, in one place (as jobs/scheduling/config.ts). Environment
  * variables exist for operators and for tests that need short retries.
  */
+import type { PipelineConfig } from '../shared/config'
 import { numberFromEnv } from '../shared/env'
 
-export type WebhookConfig = {
-  /** node-cron expression (with seconds) of the clock that looks for due deliveries. */
-  tick: string
+export type WebhookConfig = PipelineConfig & {
   /** Whole-request budget of one POST: connect, send, status line and excerpt. */
   timeoutMs: number
-  /** How long a claim lasts; always longer than a POST may take. */
-  leaseMs: number
-  /** Attempts (the first one included) before a delivery is marked failed. */
-  maxAttempts: number
-  /** First retry delay; doubles each attempt, with ±50 % jitter, capped at `retryMaxMs`. */
-  retryBaseMs: number
+  /** The cap on retry delays (their jitter here is ±50 %). The lease is always longer than a POST may take. */
   retryMaxMs: number
   /** POSTs in flight at once per worker (never two for the same document and webhook). */
   concurrency: number

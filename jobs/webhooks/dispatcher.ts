@@ -1,12 +1,8 @@
-import crypto from 'node:crypto'
-import os from 'node:os'
-
-import type { ScheduledTask } from 'node-cron'
 import type { Payload } from 'payload'
 
 import type { Webhook, WebhookDelivery } from '../../payload-types'
 import { metrics } from '../../src/metrics/registry'
-import { startClock } from '../shared/clock'
+import { PipelineClock } from '../shared/pipelineClock'
 import { loadWebhookConfig, retryDelayMs, type WebhookConfig } from './config'
 import { postWebhook, type PostResult } from './deliver'
 import { claimDelivery, findDueDeliveries, inDocumentOrder, markAttemptFailed, markDelivered, relationId } from './store'
@@ -18,69 +14,53 @@ import { claimDelivery, findDueDeliveries, inDocumentOrder, markAttemptFailed, m
  * `concurrency` POSTs run at once, never two for the same webhook and document. Run in
  * any number of workers: a claim is won by one.
  */
-export class WebhookDispatcher {
-  readonly workerId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`
-  private readonly config: WebhookConfig
+export class WebhookDispatcher extends PipelineClock<WebhookConfig> {
   private readonly inFlight = new Map<string, Promise<void>>()
-  private clock?: ScheduledTask
-  private looking = false
   /** The last look filled every free slot, so more deliveries may be waiting. */
   private backlog = false
-  private stopping = false
   readonly stats = { delivered: 0, failedAttempts: 0, failed: 0 }
 
-  constructor(
-    private readonly payload: Payload,
-    config: Partial<WebhookConfig> = {},
-  ) {
-    this.config = loadWebhookConfig(config)
+  constructor(payload: Payload, config: Partial<WebhookConfig> = {}) {
+    super(payload, loadWebhookConfig(config), { prefix: 'webhooks', roundFailed: 'tick-failed' })
   }
 
-  async start() {
-    this.clock = await startClock(this.config.tick, () => this.tick())
-    this.payload.logger.info({ event: 'webhooks.started', worker: this.workerId, tick: this.config.tick, timeoutMs: this.config.timeoutMs })
+  protected startedDetails() {
+    return { timeoutMs: this.config.timeoutMs }
   }
 
-  /** Stops looking for work and waits for the POSTs in flight (each bounded by the timeout). */
-  async stop() {
-    this.stopping = true
-    await this.clock?.stop()
+  /** Waits for the POSTs in flight (each bounded by the timeout). */
+  protected async finishWorkInHand() {
     await Promise.allSettled(this.inFlight.values())
-    this.payload.logger.info({ event: 'webhooks.stopped', worker: this.workerId, ...this.stats })
   }
 
-  async tick() {
-    if (this.looking || this.stopping) return
-    this.looking = true
-    try {
-      const free = this.config.concurrency - this.inFlight.size
-      if (free <= 0) return
-      const started = new Set<string>()
-      // Usually one page. More only when the oldest due deliveries all wait behind older
-      // ones (a receiver down while one document changed many times): the others must not starve.
-      for (let page = 1; page <= this.config.maxPagesPerTick && started.size < free && !this.stopping; page++) {
-        const { docs, hasNextPage } = await findDueDeliveries(this.payload, this.config.pageSize, page)
-        const due = docs.filter((delivery) => !this.inFlight.has(targetKey(delivery)))
-        for (const delivery of await inDocumentOrder(this.payload, due)) {
-          if (started.size >= free || this.stopping) break
-          const key = targetKey(delivery)
-          if (started.has(key)) continue
-          started.add(key)
-          const run = this.send(delivery).finally(() => {
-            this.inFlight.delete(key)
-            // A full tick may have left work behind: look again now, not at the next second.
-            if (this.backlog && !this.stopping) void this.tick()
-          })
-          this.inFlight.set(key, run)
-        }
-        if (!hasNextPage) break
+  protected stoppedDetails() {
+    return this.stats
+  }
+
+  protected async round() {
+    const free = this.config.concurrency - this.inFlight.size
+    if (free <= 0) return
+    const started = new Set<string>()
+    // Usually one page. More only when the oldest due deliveries all wait behind older
+    // ones (a receiver down while one document changed many times): the others must not starve.
+    for (let page = 1; page <= this.config.maxPagesPerTick && started.size < free && !this.stopping; page++) {
+      const { docs, hasNextPage } = await findDueDeliveries(this.payload, this.config.pageSize, page)
+      const due = docs.filter((delivery) => !this.inFlight.has(targetKey(delivery)))
+      for (const delivery of await inDocumentOrder(this.payload, due)) {
+        if (started.size >= free || this.stopping) break
+        const key = targetKey(delivery)
+        if (started.has(key)) continue
+        started.add(key)
+        const run = this.send(delivery).finally(() => {
+          this.inFlight.delete(key)
+          // A full tick may have left work behind: look again now, not at the next second.
+          if (this.backlog && !this.stopping) void this.lookForWork()
+        })
+        this.inFlight.set(key, run)
       }
-      this.backlog = started.size >= free
-    } catch (error) {
-      this.payload.logger.error({ event: 'webhooks.tick-failed', err: error })
-    } finally {
-      this.looking = false
+      if (!hasNextPage) break
     }
+    this.backlog = started.size >= free
   }
 
   private async send(candidate: WebhookDelivery) {
