@@ -1,7 +1,7 @@
 import { escapeHtml } from '../escapeHtml'
-import { link } from './blocks'
+import { link, oneLine, section } from './blocks'
 import { theme } from './theme'
-import type { ClinicDetails } from './types'
+import type { ClinicDetails, EmailSource } from './types'
 
 export type LayoutInput = {
   clinic: ClinicDetails
@@ -79,3 +79,12 @@ ${body}${footer(clinic, footerLinks)}
   </mj-body>
 </mjml>
 `
+
+/**
+ * A short message in one card: the shape of every transactional email (confirm, welcome,
+ * already subscribed). The subject is also the document title.
+ */
+export const oneCardEmail = ({ subject, blocks, ...rest }: Omit<LayoutInput, 'title' | 'body'> & { subject: string; blocks: string[] }): EmailSource => {
+  const title = oneLine(subject)
+  return { subject: title, mjml: layout({ ...rest, title, body: section(blocks.join('\n')) }) }
+}
