@@ -1,8 +1,8 @@
 import type { CollectionConfig } from 'payload'
 
 import { isStaff } from '../src/access/isStaff'
-import { nobody } from '../src/access/nobody'
 import { optionsFrom } from '../src/fields/optionsFrom'
+import { internalCollection } from './shared/internalCollection'
 
 export const WORKER_STATUSES = ['running', 'stopped'] as const
 
@@ -14,12 +14,8 @@ export const WORKER_STATUSES = ['running', 'stopped'] as const
  * the API. Not personal data: host names and process ids.
  */
 export const WorkerHeartbeats: CollectionConfig<'worker-heartbeats'> = {
-  slug: 'worker-heartbeats',
+  ...internalCollection('worker-heartbeats', isStaff),
   labels: { singular: 'Worker heartbeat', plural: 'Worker heartbeats' },
-  graphQL: false,
-  admin: { hidden: true },
-  access: { read: isStaff, create: nobody, update: nobody, delete: nobody },
-  timestamps: false,
   fields: [
     // `host:pid:random`, the same id the worker's pipelines use as their lease owner.
     { name: 'workerId', type: 'text', required: true, unique: true },

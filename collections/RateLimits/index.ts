@@ -1,6 +1,6 @@
 import type { CollectionConfig } from 'payload'
 
-import { nobody } from '../../src/access/nobody'
+import { internalCollection } from '../shared/internalCollection'
 
 /**
  * Counters of the shared rate limiters (signup, login, forgot-password) on SQLite: one row
@@ -11,11 +11,7 @@ import { nobody } from '../../src/access/nobody'
  * RateLimiterMongo's own collections instead.
  */
 export const RateLimits: CollectionConfig<'rate-limits'> = {
-  slug: 'rate-limits',
-  graphQL: false,
-  admin: { hidden: true },
-  access: { read: nobody, create: nobody, update: nobody, delete: nobody },
-  timestamps: false,
+  ...internalCollection('rate-limits'),
   fields: [
     // `keyPrefix:key`, e.g. `login-ip:203.0.113.7`.
     { name: 'key', type: 'text', required: true, unique: true },
