@@ -8,13 +8,11 @@ import { seoFields } from '../../src/fields/seo'
 import { articleJsonLd } from '../../src/jsonld/article'
 import { copyAuthorName } from './hooks/copyAuthorName'
 import { queueAnnouncement } from './hooks/queueAnnouncement'
+import { collectionNames } from '../shared/collectionNames'
 
 export const Articles: CollectionConfig<'articles'> = publishedContentCollection({
-  slug: 'articles',
+  ...collectionNames('articles', ['Article', 'Articles'], ['Article', 'Articles']),
   jsonLd: articleJsonLd,
-  labels: { singular: 'Article', plural: 'Articles' },
-  // Front ends code against these names: keep them stable whatever the labels say.
-  graphQL: { singularName: 'Article', pluralName: 'Articles' },
   admin: { useAsTitle: 'title', defaultColumns: ['title', '_status', 'publishedAt', 'updatedAt'] },
   defaultSort: '-publishedAt',
   // List queries (and GraphQL at depth 0) return these for related documents.

@@ -7,12 +7,11 @@ import { seoFields } from '../../src/fields/seo'
 import { TECHNIQUES } from '../../src/fields/techniques'
 import { urlField } from '../../src/fields/url'
 import { conditionJsonLd } from '../../src/jsonld/condition'
+import { collectionNames } from '../shared/collectionNames'
 
 export const Conditions: CollectionConfig<'conditions'> = publishedContentCollection({
-  slug: 'conditions',
+  ...collectionNames('conditions', ['Condition', 'Conditions'], ['Condition', 'Conditions']),
   jsonLd: conditionJsonLd,
-  labels: { singular: 'Condition', plural: 'Conditions' },
-  graphQL: { singularName: 'Condition', pluralName: 'Conditions' },
   admin: {
     useAsTitle: 'name',
     defaultColumns: ['name', '_status', 'medicalReview.lastReviewed', 'updatedAt'],

@@ -3,6 +3,7 @@ import type { CollectionConfig } from 'payload'
 import { isAdmin } from '../../src/access/isAdmin'
 import { systemWrittenAccess } from '../../src/access/nobody'
 import { optionsFrom } from '../../src/fields/optionsFrom'
+import { collectionNames } from '../shared/collectionNames'
 
 export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'failed', 'bounced', 'unknown', 'skipped', 'cancelled'] as const
 
@@ -12,9 +13,7 @@ export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'failed', 'bounce
  * Written by the worker only; admins can read it (it holds addresses).
  */
 export const Deliveries: CollectionConfig<'deliveries'> = {
-  slug: 'deliveries',
-  labels: { singular: 'Delivery', plural: 'Deliveries' },
-  graphQL: { singularName: 'Delivery', pluralName: 'Deliveries' },
+  ...collectionNames('deliveries', ['Delivery', 'Deliveries'], ['Delivery', 'Deliveries']),
   admin: {
     useAsTitle: 'email',
     defaultColumns: ['email', 'newsletter', 'status', 'attempts', 'smtpResponse', 'sentAt'],

@@ -4,6 +4,7 @@ import { publishedContentCollection } from '../shared/publishedContent'
 import { publishedAtField } from '../../src/fields/publishedAt'
 import { boundedRichText } from '../../src/fields/richText'
 import { faqJsonLd } from '../../src/jsonld/faq'
+import { collectionNames } from '../shared/collectionNames'
 
 export const FAQ_CATEGORIES = [
   { label: 'Insurance', value: 'insurance' },
@@ -13,11 +14,9 @@ export const FAQ_CATEGORIES = [
 ]
 
 export const Faqs: CollectionConfig<'faqs'> = publishedContentCollection({
-  slug: 'faqs',
+  // GraphQL `Faq`/`Faqs`: from the label "FAQs" Payload would make `FAQ`/`FAQs`.
+  ...collectionNames('faqs', ['FAQ', 'FAQs'], ['Faq', 'Faqs']),
   jsonLd: faqJsonLd,
-  labels: { singular: 'FAQ', plural: 'FAQs' },
-  // Without this, the label "FAQs" would give GraphQL type names like `FAQ`/`FAQs`.
-  graphQL: { singularName: 'Faq', pluralName: 'Faqs' },
   admin: { useAsTitle: 'question', defaultColumns: ['question', 'category', 'order', '_status'] },
   defaultSort: 'order',
   fields: [

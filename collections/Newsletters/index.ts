@@ -10,6 +10,7 @@ import { publishedOnly } from '../../src/fields/publishedOnly'
 import { boundedRichText } from '../../src/fields/richText'
 import { guardStatusTransitions } from './hooks/guardStatusTransitions'
 import { validateNewsletterContent } from './hooks/validateNewsletterContent'
+import { collectionNames } from '../shared/collectionNames'
 
 export { NEWSLETTER_STATUSES }
 export const NEWSLETTER_TEMPLATES = ['newsletter', 'article', 'digest'] as const
@@ -23,9 +24,7 @@ export const NEWSLETTER_TEMPLATES = ['newsletter', 'article', 'digest'] as const
  * has started, the delivery report (src/components/admin/newsletter), not in form fields.
  */
 export const Newsletters: CollectionConfig<'newsletters'> = {
-  slug: 'newsletters',
-  labels: { singular: 'Newsletter', plural: 'Newsletters' },
-  graphQL: { singularName: 'Newsletter', pluralName: 'Newsletters' },
+  ...collectionNames('newsletters', ['Newsletter', 'Newsletters'], ['Newsletter', 'Newsletters']),
   admin: {
     useAsTitle: 'subject',
     defaultColumns: ['subject', 'status', 'sendAt', 'counts.sent', 'updatedAt'],

@@ -7,6 +7,7 @@ import { seoFields } from '../../src/fields/seo'
 import { urlField } from '../../src/fields/url'
 import { serviceJsonLd } from '../../src/jsonld/service'
 import { fillBookingUrl } from './hooks/fillBookingUrl'
+import { collectionNames } from '../shared/collectionNames'
 
 export const SERVICE_CATEGORIES = [
   { label: 'Medical massage', value: 'medical' },
@@ -16,10 +17,8 @@ export const SERVICE_CATEGORIES = [
 ]
 
 export const Services: CollectionConfig<'services'> = publishedContentCollection({
-  slug: 'services',
+  ...collectionNames('services', ['Service', 'Services'], ['Service', 'Services']),
   jsonLd: serviceJsonLd,
-  labels: { singular: 'Service', plural: 'Services' },
-  graphQL: { singularName: 'Service', pluralName: 'Services' },
   admin: { useAsTitle: 'name', defaultColumns: ['name', 'category', '_status', 'updatedAt'] },
   defaultSort: 'name',
   defaultPopulate: { name: true, slug: true, category: true, summary: true },

@@ -13,6 +13,7 @@ import { normaliseEmail } from './hooks/normaliseEmail'
 import { recordErasure } from './hooks/recordErasure'
 import { setEmailKey } from './hooks/setEmailKey'
 import { skipPendingDeliveries } from './hooks/skipPendingDeliveries'
+import { collectionNames } from '../shared/collectionNames'
 
 export const SUBSCRIBER_STATUSES = ['pending', 'confirmed', 'unsubscribed', 'bounced', 'complained'] as const
 
@@ -40,9 +41,7 @@ const validateName: TextFieldSingleValidation = (value) => (!value || isAcceptab
  * read, only admins change or erase.
  */
 export const Subscribers: CollectionConfig<'subscribers'> = {
-  slug: 'subscribers',
-  labels: { singular: 'Subscriber', plural: 'Subscribers' },
-  graphQL: { singularName: 'Subscriber', pluralName: 'Subscribers' },
+  ...collectionNames('subscribers', ['Subscriber', 'Subscribers'], ['Subscriber', 'Subscribers']),
   admin: {
     useAsTitle: 'email',
     defaultColumns: ['email', 'name', 'status', 'confirmedAt', 'topics'],

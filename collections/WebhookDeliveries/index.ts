@@ -4,6 +4,7 @@ import { isAdmin } from '../../src/access/isAdmin'
 import { systemWrittenAccess } from '../../src/access/nobody'
 import { webhookDeliveryEndpoints } from '../../src/endpoints/webhooks'
 import { optionsFrom } from '../../src/fields/optionsFrom'
+import { collectionNames } from '../shared/collectionNames'
 
 export const WEBHOOK_DELIVERY_STATUSES = ['queued', 'sending', 'delivered', 'failed'] as const
 
@@ -12,9 +13,7 @@ export const WEBHOOK_DELIVERY_STATUSES = ['queued', 'sending', 'delivered', 'fai
  * `body` is the exact JSON posted, so a retry sends the same bytes.
  */
 export const WebhookDeliveries: CollectionConfig<'webhook-deliveries'> = {
-  slug: 'webhook-deliveries',
-  labels: { singular: 'Webhook delivery', plural: 'Webhook deliveries' },
-  graphQL: { singularName: 'WebhookDelivery', pluralName: 'WebhookDeliveries' },
+  ...collectionNames('webhook-deliveries', ['Webhook delivery', 'Webhook deliveries'], ['WebhookDelivery', 'WebhookDeliveries']),
   admin: {
     useAsTitle: 'event',
     defaultColumns: ['event', 'webhook', 'collectionSlug', 'documentId', 'status', 'attempts', 'responseStatus', 'durationMs', 'createdAt'],

@@ -7,6 +7,7 @@ import { generateWebhookSecret, MIN_SECRET_LENGTH } from '../../src/webhooks/sig
 import { MAX_WEBHOOK_URL_LENGTH, webhookUrlProblem } from '../../src/webhooks/targetUrl'
 import { PUBLISHED_CONTENT_COLLECTIONS } from '../shared/publishedContentSlugs'
 import { deleteDeliveryLog } from './hooks/deleteDeliveryLog'
+import { collectionNames } from '../shared/collectionNames'
 
 export const WEBHOOK_EVENTS = ['publish', 'unpublish', 'update', 'delete'] as const
 /** A webhook can follow any collection of published content. */
@@ -17,9 +18,7 @@ export const WEBHOOK_COLLECTIONS = PUBLISHED_CONTENT_COLLECTIONS
  * signs every delivery, and its URL is a request this server makes on their behalf.
  */
 export const Webhooks: CollectionConfig<'webhooks'> = {
-  slug: 'webhooks',
-  labels: { singular: 'Webhook', plural: 'Webhooks' },
-  graphQL: { singularName: 'Webhook', pluralName: 'Webhooks' },
+  ...collectionNames('webhooks', ['Webhook', 'Webhooks'], ['Webhook', 'Webhooks']),
   admin: {
     useAsTitle: 'name',
     defaultColumns: ['name', 'url', 'events', 'enabled'],
