@@ -2,16 +2,12 @@ import type { CollectionConfig } from 'payload'
 
 import { publishedContentCollection } from '../shared/publishedContent'
 import { publishedAtField } from '../../src/fields/publishedAt'
+import { optionsFrom } from '../../src/fields/optionsFrom'
 import { boundedRichText } from '../../src/fields/richText'
 import { faqJsonLd } from '../../src/jsonld/faq'
 import { collectionNames } from '../shared/collectionNames'
 
-export const FAQ_CATEGORIES = [
-  { label: 'Insurance', value: 'insurance' },
-  { label: 'Booking', value: 'booking' },
-  { label: 'Treatment', value: 'treatment' },
-  { label: 'General', value: 'general' },
-]
+export const FAQ_CATEGORIES = optionsFrom(['insurance', 'booking', 'treatment', 'general'])
 
 export const Faqs: CollectionConfig<'faqs'> = publishedContentCollection({
   // GraphQL `Faq`/`Faqs`: from the label "FAQs" Payload would make `FAQ`/`FAQs`.

@@ -25,11 +25,7 @@ export const NEWSLETTER_TEMPLATES = ['newsletter', 'article', 'digest'] as const
  */
 export const Newsletters: CollectionConfig<'newsletters'> = {
   ...collectionNames('newsletters', ['Newsletter', 'Newsletters'], ['Newsletter', 'Newsletters']),
-  admin: {
-    useAsTitle: 'subject',
-    defaultColumns: ['subject', 'status', 'sendAt', 'counts.sent', 'updatedAt'],
-    group: 'Newsletter',
-  },
+  admin: { useAsTitle: 'subject', group: 'Newsletter', defaultColumns: ['subject', 'status', 'sendAt', 'counts.sent', 'updatedAt'] },
   defaultSort: '-updatedAt',
   access: { read: isStaff, create: isStaff, update: isStaff, delete: isStaff },
   hooks: {

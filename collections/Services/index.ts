@@ -1,6 +1,7 @@
 import { slugField, type CollectionConfig } from 'payload'
 
 import { publishedContentCollection } from '../shared/publishedContent'
+import { optionsLabelled } from '../../src/fields/optionsFrom'
 import { publishedAtField } from '../../src/fields/publishedAt'
 import { boundedRichText } from '../../src/fields/richText'
 import { seoFields } from '../../src/fields/seo'
@@ -9,12 +10,12 @@ import { serviceJsonLd } from '../../src/jsonld/service'
 import { fillBookingUrl } from './hooks/fillBookingUrl'
 import { collectionNames } from '../shared/collectionNames'
 
-export const SERVICE_CATEGORIES = [
-  { label: 'Medical massage', value: 'medical' },
-  { label: 'Spa / relaxation massage', value: 'spa' },
-  { label: 'Facial', value: 'facial' },
-  { label: 'Pre/post-operative', value: 'pre-post-operative' },
-]
+export const SERVICE_CATEGORIES = optionsLabelled({
+  medical: 'Medical massage',
+  spa: 'Spa / relaxation massage',
+  facial: 'Facial',
+  'pre-post-operative': 'Pre/post-operative',
+})
 
 export const Services: CollectionConfig<'services'> = publishedContentCollection({
   ...collectionNames('services', ['Service', 'Services'], ['Service', 'Services']),

@@ -74,12 +74,7 @@ export const Users: CollectionConfig<'users'> = {
     },
     // Payload's API-key fields (auth.useAPIKey), merged with these: labels that say what a key
     // is for, and not on the first-user form.
-    {
-      name: 'enableAPIKey',
-      type: 'checkbox',
-      label: 'API key switched on',
-      admin: { condition: someoneSignedIn },
-    },
+    { name: 'enableAPIKey', type: 'checkbox', label: 'API key switched on', admin: { condition: someoneSignedIn } },
     {
       name: 'apiKey',
       type: 'text',

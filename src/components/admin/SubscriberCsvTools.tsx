@@ -2,6 +2,8 @@
 
 import React, { useState } from 'react'
 
+import { TableHead } from './TableHead'
+
 type Report = {
   dryRun: boolean
   rows: number
@@ -11,6 +13,12 @@ type Report = {
   created: number
   confirmationEmails: number
 }
+
+/** The rows the import refused, in file order. */
+const problemRows = (report: Report) =>
+  [...report.invalid.map((item) => ({ ...item, kind: 'Invalid' })), ...report.duplicates.map((item) => ({ ...item, kind: 'Duplicate' }))].sort(
+    (a, b) => a.row - b.row,
+  )
 
 /**
  * Above the subscribers list: import a CSV (preview first, then import) and export all
@@ -44,6 +52,7 @@ export const SubscriberCsvTools: React.FC = () => {
     }
   }
 
+  const problems = report ? problemRows(report) : []
   return (
     <details style={{ margin: '0 0 calc(var(--base) * 1)' }}>
       <summary style={{ cursor: 'pointer', fontWeight: 600 }}>Import or export subscribers (CSV)</summary>
@@ -84,27 +93,19 @@ export const SubscriberCsvTools: React.FC = () => {
               {report.duplicates.length} duplicates, {report.invalid.length} invalid
               {report.dryRun ? '' : `, ${report.confirmationEmails} confirmation emails sent`}.
             </p>
-            {[...report.invalid.map((item) => ({ ...item, kind: 'invalid' })), ...report.duplicates.map((item) => ({ ...item, kind: 'duplicate' }))].length ? (
+            {problems.length ? (
               <table>
-                <thead>
-                  <tr>
-                    <th>Row</th>
-                    <th>Email</th>
-                    <th>Problem</th>
-                  </tr>
-                </thead>
+                <TableHead columns={['Row', 'Email', 'Problem']} />
                 <tbody>
-                  {[...report.invalid.map((item) => ({ ...item, kind: 'Invalid' })), ...report.duplicates.map((item) => ({ ...item, kind: 'Duplicate' }))]
-                    .sort((a, b) => a.row - b.row)
-                    .map((item) => (
-                      <tr key={`${item.kind}-${item.row}`}>
-                        <td>{item.row}</td>
-                        <td>{item.email}</td>
-                        <td>
-                          {item.kind}: {item.reason}
-                        </td>
-                      </tr>
-                    ))}
+                  {problems.map((item) => (
+                    <tr key={`${item.kind}-${item.row}`}>
+                      <td>{item.row}</td>
+                      <td>{item.email}</td>
+                      <td>
+                        {item.kind}: {item.reason}
+                      </td>
+                    </tr>
+                  ))}
                 </tbody>
               </table>
             ) : null}

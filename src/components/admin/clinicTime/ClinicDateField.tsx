@@ -6,12 +6,5 @@ import { clinicTimeZone } from './clinicTimeZone'
 
 /** A date field in an edit view, shown on the clinic's clock (see ClinicDateFieldClient). */
 export const ClinicDateField: DateFieldServerComponent = async ({ clientField, path, payload, permissions, readOnly, schemaPath }) => (
-  <ClinicDateFieldClient
-    field={clientField}
-    path={path}
-    permissions={permissions}
-    readOnly={readOnly}
-    schemaPath={schemaPath}
-    timeZone={await clinicTimeZone(payload)}
-  />
+  <ClinicDateFieldClient {...{ path, permissions, readOnly, schemaPath }} field={clientField} timeZone={await clinicTimeZone(payload)} />
 )

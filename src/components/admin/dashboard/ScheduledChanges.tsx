@@ -5,6 +5,7 @@ import { collectionLabel, documentAdminPath, refKey } from '../../../../jobs/sch
 import type { OwnerDashboardData } from '../../../dashboard/loadOwnerDashboard'
 import { formatClinicTime } from '../../../utilities/clinicTime'
 import { actionLabel, describeStatus, TONE_COLOURS } from '../scheduling/describeChange'
+import { TableHead } from '../TableHead'
 
 type Props = { payload: Payload; schedule: OwnerDashboardData['schedule']; timeZone: string }
 
@@ -24,14 +25,7 @@ export const ScheduledChanges = ({ payload, schedule: { changes, titles }, timeZ
         <p>Nothing is scheduled. Use “Schedule” in the publish menu of any article, condition, service or FAQ.</p>
       ) : (
         <table style={{ width: '100%', borderCollapse: 'collapse' }}>
-          <thead>
-            <tr style={{ textAlign: 'left' }}>
-              <th>When ({timeZone})</th>
-              <th>Change</th>
-              <th>Document</th>
-              <th>Status</th>
-            </tr>
-          </thead>
+          <TableHead columns={[`When (${timeZone})`, 'Change', 'Document', 'Status']} rowStyle={{ textAlign: 'left' }} />
           <tbody>
             {changes.map((change) => {
               const title = change.ref ? titles[refKey(change.ref)] : undefined

@@ -5,6 +5,7 @@ import React, { useEffect, useState } from 'react'
 
 import { errorMessage, formatWhen, type NewsletterStatus, numberOr0 } from './shared'
 import { useClinicTimeZone } from './useClinicTimeZone'
+import { TableHead } from '../TableHead'
 
 type Delivery = {
   id: number | string
@@ -135,15 +136,7 @@ export const NewsletterDeliveryReport: React.FC = () => {
             </p>
             <div style={{ overflowX: 'auto' }}>
               <table style={{ width: '100%', borderCollapse: 'collapse', fontSize: 13 }}>
-                <thead>
-                  <tr>
-                    <th style={cell}>Email</th>
-                    <th style={cell}>Status</th>
-                    <th style={cell}>Attempts</th>
-                    <th style={cell}>SMTP response / error</th>
-                    <th style={cell}>Last change</th>
-                  </tr>
-                </thead>
+                <TableHead columns={['Email', 'Status', 'Attempts', 'SMTP response / error', 'Last change']} cellStyle={cell} />
                 <tbody>
                   {deliveries.map((delivery) => (
                     <tr key={delivery.id}>
