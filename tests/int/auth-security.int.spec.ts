@@ -2,11 +2,11 @@ import { simpleParser } from 'mailparser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { createStaff, PASSWORD } from '../helpers/fixtures'
-import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
+import { startTestPayload, type TestPayload } from '../helpers/payload'
 import { startSmtpSink } from '../helpers/smtpSink'
 import { clientAddressHeaders } from '../../src/security/clientIp'
 import { waitFor } from '../helpers/waitFor'
-import { outgoingMailSettled } from '../helpers/outgoingMail'
+import { stopMailingTest } from '../helpers/outgoingMail'
 
 let ctx: TestPayload
 let sink: Awaited<ReturnType<typeof startSmtpSink>>
@@ -28,12 +28,7 @@ beforeAll(async () => {
   http = await import('../helpers/http')
 })
 
-afterAll(async () => {
-  // Mail goes out after the answers: wait until it has reached the sink.
-  await outgoingMailSettled()
-  if (ctx) await stopTestPayload(ctx)
-  await sink?.close()
-})
+afterAll(() => stopMailingTest(ctx, sink))
 
 const login = (email: string, password: string, headers: Record<string, string>) =>
   http.api('POST', '/users/login', { body: { email, password }, headers })

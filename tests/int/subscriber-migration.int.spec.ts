@@ -4,10 +4,10 @@ import { sql } from '@payloadcms/db-sqlite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { migrations } from '../../src/migrations'
-import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
+import { startTestPayload, type TestPayload } from '../helpers/payload'
 import { startSmtpSink } from '../helpers/smtpSink'
 import { clientAddressHeaders } from '../../src/security/clientIp'
-import { outgoingMailSettled } from '../helpers/outgoingMail'
+import { stopMailingTest } from '../helpers/outgoingMail'
 
 /**
  * The subscriber-identity migration on a database that already has data: the previous
@@ -68,12 +68,7 @@ beforeAll(async () => {
   http = await import('../helpers/http')
 })
 
-afterAll(async () => {
-  // Mail goes out after the answers: wait until it has reached the sink.
-  await outgoingMailSettled()
-  if (ctx) await stopTestPayload(ctx)
-  await sink?.close()
-})
+afterAll(() => stopMailingTest(ctx, sink))
 
 /** A link exactly as the old code signed it: the id only. */
 const oldManageLink = (path: 'preferences' | 'unsubscribe', id: number) => `http://localhost:3000/email/${path}?token=${tokens.signToken({ p: 'manage', s: String(id) })}`
