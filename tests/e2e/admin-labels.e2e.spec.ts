@@ -4,7 +4,7 @@ import path from 'node:path'
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { launchBrowser } from '../helpers/browser'
+import { closeBrowserTest, launchBrowser } from '../helpers/browser'
 import { httpApi, ROOT, seedServerDatabase, startProductionServer, type RunningServer } from '../helpers/server'
 
 /**
@@ -16,9 +16,8 @@ import { httpApi, ROOT, seedServerDatabase, startProductionServer, type RunningS
  */
 
 let server: RunningServer
-let browser: Browser
-let context: BrowserContext
-let page: Page
+// One browser context for the whole journey: the session cookie carries from test to test.
+let browser: Browser, context: BrowserContext, page: Page
 let token: string
 
 const EMAIL = 'owner@stevenson-clinic.test'
@@ -59,11 +58,7 @@ beforeAll(async () => {
   fs.mkdirSync(SCREENSHOTS, { recursive: true })
 })
 
-afterAll(async () => {
-  if (page && !page.isClosed()) await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-labels-last.png'), fullPage: true }).catch(() => {})
-  await browser?.close()
-  await server?.stop()
-})
+afterAll(() => closeBrowserTest('admin-labels', { page, browser, fullPage: true }, server))
 
 describe('first run', () => {
   it('the first-user form asks for email, password and name only, and makes an admin', async () => {

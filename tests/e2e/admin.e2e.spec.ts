@@ -4,7 +4,7 @@ import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { launchBrowser } from '../helpers/browser'
+import { closeBrowserTest, launchBrowser } from '../helpers/browser'
 import { richText } from '../helpers/fixtures'
 import { graphql, httpApi, ROOT, startProductionServer, type RunningServer } from '../helpers/server'
 import { waitFor } from '../helpers/waitFor'
@@ -27,11 +27,7 @@ beforeAll(async () => {
   fs.mkdirSync(SCREENSHOTS, { recursive: true })
 })
 
-afterAll(async () => {
-  if (page && !page.isClosed()) await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-last.png') }).catch(() => {})
-  await browser?.close()
-  await server?.stop()
-})
+afterAll(() => closeBrowserTest('admin', { page, browser }, server))
 
 /** The owner's JWT, from the first user the journey creates (or through first-register when it did not run). */
 const ownerToken = async () => {

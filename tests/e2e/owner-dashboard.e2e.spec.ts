@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { createFirstUserInBrowser, openScheduleDrawer as openDrawer } from '../helpers/adminSession'
-import { launchBrowser } from '../helpers/browser'
+import { closeBrowserTest, launchBrowser } from '../helpers/browser'
 import { PASSWORD, richText } from '../helpers/fixtures'
 import { httpApi, ROOT, seedServerDatabase, startProductionServer, type RunningServer } from '../helpers/server'
 import { startSmtpSink } from '../helpers/smtpSink'
@@ -72,10 +72,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopWorkers(workers)
-  if (page && !page.isClosed()) await page.screenshot({ path: path.join(SCREENSHOTS, 'owner-dashboard-last.png') }).catch(() => {})
-  await browser?.close()
-  await server?.stop()
-  await sink?.close()
+  await closeBrowserTest('owner-dashboard', { page, browser }, server, sink)
 })
 
 describe('without a worker', () => {

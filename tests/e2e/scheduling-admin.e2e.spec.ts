@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { richText } from '../helpers/fixtures'
-import { launchBrowser } from '../helpers/browser'
+import { closeBrowserTest, launchBrowser } from '../helpers/browser'
 import { httpApi, ROOT, startProductionServer, type RunningServer } from '../helpers/server'
 import { startWorker, stopWorkers, type WorkerProcess } from '../helpers/worker'
 import { waitFor } from '../helpers/waitFor'
@@ -104,9 +104,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopWorkers(workers)
-  if (page && !page.isClosed()) await page.screenshot({ path: path.join(SCREENSHOTS, 'scheduling-admin-last.png') }).catch(() => {})
-  await browser?.close()
-  await server?.stop()
+  await closeBrowserTest('scheduling-admin', { page, browser }, server)
 })
 
 describe('the Schedule drawer', () => {

@@ -4,7 +4,7 @@ import path from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { launchBrowser } from '../helpers/browser'
+import { closeBrowserTest, launchBrowser } from '../helpers/browser'
 import { httpApi, ROOT, startProductionServer, type RunningServer } from '../helpers/server'
 import { startSmtpSink } from '../helpers/smtpSink'
 import { decodedMail as decoded, expectSiteLinks, expectTouchTargets, linkIn, waitForMailMatching as waitForMailAtSink } from '../helpers/subscriberPages'
@@ -18,9 +18,8 @@ import { CLINIC_SETTINGS } from '../helpers/adminSession'
 
 let server: RunningServer
 let sink: Awaited<ReturnType<typeof startSmtpSink>>
-let browser: Browser
-let context: BrowserContext
-let page: Page
+// One browser context for the whole journey: the session cookie carries from test to test.
+let browser: Browser, context: BrowserContext, page: Page
 let token: string
 const SITE_URL = 'https://www.stevenson-clinic.test'
 
@@ -60,12 +59,7 @@ beforeAll(async () => {
   fs.mkdirSync(SCREENSHOTS, { recursive: true })
 })
 
-afterAll(async () => {
-  if (page && !page.isClosed()) await page.screenshot({ path: path.join(SCREENSHOTS, 'subscriber-last.png') }).catch(() => {})
-  await browser?.close()
-  await server?.stop()
-  await sink?.close()
-})
+afterAll(() => closeBrowserTest('subscriber', { page, browser }, server, sink))
 
 describe('a subscriber in headless Chromium with JavaScript off', () => {
   let mailRaw = ''

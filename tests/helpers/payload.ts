@@ -58,3 +58,8 @@ export const stopTestPayload = async ({ payload, dir, database }: TestPayload) =
   await database.cleanup()
   fs.rmSync(dir, { recursive: true, force: true })
 }
+
+/** For an `afterAll`: stops the test's Payload if its `beforeAll` got as far as starting one. */
+export const stopTestPayloadIfStarted = async (ctx: TestPayload | undefined) => {
+  if (ctx) await stopTestPayload(ctx)
+}

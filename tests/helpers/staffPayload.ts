@@ -15,5 +15,7 @@ export const startStaffPayload = async (name: string, clinic?: Record<string, un
   return { ctx, http, staff, editorToken }
 }
 
+export type StaffPayload = Awaited<ReturnType<typeof startStaffPayload>>
+
 /** The settings the scheduling tests need: the clinic's own timezone. */
 export const SCHEDULING_CLINIC = { name: 'Clinic', bookingUrl: 'https://example.com/book', timezone: 'America/Chicago' }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
+import { startTestPayload, type TestPayload, stopTestPayloadIfStarted } from '../helpers/payload'
 import { createStaff, PASSWORD, richText } from '../helpers/fixtures'
 
 let ctx: TestPayload
@@ -69,9 +69,7 @@ beforeAll(async () => {
   ids.draftFaq = faq.id
 })
 
-afterAll(async () => {
-  if (ctx) await stopTestPayload(ctx)
-})
+afterAll(() => stopTestPayloadIfStarted(ctx))
 
 const SECRET_STRINGS = ['Pending Draft Title', 'Draft Only Article', 'Secret Draft Service', 'Unreleased Condition', 'Draft question?']
 const expectNoSecrets = (body: string) => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { timeZoneNames } from '../../collections/Clinic/timeZones'
 import { formatClinicTime } from '../../src/utilities/clinicTime'
 import { createStaff, PASSWORD } from '../helpers/fixtures'
-import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
+import { startTestPayload, type TestPayload, stopTestPayloadIfStarted } from '../helpers/payload'
 
 let ctx: TestPayload
 let config: SanitizedConfig
@@ -18,9 +18,7 @@ beforeAll(async () => {
   await ctx.payload.updateGlobal({ slug: 'clinic', data: { name: 'Clinic', bookingUrl: 'https://example.com/book', timezone: 'America/Chicago' } })
 })
 
-afterAll(async () => {
-  if (ctx) await stopTestPayload(ctx)
-})
+afterAll(() => stopTestPayloadIfStarted(ctx))
 
 type Found = { entity: string; path: string; field: Field }
 

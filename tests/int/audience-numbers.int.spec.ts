@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import type { Subscriber, User } from '../../payload-types'
 import { createStaff } from '../helpers/fixtures'
-import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
+import { startTestPayload, type TestPayload, stopTestPayloadIfStarted } from '../helpers/payload'
 
 let ctx: TestPayload
 let staff: { admin: User; editor: User }
@@ -41,9 +41,7 @@ beforeAll(async () => {
   }
 })
 
-afterAll(async () => {
-  if (ctx) await stopTestPayload(ctx)
-})
+afterAll(() => stopTestPayloadIfStarted(ctx))
 
 /** The same numbers from the rows themselves, loaded and tallied here. */
 const tallyRows = async () => {

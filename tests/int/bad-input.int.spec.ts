@@ -2,20 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { chooseDatabase, DatabaseUriError } from '../../src/database'
 import { PASSWORD, richText } from '../helpers/fixtures'
-import { stopTestPayload, type TestPayload } from '../helpers/payload'
+import { type TestPayload, stopTestPayloadIfStarted } from '../helpers/payload'
 import { startStaffPayload } from '../helpers/staffPayload'
 
-let ctx: TestPayload
-let http: typeof import('../helpers/http')
-let token: string
+// Set by beforeAll: the test Payload, the REST helpers, and the editor's token.
+let ctx: TestPayload, http: typeof import('../helpers/http'), token: string
 
 beforeAll(async () => {
   ;({ ctx, http, editorToken: token } = await startStaffPayload('bad-input'))
 })
 
-afterAll(async () => {
-  if (ctx) await stopTestPayload(ctx)
-})
+afterAll(() => stopTestPayloadIfStarted(ctx))
 
 const fieldErrors = (json: unknown) => http.fieldErrors(json)
 

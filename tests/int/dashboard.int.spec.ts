@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { richText } from '../helpers/fixtures'
 import { addSubscribers, setUpClinic } from '../helpers/newsletters'
-import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
+import { startTestPayload, type TestPayload, stopTestPayloadIfStarted } from '../helpers/payload'
 
 /**
  * The owner's dashboard (src/dashboard/loadOwnerDashboard.ts) from real rows: every number
@@ -25,9 +25,7 @@ beforeAll(async () => {
   await setUpClinic(ctx.payload)
 })
 
-afterAll(async () => {
-  if (ctx) await stopTestPayload(ctx)
-})
+afterAll(() => stopTestPayloadIfStarted(ctx))
 
 describe('the owner’s dashboard', () => {
   it('on an empty site: no worker is the one thing needing attention, everything else is zero', async () => {

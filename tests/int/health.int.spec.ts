@@ -2,7 +2,7 @@ import { sql } from '@payloadcms/db-sqlite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { createStaff, PASSWORD } from '../helpers/fixtures'
-import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
+import { startTestPayload, type TestPayload, stopTestPayloadIfStarted } from '../helpers/payload'
 import { parseMetrics, sampleValue } from '../helpers/prometheus'
 import { startSmtpSink } from '../helpers/smtpSink'
 import { waitFor } from '../helpers/waitFor'
@@ -29,9 +29,7 @@ beforeAll(async () => {
   editorToken = await http.login('editor@clinic.test', PASSWORD)
 })
 
-afterAll(async () => {
-  if (ctx) await stopTestPayload(ctx)
-})
+afterAll(() => stopTestPayloadIfStarted(ctx))
 
 describe('GET /api/health', () => {
   it('is degraded, never cached and says only counts and times when no worker was ever seen', async () => {

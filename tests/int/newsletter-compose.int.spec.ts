@@ -4,9 +4,10 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { ACTIONS, NEWSLETTER_STATUSES, canRetryFailed, canRun, type NewsletterAction } from '../../jobs/newsletters/states'
-import { createStaff, PASSWORD, richText } from '../helpers/fixtures'
+import { richText } from '../helpers/fixtures'
 import { addSubscribers, setUpClinic } from '../helpers/newsletters'
-import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
+import { type TestPayload, stopTestPayloadIfStarted } from '../helpers/payload'
+import { startStaffPayload } from '../helpers/staffPayload'
 
 /**
  * What the compose view relies on, through the real REST route handlers: the audience size
@@ -24,18 +25,13 @@ let outboxDir: string
 beforeAll(async () => {
   // No SMTP server: mail goes to the outbox, as in development.
   delete process.env.SMTP_URL
-  ctx = await startTestPayload('newsletter-compose')
+  ;({ ctx, http, editorToken } = await startStaffPayload('newsletter-compose'))
   outboxDir = path.join(ctx.dir, 'outbox')
   process.env.EMAIL_OUTBOX_DIR = outboxDir
-  http = await import('../helpers/http')
   topics = await setUpClinic(ctx.payload)
-  const { editor } = await createStaff(ctx.payload)
-  editorToken = await http.login(editor.email, PASSWORD)
 })
 
-afterAll(async () => {
-  if (ctx) await stopTestPayload(ctx)
-})
+afterAll(() => stopTestPayloadIfStarted(ctx))
 
 const asEditor = () => ({ credentials: { token: editorToken } })
 

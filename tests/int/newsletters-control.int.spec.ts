@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { createStaff, PASSWORD, richText } from '../helpers/fixtures'
+import { richText } from '../helpers/fixtures'
 import { addSubscribers, setUpClinic } from '../helpers/newsletters'
-import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
+import { type TestPayload, stopTestPayloadIfStarted } from '../helpers/payload'
+import { startStaffPayload } from '../helpers/staffPayload'
 
 /**
  * The people-facing side of sending, without a worker: who may move a newsletter's status
@@ -15,16 +16,11 @@ let http: typeof import('../helpers/http')
 let editorToken: string
 
 beforeAll(async () => {
-  ctx = await startTestPayload('newsletters-control')
-  http = await import('../helpers/http')
+  ;({ ctx, http, editorToken } = await startStaffPayload('newsletters-control'))
   await setUpClinic(ctx.payload)
-  const { editor } = await createStaff(ctx.payload)
-  editorToken = await http.login(editor.email, PASSWORD)
 })
 
-afterAll(async () => {
-  if (ctx) await stopTestPayload(ctx)
-})
+afterAll(() => stopTestPayloadIfStarted(ctx))
 
 const asEditor = () => ({ credentials: { token: editorToken } })
 

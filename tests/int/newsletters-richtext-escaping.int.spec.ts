@@ -6,7 +6,7 @@ import { lexicalToEmailHtml } from '../../emails/newsletters/lexicalToEmailHtml'
 import type { Media } from '../../payload-types'
 import { drawHeroImage } from '../../src/seed/heroImage'
 import { richText } from '../helpers/fixtures'
-import { stopTestPayload, type TestPayload } from '../helpers/payload'
+import { type TestPayload, stopTestPayloadIfStarted } from '../helpers/payload'
 import { startStaffPayload } from '../helpers/staffPayload'
 
 /**
@@ -29,9 +29,7 @@ beforeAll(async () => {
   image = await payload.create({ collection: 'media', data: { alt: 'A calm room' }, file: { data, mimetype: 'image/jpeg', name: 'calm.jpg', size: data.length } })
 })
 
-afterAll(async () => {
-  if (ctx) await stopTestPayload(ctx)
-})
+afterAll(() => stopTestPayloadIfStarted(ctx))
 
 type Node = Record<string, unknown>
 const text = (value: string, extra: Node = {}): Node => ({ type: 'text', text: value, format: 0, style: '', mode: 'normal', detail: 0, version: 1, ...extra })

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { createStaff, PASSWORD, richText } from '../helpers/fixtures'
-import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
+import { startTestPayload, type TestPayload, stopTestPayloadIfStarted } from '../helpers/payload'
 import { nestedJoinQuery } from '../../bench/lib/queries'
 
 /**
@@ -24,9 +24,7 @@ beforeAll(async () => {
   conditionId = docs[0].id as number
 })
 
-afterAll(async () => {
-  if (ctx) await stopTestPayload(ctx)
-})
+afterAll(() => stopTestPayloadIfStarted(ctx))
 
 const message = (json: any): string => json?.errors?.[0]?.message ?? ''
 

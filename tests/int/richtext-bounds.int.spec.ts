@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hostileCases } from '../../bench/richtext-hostile/cases'
 import { refuseUnboundedRichText } from '../../src/fields/richText'
 import { richText } from '../helpers/fixtures'
-import { stopTestPayload, type TestPayload } from '../helpers/payload'
+import { type TestPayload, stopTestPayloadIfStarted } from '../helpers/payload'
 import { startStaffPayload } from '../helpers/staffPayload'
 
 /**
@@ -12,17 +12,14 @@ import { startStaffPayload } from '../helpers/staffPayload'
  * written, and no walker (Payload's or ours) ever recurses into it.
  */
 
-let ctx: TestPayload
-let http: typeof import('../helpers/http')
-let token: string
+// Set by beforeAll: the test Payload, the REST helpers, and the editor's token.
+let ctx: TestPayload, http: typeof import('../helpers/http'), token: string
 
 beforeAll(async () => {
   ;({ ctx, http, editorToken: token } = await startStaffPayload('richtext-bounds'))
 })
 
-afterAll(async () => {
-  if (ctx) await stopTestPayload(ctx)
-})
+afterAll(() => stopTestPayloadIfStarted(ctx))
 
 const fieldErrors = (json: unknown) => http.fieldErrors(json)
 

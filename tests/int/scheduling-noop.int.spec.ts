@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { loadDocumentTitles } from '../../jobs/scheduling/documents'
 import { schedulePublishServerFunction } from '../../src/components/admin/scheduling/schedulePublishServerFunction'
 import { richText } from '../helpers/fixtures'
-import { stopTestPayload, type TestPayload } from '../helpers/payload'
+import { type TestPayload, stopTestPayloadIfStarted } from '../helpers/payload'
 import { startWorker, stopWorkers, type WorkerProcess } from '../helpers/worker'
 import { waitFor } from '../helpers/waitFor'
 import { SCHEDULING_CLINIC, startStaffPayload } from '../helpers/staffPayload'
@@ -35,9 +35,7 @@ beforeAll(async () => {
 
 afterEach(() => stopWorkers(workers))
 
-afterAll(async () => {
-  if (ctx) await stopTestPayload(ctx)
-})
+afterAll(() => stopTestPayloadIfStarted(ctx))
 
 let counter = 0
 const draftArticle = (title = `No-op article ${++counter}`) =>

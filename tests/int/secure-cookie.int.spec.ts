@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 
-import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
+import { startTestPayload, type TestPayload, stopTestPayloadIfStarted } from '../helpers/payload'
 
 // Before anything loads the config: the cookie settings are part of it.
 vi.hoisted(() => {
@@ -13,9 +13,7 @@ beforeAll(async () => {
   ctx = await startTestPayload('secure-cookie')
 })
 
-afterAll(async () => {
-  if (ctx) await stopTestPayload(ctx)
-})
+afterAll(() => stopTestPayloadIfStarted(ctx))
 
 describe('session cookie over https', () => {
   it('is Secure when SERVER_URL is https', async () => {

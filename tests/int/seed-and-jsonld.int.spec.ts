@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
+import { startTestPayload, type TestPayload, stopTestPayloadIfStarted } from '../helpers/payload'
 
 let ctx: TestPayload
 let http: typeof import('../helpers/http')
@@ -13,9 +13,7 @@ beforeAll(async () => {
   firstReport = await seed(ctx.payload)
 }, 300_000)
 
-afterAll(async () => {
-  if (ctx) await stopTestPayload(ctx)
-})
+afterAll(() => stopTestPayloadIfStarted(ctx))
 
 const countAll = async () => {
   const { payload } = ctx

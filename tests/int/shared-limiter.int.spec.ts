@@ -4,7 +4,7 @@ import { createClient } from '@libsql/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { ROOT } from '../helpers/server'
-import { startTestPayload, stopTestPayload, type TestPayload } from '../helpers/payload'
+import { startTestPayload, type TestPayload, stopTestPayloadIfStarted } from '../helpers/payload'
 import { createSharedLimiter } from '../../src/security/sharedLimiter'
 import { sqliteOnly } from '../helpers/database'
 
@@ -15,9 +15,7 @@ beforeAll(async () => {
   ctx = await startTestPayload('shared-limiter')
 })
 
-afterAll(async () => {
-  if (ctx) await stopTestPayload(ctx)
-})
+afterAll(() => stopTestPayloadIfStarted(ctx))
 
 type Child = { ready: Promise<void>; result: Promise<{ allowed: number; refused: number }>; go: () => void }
 

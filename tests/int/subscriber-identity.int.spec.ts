@@ -13,13 +13,8 @@ import { outgoingMailSettled } from '../helpers/outgoingMail'
  * reused ids), one subscriber per mailbox whatever the capitalisation, names without
  * invisible layout characters, the honeypot, and spreadsheet-safe exports.
  */
-let ctx: TestPayload
-let sink: SubscriberTest['sink']
-let http: SubscriberTest['http']
-let service: SubscriberTest['service']
-let confirmRoute: SubscriberTest['confirmRoute']
-let unsubscribeRoute: SubscriberTest['unsubscribeRoute']
-let preferencesRoute: SubscriberTest['preferencesRoute']
+let ctx: TestPayload, sink: SubscriberTest['sink'], http: SubscriberTest['http'], service: SubscriberTest['service']
+let confirmRoute: SubscriberTest['confirmRoute'], unsubscribeRoute: SubscriberTest['unsubscribeRoute'], preferencesRoute: SubscriberTest['preferencesRoute']
 let adminToken: string
 let ipCounter = 0
 

@@ -7,12 +7,8 @@ import { decodedMail as decoded, linkIn, waitForMailMatching as waitForMailAt, w
 import { startSubscriberTest, type SubscriberTest } from '../helpers/subscriberTest'
 import { outgoingMailSettled } from '../helpers/outgoingMail'
 
-let ctx: TestPayload
-let sink: SubscriberTest['sink']
-let http: SubscriberTest['http']
-let confirmRoute: SubscriberTest['confirmRoute']
-let unsubscribeRoute: SubscriberTest['unsubscribeRoute']
-let preferencesRoute: SubscriberTest['preferencesRoute']
+let ctx: TestPayload, sink: SubscriberTest['sink'], http: SubscriberTest['http']
+let confirmRoute: SubscriberTest['confirmRoute'], unsubscribeRoute: SubscriberTest['unsubscribeRoute'], preferencesRoute: SubscriberTest['preferencesRoute']
 let tokens: typeof import('../../src/subscribers/tokens')
 let ipCounter = 0
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { startTestPayload, stopTestPayload, type TestPayload } from '../../helpers/payload'
+import { startTestPayload, type TestPayload, stopTestPayloadIfStarted } from '../../helpers/payload'
 
 /**
  * The contract of src/seams/counters.ts on a real database: increments of a global's
@@ -15,9 +15,7 @@ beforeAll(async () => {
   seam = await import('../../../src/seams/counters')
 })
 
-afterAll(async () => {
-  if (ctx) await stopTestPayload(ctx)
-})
+afterAll(() => stopTestPayloadIfStarted(ctx))
 
 const stats = () => ctx.payload.findGlobal({ slug: 'audience-stats', depth: 0 })
 

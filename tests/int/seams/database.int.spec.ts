@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
 import type { Alert, WebhookDelivery } from '../../../payload-types'
-import { startTestPayload, stopTestPayload, type TestPayload } from '../../helpers/payload'
+import { startTestPayload, type TestPayload, stopTestPayloadIfStarted } from '../../helpers/payload'
 
 /**
  * The contract of src/seams/database.ts on a real SQLite file: what the project relies on
@@ -39,9 +39,7 @@ beforeAll(async () => {
   seam = await import('../../../src/seams/database')
 })
 
-afterAll(async () => {
-  if (ctx) await stopTestPayload(ctx)
-})
+afterAll(() => stopTestPayloadIfStarted(ctx))
 
 beforeEach(async () => {
   await ctx.payload.db.deleteMany({ collection: 'alerts', where: { id: { exists: true } } })

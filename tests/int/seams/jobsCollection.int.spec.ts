@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { richText } from '../../helpers/fixtures'
-import { startTestPayload, stopTestPayload, type TestPayload } from '../../helpers/payload'
+import { startTestPayload, type TestPayload, stopTestPayloadIfStarted } from '../../helpers/payload'
 
 /**
  * The contract of src/seams/jobsCollection.ts on a real SQLite file: the names and defaults of
@@ -18,9 +18,7 @@ beforeAll(async () => {
   seam = await import('../../../src/seams/jobsCollection')
 })
 
-afterAll(async () => {
-  if (ctx) await stopTestPayload(ctx)
-})
+afterAll(() => stopTestPayloadIfStarted(ctx))
 
 let counter = 0
 const queueForDraft = async () => {

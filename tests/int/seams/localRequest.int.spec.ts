@@ -1,26 +1,22 @@
 import { createLocalReq, type PayloadRequest } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { createStaff, richText } from '../../helpers/fixtures'
-import { startTestPayload, stopTestPayload, type TestPayload } from '../../helpers/payload'
+import { richText } from '../../helpers/fixtures'
+import { type TestPayload, stopTestPayloadIfStarted } from '../../helpers/payload'
+import { startStaffPayload, type StaffPayload } from '../../helpers/staffPayload'
+import * as local from '../../../src/seams/localRequest'
 
 /**
  * The contract of src/seams/localRequest.ts on a real SQLite file: the anonymous request built
  * with Payload's createLocalReq has no user, its own DataLoader, and the staff request's transaction.
  */
-let ctx: TestPayload
-let local: typeof import('../../../src/seams/localRequest')
-let editor: Awaited<ReturnType<typeof createStaff>>['editor']
+let ctx: TestPayload, editor: StaffPayload['staff']['editor']
 
 beforeAll(async () => {
-  ctx = await startTestPayload('seam-local-request')
-  ;({ editor } = await createStaff(ctx.payload))
-  local = await import('../../../src/seams/localRequest')
+  ;({ ctx, staff: { editor } } = await startStaffPayload('seam-local-request'))
 })
 
-afterAll(async () => {
-  if (ctx) await stopTestPayload(ctx)
-})
+afterAll(() => stopTestPayloadIfStarted(ctx))
 
 describe('anonymousRequestLike (createLocalReq)', () => {
   it('has no user, its own DataLoader, the same transaction and a copy of the context', async () => {

@@ -1,16 +1,16 @@
 import { createLocalReq, type PayloadRequest } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { createStaff, richText } from '../../helpers/fixtures'
-import { startTestPayload, stopTestPayload, type TestPayload } from '../../helpers/payload'
+import { richText } from '../../helpers/fixtures'
+import { type TestPayload, stopTestPayloadIfStarted } from '../../helpers/payload'
+import { startStaffPayload, type StaffPayload } from '../../helpers/staffPayload'
+import * as loader from '../../../src/seams/requestDataLoader'
 
 /**
  * The contract of src/seams/requestDataLoader.ts on a real SQLite file: the request's
  * DataLoader batches one tick's loads into one find, applies the reader's access and the select.
  */
-let ctx: TestPayload
-let loader: typeof import('../../../src/seams/requestDataLoader')
-let editor: Awaited<ReturnType<typeof createStaff>>['editor']
+let ctx: TestPayload, editor: StaffPayload['staff']['editor']
 
 let counter = 0
 const article = (status: 'draft' | 'published') =>
@@ -36,14 +36,10 @@ const countingFinds = async <T>(run: () => Promise<T>) => {
 }
 
 beforeAll(async () => {
-  ctx = await startTestPayload('seam-dataloader')
-  ;({ editor } = await createStaff(ctx.payload))
-  loader = await import('../../../src/seams/requestDataLoader')
+  ;({ ctx, staff: { editor } } = await startStaffPayload('seam-dataloader'))
 })
 
-afterAll(async () => {
-  if (ctx) await stopTestPayload(ctx)
-})
+afterAll(() => stopTestPayloadIfStarted(ctx))
 
 describe('loadThroughRequest (the request DataLoader)', () => {
   it('batches the loads of one tick into one find, and applies the select', async () => {
