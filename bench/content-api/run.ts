@@ -18,6 +18,10 @@ import { machineInfo } from '../lib/machine'
 
 const FRONT_PAGE_QUERY = `query FrontPage { Articles(limit: 10, sort: "-publishedAt") { docs { title slug excerpt heroImage { url } conditions { name slug } } } }`
 
+// The same query with Payload's own GraphQL `select: true`: only the selected fields are read
+// and computed (no jsonLd, no joins anywhere), as a minimal Payload app would answer it.
+const MINIMAL_QUERY = FRONT_PAGE_QUERY.replace('Articles(limit: 10,', 'Articles(select: true, limit: 10,')
+
 const FRONT_PAGE_REQUEST: BenchRequest = {
   method: 'POST',
   headers: { 'Content-Type': 'application/json' },
@@ -55,6 +59,12 @@ const targets = ({ payloadUrl, bareUrl }: Context): Target[] => [
   { name: 'payload cached POST', url: `${payloadUrl}/api/graphql`, request: FRONT_PAGE_REQUEST, expectXCache: 'HIT' },
   { name: 'bare node:http', url: `${bareUrl}/api/graphql`, request: FRONT_PAGE_REQUEST, ceiling: true },
   {
+    name: 'payload uncached select:true',
+    url: `${payloadUrl}/api/graphql`,
+    request: { ...FRONT_PAGE_REQUEST, body: JSON.stringify({ query: MINIMAL_QUERY }), headers: { ...FRONT_PAGE_REQUEST.headers, Authorization: 'Bearer not-a-session' } },
+    expectXCache: 'BYPASS',
+  },
+  {
     // Any Authorization header makes the cache step aside (README "Caching"); Payload finds
     // no valid token in it and answers as to anyone: the uncached read path, same bytes.
     name: 'payload uncached',
@@ -64,6 +74,15 @@ const targets = ({ payloadUrl, bareUrl }: Context): Target[] => [
     expectXCache: 'BYPASS',
   },
 ]
+
+/** BENCH_ONLY=name,name measures only those targets (the ceiling always runs: ratios stay within one run). */
+const selected = (list: Target[]): Target[] => {
+  const only = (process.env.BENCH_ONLY ?? '').split(',').map((name) => name.trim()).filter(Boolean)
+  if (!only.length) return list
+  const unknown = only.filter((name) => !list.some((target) => target.name === name))
+  if (unknown.length) throw new Error(`BENCH_ONLY names no target: ${unknown.join(', ')} (targets: ${list.map((target) => target.name).join(', ')})`)
+  return list.filter((target) => target.ceiling || only.includes(target.name))
+}
 
 /** What the issue asks of the cached path. */
 const GOALS = { cachedOverUncached: 10, cachedP99Ms: 20 }
@@ -148,7 +167,7 @@ const main = async () => {
   cleanup.add(() => bare.close())
   log(`bare node:http server at ${bare.url}`)
 
-  const list = targets({ payloadUrl: server.url, bareUrl: bare.url })
+  const list = selected(targets({ payloadUrl: server.url, bareUrl: bare.url }))
   const results: Array<{ target: Target; sameBytes: boolean; result: WrkResult }> = []
   for (const target of list) {
     // Twice: the first may be the miss that fills the cache.

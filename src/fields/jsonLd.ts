@@ -1,5 +1,7 @@
 import type { CollectionSlug, Field, FieldHook, PayloadRequest } from 'payload'
 
+import { metrics } from '../metrics/registry'
+import { graphqlMaySelect } from '../query/graphqlSelection'
 import { loadThroughRequest } from '../seams/requestDataLoader'
 
 /** Returns the related documents the reader may see, whether the value arrived populated or as IDs. */
@@ -38,8 +40,14 @@ const relatedDocsFor =
  * is built on every read from the document itself, so it can never go stale.
  */
 export const jsonLdField = (build: JsonLdBuilder): Field => {
-  const computeJsonLd: FieldHook = ({ data, siblingData, req }) =>
-    build({ ...(data ?? {}), ...(siblingData ?? {}) }, relatedDocsFor(req))
+  // REST `select` without jsonLd never reaches this hook (Payload strips unselected fields
+  // first); GraphQL passes no select by default, so a query that never names jsonLd is
+  // answered without building it (GraphQL sends only the selected fields anyway).
+  const computeJsonLd: FieldHook = ({ data, siblingData, req }) => {
+    if (!graphqlMaySelect(req, 'jsonLd')) return undefined
+    metrics().jsonLdBuilds.inc()
+    return build({ ...(data ?? {}), ...(siblingData ?? {}) }, relatedDocsFor(req))
+  }
   return {
     name: 'jsonLd',
     type: 'json',
