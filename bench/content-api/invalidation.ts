@@ -133,11 +133,4 @@ const main = async () => {
   if (window.max > CONTRACT_MS || staleAfterContract > 0) process.exitCode = 1
 }
 
-try {
-  await main()
-} catch (error) {
-  if (!cleanup.interrupted()) console.error('\nbench:invalidation failed:', error instanceof Error ? error.message : error)
-  process.exitCode = 1
-} finally {
-  await cleanup.run()
-}
+await cleanup.runMain('bench:invalidation', main)

@@ -301,11 +301,4 @@ const main = async () => {
   if (problems.length) process.exitCode = 1
 }
 
-try {
-  await main()
-} catch (error) {
-  if (!cleanup.interrupted()) console.error('\nbench:content-api failed:', error instanceof Error ? error.message : error)
-  process.exitCode = 1
-} finally {
-  await cleanup.run()
-}
+await cleanup.runMain('bench:content-api', main)

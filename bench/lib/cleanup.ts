@@ -24,5 +24,22 @@ export const createCleanup = (what: string, first?: () => Promise<unknown> | voi
       void run().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
     })
   }
-  return { add: (step: () => Promise<unknown>) => void steps.push(step), run, interrupted: () => interrupted }
+  /**
+   * Runs the bench's `main`: a failure is said (with `explain`'s details), not after Ctrl+C,
+   * which already said why it stopped, and exits 1; cleans up either way.
+   */
+  const runMain = async (bench: string, main: () => Promise<void>, explain?: () => void) => {
+    try {
+      await main()
+    } catch (error) {
+      if (!interrupted) {
+        console.error(`\n${bench} failed:`, error instanceof Error ? error.message : error)
+        explain?.()
+      }
+      process.exitCode = 1
+    } finally {
+      await run()
+    }
+  }
+  return { add: (step: () => Promise<unknown>) => void steps.push(step), run, runMain }
 }

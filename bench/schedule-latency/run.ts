@@ -181,14 +181,6 @@ const main = async () => {
   }
 }
 
-try {
-  await main()
-} catch (error) {
-  if (!cleanup.interrupted()) {
-    console.error('\nbench:schedule-latency failed:', error instanceof Error ? error.message : error)
-    for (const worker of runningWorkers) console.error(`--- worker ${worker.child.pid} output (tail) ---\n${worker.output().slice(-3000)}`)
-  }
-  process.exitCode = 1
-} finally {
-  await cleanup.run()
-}
+await cleanup.runMain('bench:schedule-latency', main, () => {
+  for (const worker of runningWorkers) console.error(`--- worker ${worker.child.pid} output (tail) ---\n${worker.output().slice(-3000)}`)
+})
