@@ -8,6 +8,8 @@ export type BenchRequest = {
   method: 'GET' | 'POST'
   headers?: Record<string, string>
   body?: string
+  /** Paths (with query) wrk cycles through, one per request, instead of the URL's own path. */
+  paths?: string[]
 }
 
 export type WrkOptions = {
@@ -58,6 +60,12 @@ export const wrkScript = (request: BenchRequest) => {
   }
   // A long string drops a newline directly after its opening bracket, so lead with one.
   if (request.body !== undefined) lines.push(`wrk.body = ${luaLongString(`\n${request.body}`)}`)
+  if (request.paths?.length) {
+    // Each wrk thread walks the list from its own offset, so the threads do not ask in lockstep.
+    lines.push(`local paths = { ${request.paths.map(luaLongString).join(', ')} }`)
+    lines.push('local index = math.random(#paths)')
+    lines.push('request = function() index = index % #paths + 1; return wrk.format(nil, paths[index]) end')
+  }
   return lines.join('\n') + '\n'
 }
 

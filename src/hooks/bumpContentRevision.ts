@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto'
 
-import type { CollectionAfterChangeHook, CollectionAfterDeleteHook, GlobalAfterChangeHook, PayloadRequest } from 'payload'
+import type { CollectionAfterChangeHook, CollectionAfterDeleteHook, CollectionSlug, GlobalAfterChangeHook, PayloadRequest } from 'payload'
 
 import { invalidateContentCache } from '../cache/bridge'
+import { updateChangedPublicState } from '../webhooks/recordContentEvent'
 
 /**
  * Public content changed: write a new random token into the `content-revision` global and
@@ -27,19 +28,30 @@ const bump = async (req: PayloadRequest) => {
 }
 
 /**
- * A document created as a draft is invisible to anonymous readers: nothing to clear. Every
- * other change clears, drafts saved over published documents included: the hook cannot tell
- * a draft save from an unpublish (`previousDoc` is the latest version, not the published
- * document), and clearing too often costs a refill, never a stale read.
+ * Only changes an anonymous reader can see clear the cache: a draft save or autosave
+ * (`draft: true`) writes a version and leaves the collection's own row, which is all the
+ * public reads, untouched, so it clears nothing, also over a published document. The test is
+ * the webhook events' (src/webhooks/recordContentEvent.ts: publish, unpublish, update of a
+ * published row); `previousDoc` cannot tell, it is the latest version, possibly a draft. A
+ * document created as a draft is invisible. Media has no drafts: every change clears. When
+ * the public state before the change is unknown (webhooks disabled), it clears: a needless
+ * clear costs a refill, a missed one a stale read.
  */
-export const bumpContentRevisionAfterChange: CollectionAfterChangeHook = async ({ doc, operation, req }) => {
-  const createdAsDraft = operation === 'create' && doc?._status !== undefined && doc._status !== 'published'
-  if (!createdAsDraft) await bump(req)
+export const bumpContentRevisionAfterChange: CollectionAfterChangeHook = async ({ collection, doc, operation, req }) => {
+  const drafts = doc?._status !== undefined
+  if (operation === 'create') {
+    if (!drafts || doc._status === 'published') await bump(req)
+    return doc
+  }
+  const changed = drafts ? await updateChangedPublicState(req, collection.slug as CollectionSlug, doc.id) : true
+  if (changed !== false) await bump(req)
   return doc
 }
 
+/** Deleting a document nobody could read (never published, or unpublished) changes nothing public. */
 export const bumpContentRevisionAfterDelete: CollectionAfterDeleteHook = async ({ doc, req }) => {
-  await bump(req)
+  // `doc` is the deleted row of the collection's own table: its `_status` is the public one.
+  if (doc?._status === undefined || doc._status === 'published') await bump(req)
   return doc
 }
 

@@ -84,6 +84,19 @@ const decide = (before: PublicState | null, after: PublicState | null): ContentE
   return null
 }
 
+/**
+ * For the response cache (src/hooks/bumpContentRevision.ts), from an afterChange hook that runs
+ * before recordContentChange: did this update change what an anonymous reader sees (the same
+ * test as the webhook events)? `undefined` when no state was remembered (webhooks disabled for
+ * the request): the caller must then assume it did.
+ */
+export const updateChangedPublicState = async (req: PayloadRequest, collection: CollectionSlug, id: number | string) => {
+  const stack = statesOf(req).get(keyOf(collection, id))
+  const before = stack?.[stack.length - 1]
+  if (!before) return undefined
+  return decide(before, await readPublicState(req.payload, collection, id, req)) !== null
+}
+
 export const recordContentChange: CollectionAfterChangeHook = async ({ collection, doc, operation, req }) => {
   if (req.context?.disableWebhooks) return doc
   let before: PublicState | null = null
