@@ -154,11 +154,4 @@ const main = async () => {
   if (errors.length || quiet.non2xx3xx || busy.non2xx3xx) process.exitCode = 1
 }
 
-try {
-  await main()
-} catch (error) {
-  if (!cleanup.interrupted()) console.error('\nbench:editing failed:', error instanceof Error ? error.message : error)
-  process.exitCode = 1
-} finally {
-  await cleanup.run()
-}
+await cleanup.runMain('bench:editing', main)
