@@ -117,9 +117,13 @@ describe('article announcements', () => {
     await worker.ready
     const [announcement] = await waitFor('the announcement of the scheduled article', async () => {
       // The announcement is created as a draft, then scheduled once the article is claimed:
-      // wait for the second step, not the first.
+      // wait for the second step, not the first. On SQLite every statement commits alone (no
+      // transactions: src/database.ts), and each update of the newsletter by the worker rewrites
+      // its relationship rows, so a read from this process can land between the delete and
+      // the insert and see no featured article: wait for a read that has it.
       const found = await newslettersFor(article.id)
-      return found.length && found.every((newsletter) => newsletter.status !== 'draft') ? found : null
+      const settled = found.every((newsletter) => newsletter.status !== 'draft' && newsletter.featuredArticles?.length)
+      return found.length && settled ? found : null
     }, { timeoutMs: 20_000, explain: workerLogs })
     expect((await payload.findByID({ collection: 'articles', id: article.id, depth: 0 }))._status).toBe('published')
     expect(announcement).toMatchObject({ template: 'article', subject: 'Scheduled and announced', featuredArticles: [article.id] })
