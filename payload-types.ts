@@ -34,6 +34,7 @@ export interface Config {
     'webhook-deliveries': WebhookDelivery;
     'rate-limits': RateLimit;
     'worker-heartbeats': WorkerHeartbeat;
+    'content-changes': ContentChange;
     alerts: Alert;
     'payload-kv': PayloadKv;
     'payload-jobs': PayloadJob;
@@ -60,6 +61,7 @@ export interface Config {
     'webhook-deliveries': WebhookDeliveriesSelect<false> | WebhookDeliveriesSelect<true>;
     'rate-limits': RateLimitsSelect<false> | RateLimitsSelect<true>;
     'worker-heartbeats': WorkerHeartbeatsSelect<false> | WorkerHeartbeatsSelect<true>;
+    'content-changes': ContentChangesSelect<false> | ContentChangesSelect<true>;
     alerts: AlertsSelect<false> | AlertsSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-jobs': PayloadJobsSelect<false> | PayloadJobsSelect<true>;
@@ -746,6 +748,24 @@ export interface WorkerHeartbeat {
   stoppedAt?: string | null;
 }
 /**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "content-changes".
+ */
+export interface ContentChange {
+  id: number;
+  revision: string;
+  tags:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  changedAt: string;
+}
+/**
  * Problems the system noticed by itself (no worker, failed schedules or newsletters, failing webhooks), and when admins were told.
  *
  * This interface was referenced by `Config`'s JSON-Schema
@@ -958,6 +978,10 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'worker-heartbeats';
         value: number | WorkerHeartbeat;
+      } | null)
+    | ({
+        relationTo: 'content-changes';
+        value: number | ContentChange;
       } | null)
     | ({
         relationTo: 'alerts';
@@ -1378,6 +1402,15 @@ export interface WorkerHeartbeatsSelect<T extends boolean = true> {
   startedAt?: T;
   lastBeatAt?: T;
   stoppedAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "content-changes_select".
+ */
+export interface ContentChangesSelect<T extends boolean = true> {
+  revision?: T;
+  tags?: T;
+  changedAt?: T;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema

@@ -10,6 +10,7 @@ import { Articles } from './collections/Articles'
 import { AudienceStats } from './collections/AudienceStats'
 import { Clinic } from './collections/Clinic'
 import { Conditions } from './collections/Conditions'
+import { ContentChanges } from './collections/ContentChanges'
 import { ContentRevision } from './collections/ContentRevision'
 import { Deliveries } from './collections/Deliveries'
 import { Faqs } from './collections/Faqs'
@@ -98,6 +99,7 @@ export default buildConfig({
     WebhookDeliveries,
     RateLimits,
     WorkerHeartbeats,
+    ContentChanges,
     Alerts,
   ])),
   globals: [Clinic, AudienceStats, ContentRevision],

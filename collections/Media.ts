@@ -5,6 +5,7 @@ import type { CollectionConfig } from 'payload'
 import { anyone } from '../src/access/anyone'
 import { isStaff } from '../src/access/isStaff'
 import { bumpContentRevisionAfterChange, bumpContentRevisionAfterDelete } from '../src/hooks/bumpContentRevision'
+import { tagPublicDocument, tagPublicLookup } from '../src/hooks/tagPublicRead'
 
 export const Media: CollectionConfig<'media'> = {
   slug: 'media',
@@ -17,7 +18,10 @@ export const Media: CollectionConfig<'media'> = {
     delete: isStaff,
   },
   hooks: {
-    // Public content changed: clear the response caches of every app process (src/cache).
+    // tagPublic*: what an anonymous answer contains, for the response cache and a CDN (src/cache/contentTags.ts).
+    beforeOperation: [tagPublicLookup],
+    afterRead: [tagPublicDocument],
+    // Public content changed: clear the dependent entries of every app process's response cache (src/cache).
     afterChange: [bumpContentRevisionAfterChange],
     afterDelete: [bumpContentRevisionAfterDelete],
   },

@@ -4,6 +4,7 @@ import { anyone } from '../../src/access/anyone'
 import { isAdmin } from '../../src/access/isAdmin'
 import { isStaffField } from '../../src/access/isStaff'
 import { bumpContentRevisionAfterGlobalChange } from '../../src/hooks/bumpContentRevision'
+import { tagClinicRead } from '../../src/hooks/tagPublicRead'
 import { jsonLdField } from '../../src/fields/jsonLd'
 import { optionsFrom } from '../../src/fields/optionsFrom'
 import { urlField } from '../../src/fields/url'
@@ -24,7 +25,7 @@ export const Clinic: GlobalConfig<'clinic'> = {
   admin: { group: 'Settings' },
   access: { read: anyone, update: isAdmin },
   // Public content changed: clear the response caches of every app process (src/cache).
-  hooks: { afterChange: [bumpContentRevisionAfterGlobalChange] },
+  hooks: { afterChange: [bumpContentRevisionAfterGlobalChange], afterRead: [tagClinicRead] },
   fields: [
     { name: 'name', type: 'text', required: true },
     { name: 'tagline', type: 'text' },

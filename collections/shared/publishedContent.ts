@@ -7,6 +7,7 @@ import { jsonLdField, type JsonLdBuilder } from '../../src/fields/jsonLd'
 import { scheduledChangeMarkerField } from '../../src/fields/scheduledChangeMarker'
 import { bumpContentRevisionAfterChange, bumpContentRevisionAfterDelete } from '../../src/hooks/bumpContentRevision'
 import { ignoreDraftFlagForPublic } from '../../src/hooks/ignoreDraftFlagForPublic'
+import { tagPublicDocument, tagPublicLookup } from '../../src/hooks/tagPublicRead'
 import { recordContentChange, recordContentDelete, rememberPublicState } from '../../src/webhooks/recordContentEvent'
 import type { PublishedContentSlug } from './publishedContentSlugs'
 
@@ -64,9 +65,11 @@ export const publishedContentCollection = <S extends PublishedContentSlug>({
   },
   endpoints: scheduleEndpoints,
   hooks: {
-    beforeOperation: [ignoreDraftFlagForPublic],
+    // tagPublic*: what an anonymous answer contains, for the response cache and a CDN (src/cache/contentTags.ts).
+    beforeOperation: [ignoreDraftFlagForPublic, tagPublicLookup],
+    afterRead: [tagPublicDocument],
     beforeChange: [...beforeChange, rememberPublicState],
-    // bumpContentRevision*: public content changed, clear every app process's response cache (src/cache).
+    // bumpContentRevision*: public content changed, drop the dependent entries of every app process's response cache (src/cache).
     afterChange: [bumpContentRevisionAfterChange, ...afterChange, recordContentChange],
     afterDelete: [bumpContentRevisionAfterDelete, recordContentDelete],
   },

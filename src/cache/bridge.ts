@@ -1,4 +1,4 @@
-import type { ContentCache } from './contentCache'
+import type { ContentCache, ContentChange } from './contentCache'
 
 /**
  * The meeting point between the production server (server.ts, which owns the response
@@ -9,8 +9,8 @@ import type { ContentCache } from './contentCache'
  * which calls the one ContentCache method it names (go-to-definition leads there).
  *
  * The invalidation path: a hook (src/hooks/bumpContentRevision.ts) → invalidateContentCache
- * → ContentCache.contentChanged; another process's change → watchContentRevision's poll →
- * reportContentRevision → ContentCache.revisionRead.
+ * → ContentCache.contentChanged; another process's change → watchContentRevision's poll (the
+ * token, and the change log when the token is new) → reportContentRevision → ContentCache.revisionRead.
  */
 
 const REGISTRY = Symbol.for('clinic.contentCache')
@@ -24,8 +24,9 @@ export const installContentCacheBridge = (cache: ContentCache) => {
   ;(globalThis as Registry)[REGISTRY] = cache
 }
 
-/** Public content changed in this process and `revision` is the new token: clear now (ContentCache.contentChanged). */
-export const invalidateContentCache = (revision?: string) => registeredContentCache()?.contentChanged(revision)
+/** Public content changed in this process, touching `tags`, logged as row `changeId`: drop its entries now (ContentCache.contentChanged). */
+export const invalidateContentCache = (tags: string[], changeId?: number | string) => registeredContentCache()?.contentChanged(tags, changeId)
 
-/** A read of the revision token that began at `startedAt` found `revision` (ContentCache.revisionRead). */
-export const reportContentRevision = (revision: string | null, startedAt: number) => registeredContentCache()?.revisionRead(revision, startedAt)
+/** A read of the revision token that began at `startedAt` found `revision`, and the change log `changes` (ContentCache.revisionRead). */
+export const reportContentRevision = (revision: string | null, startedAt: number, changes?: ContentChange[]) =>
+  registeredContentCache()?.revisionRead(revision, startedAt, changes)

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 
+import { ANY_CHANGE_TAG, CLOUDFLARE_TAGS_HEADER, CONTENT_TAGS_HEADER, parseContentTags, SURROGATE_KEY_HEADER } from './contentTags'
 import type { UpstreamResponse } from './upstream'
 
 /**
@@ -16,6 +17,8 @@ export type CapturedResponse = {
   /** Anonymous public content: gets an ETag and a shared-cache Cache-Control. */
   isPublic: boolean
   etag?: string
+  /** What it contains (src/cache/contentTags.ts): a change to any of these drops it. */
+  tags: readonly string[]
   size: number
 }
 
@@ -31,6 +34,8 @@ const DROPPED_RESPONSE_HEADERS = new Set([
   'etag',
   'access-control-allow-origin',
   'access-control-allow-credentials',
+  // Payload's tags for the cache, sent on as Cache-Tag and Surrogate-Key.
+  CONTENT_TAGS_HEADER,
 ])
 
 // What a fill must not carry from the reader who happened to trigger it: the key does not
@@ -86,6 +91,9 @@ export const captureResponse = (key: string, upstream: UpstreamResponse, cacheCo
     }
   }
   let etag: string | undefined
+  // An answer that came without tags may contain anything: every change drops it.
+  const tags = parseContentTags(upstream.headers[CONTENT_TAGS_HEADER])
+  if (tags.length === 0) tags.push(ANY_CHANGE_TAG)
   if (isPublic) {
     etag = `"${createHash('sha256').update(upstream.body).digest('base64url').slice(0, 32)}"`
     headers['etag'] = etag
@@ -93,9 +101,13 @@ export const captureResponse = (key: string, upstream: UpstreamResponse, cacheCo
     // Cached responses answer everyone: CORS is recomputed per Origin, and a shared cache
     // must not hand an anonymous copy to a request with credentials.
     headers['vary'] = 'Origin, Authorization, Cookie'
+    // For a CDN in front to purge by (README "Caching"): Cloudflare's comma-separated list, Fastly's and Varnish xkey's space-separated one.
+    headers[CLOUDFLARE_TAGS_HEADER] = tags.join(',')
+    headers[SURROGATE_KEY_HEADER] = tags.join(' ')
   }
   headers['content-length'] = String(upstream.body.length)
-  return { status: upstream.status, headers, body: upstream.body, isPublic, etag, size: upstream.body.length + 512 }
+  const size = upstream.body.length + 512 + tags.reduce((sum, tag) => sum + tag.length * 2 + 16, 0)
+  return { status: upstream.status, headers, body: upstream.body, isPublic, etag, tags, size }
 }
 
 /** Answers `req` with a kept response: CORS for allowed origins, 304 when the ETag matches. */

@@ -5,14 +5,21 @@ import { LRUCache } from 'lru-cache'
 import { captureResponse, fillHeadersOf, forceHeader, respondWith, type CapturedResponse } from './cachedResponse'
 import type { ContentCacheConfig } from './config'
 import { classifyGraphql, classifyRest, graphqlParamsFromSearch, isAuthenticated, type Classification } from './rules'
-import { SegmentedLru } from './segmentedLru'
+import { ANY_CHANGE_TAG } from './contentTags'
+import { TaggedStore } from './taggedStore'
 import { fetchUpstream, forwardUpstream, type Transport, type UpstreamRequest } from './upstream'
 
 // Where they were defined before the split: server.ts and the tests import them from here.
 export { httpTransport, type Transport, type UpstreamRequest, type UpstreamResponse } from './upstream'
 export type { XCache } from './cachedResponse'
 
+/** How far back the watcher reads the change log; a process silent for half of it clears everything. */
+export const CHANGE_LOG_WINDOW_MS = 10 * 60_000
+
 type NextHandler = (req: IncomingMessage, res: ServerResponse) => unknown
+
+/** A row of the change log (src/cache/contentChangeLog.ts) as the revision watcher reports it. */
+export type ContentChange = { id: number | string; revision: string; tags: string[]; changedAt: number }
 
 /**
  * The anonymous read cache in front of Next (see README "Caching"). It answers cache hits
@@ -21,11 +28,15 @@ type NextHandler = (req: IncomingMessage, res: ServerResponse) => unknown
  * revision watcher and hooks report to, through src/cache/bridge.ts (`reportContentRevision`,
  * `invalidateContentCache`); how it fetches and serves is in ./upstream.ts and ./cachedResponse.ts.
  *
- * Freshness: every change to public content writes a new content-revision token (in the
- * same transaction as the change) and, in this process, calls `contentChanged` at once.
- * The token is read every `pollIntervalMs`; a new token clears everything. A hit is only
- * served while the last completed read of the token began at most `maxStalenessMs` ago,
- * and a response is only stored if no invalidation happened while it was fetched.
+ * Freshness: every entry carries the tags of what it contains (src/cache/contentTags.ts,
+ * sent by Payload as `x-content-tags`). Every change to public content writes a row of the
+ * change log (its tags) and a new content-revision token (in the same transaction as the
+ * change) and, in this process, calls `contentChanged` at once, which drops the entries
+ * carrying any of its tags. The token is read every `pollIntervalMs`; a new token makes the
+ * watcher read the recent change log, and the rows this process has not applied yet drop
+ * their tags; a token whose row is not among them (a gap) clears everything. A hit is only
+ * served while the last completed read of the token began at most `maxStalenessMs` ago, and
+ * a response is only stored if no change touching its tags happened while it was fetched.
  */
 export class ContentCache {
   /** How often the revision token is read, in ms. */
@@ -35,12 +46,14 @@ export class ContentCache {
   /** Set by the watcher: stops it (tests stop Payload while the process lives on). */
   stopWatching?: () => void
 
-  private generation = 0
   private revision: string | null | undefined = undefined
   private confirmedAt = Number.NEGATIVE_INFINITY
+  /** Change-log rows already applied (this process's own, and those read), with their time, for CHANGE_LOG_WINDOW_MS. */
+  private readonly appliedChanges = new Map<number | string, number>()
+  /** The tags of this process's recent changes, by their ordinal (`localChanges`), to drop again when their request ends. */
+  private readonly localChangeTags: string[][] = []
   private localChanges = 0
-  private lastLocalChangeAt = Number.NEGATIVE_INFINITY
-  private readonly store: SegmentedLru<CapturedResponse>
+  private readonly entries: TaggedStore<CapturedResponse>
   private readonly inflight = new Map<string, { startedAt: number; response: Promise<CapturedResponse> }>()
   // Parsing and printing a GraphQL query costs more than serving its hit: remember recent answers.
   private readonly classifications = new LRUCache<string, Classification>({
@@ -51,14 +64,14 @@ export class ContentCache {
   private readonly cacheControl: string
   private readonly allowedOrigins: ReadonlySet<string>
 
-  readonly counters = { hit: 0, miss: 0, bypass: 0, stored: 0, invalidations: 0 }
+  readonly counters = { hit: 0, miss: 0, bypass: 0, stored: 0, invalidations: 0, clears: 0, dropped: 0 }
 
   constructor(
     private readonly config: ContentCacheConfig,
     private readonly options: { transport: Transport; allowedOrigins: string[]; now?: () => number },
   ) {
     this.pollIntervalMs = config.pollIntervalMs
-    this.store = new SegmentedLru({ maxBytes: config.maxBytes })
+    this.entries = new TaggedStore({ maxBytes: config.maxBytes, ledgerMs: config.upstreamTimeoutMs + 5_000, now: () => this.now() })
     this.cacheControl =
       `public, max-age=0, s-maxage=${config.sMaxAgeSeconds}, ` + `stale-while-revalidate=${config.staleWhileRevalidateSeconds}`
     this.allowedOrigins = new Set(options.allowedOrigins)
@@ -70,37 +83,63 @@ export class ContentCache {
 
   // ---- freshness: what the bridge reports ----
 
-  /** A read of the content-revision token finished; `startedAt` is when that read began. */
-  revisionRead(revision: string | null, startedAt: number) {
-    // A read that began before this process's last change saw only what was committed
-    // before it, and that change's clear covers all of it: its token is old news.
-    const predatesLocalChange = startedAt < this.lastLocalChangeAt
-    if (revision !== this.revision && !predatesLocalChange) {
-      this.revision = revision
-      this.invalidate()
-    }
-    if (startedAt > this.confirmedAt) this.confirmedAt = startedAt
+  /** The token the watcher last reported; when a read finds another, it reads the change log too. */
+  knownRevision() {
+    return this.revision
   }
 
   /**
-   * A hook in this process changed public content (it may not be committed yet) and wrote
-   * `revision` as the new token: the cache clears now, and the poller's later read of that
-   * same token does not clear it a second time (which would drop entries filled since).
+   * A read of the content-revision token finished; `startedAt` is when that read began. With a
+   * new token, `changes` are the change-log rows of the last CHANGE_LOG_WINDOW_MS, read after
+   * the token (so they include the token's own row, written in its transaction or before it).
    */
-  contentChanged(revision?: string) {
-    // Safe to adopt: the store is cleared right here, after every earlier change committed,
-    // so nothing kept from now on predates a token this skips.
-    if (revision !== undefined && this.revision !== undefined) this.revision = revision
-    this.lastLocalChangeAt = this.now()
-    this.localChanges += 1
-    this.invalidate()
+  revisionRead(revision: string | null, startedAt: number, changes?: ContentChange[]) {
+    // After a silence longer than the change log's window, rows may have aged out unseen.
+    const silent = startedAt - this.confirmedAt > CHANGE_LOG_WINDOW_MS / 2
+    if (revision !== this.revision || (silent && this.revision !== undefined)) {
+      const first = this.revision === undefined
+      this.revision = revision
+      if (!first) {
+        const complete = !silent && changes !== undefined && (revision === null || changes.some((change) => change.revision === revision))
+        if (!complete) this.invalidate()
+        else for (const change of changes) this.applyChange(change)
+      }
+    }
+    for (const [id, changedAt] of this.appliedChanges) if (changedAt < startedAt - CHANGE_LOG_WINDOW_MS) this.appliedChanges.delete(id)
+    if (startedAt > this.confirmedAt) this.confirmedAt = startedAt
   }
 
-  invalidate() {
-    this.generation += 1
+  private applyChange(change: ContentChange) {
+    if (this.appliedChanges.has(change.id)) return
+    this.appliedChanges.set(change.id, change.changedAt)
+    this.dropTags(change.tags)
+  }
+
+  /**
+   * A hook in this process changed public content (it may not be committed yet): its entries
+   * go now, and the watcher's later read of the change log skips the row (`changeId`).
+   */
+  contentChanged(tags: string[], changeId?: number | string) {
+    if (changeId !== undefined) this.appliedChanges.set(changeId, this.now())
+    this.localChanges += 1
+    this.localChangeTags.push(tags)
+    if (this.localChangeTags.length > 100) this.localChangeTags.splice(0, this.localChangeTags.length - 100)
+    this.dropTags(tags)
+  }
+
+  /** Drops the entries carrying any of `tags` (and those whose contents are unknown). */
+  dropTags(tags: string[]) {
     this.counters.invalidations += 1
-    this.store.clear()
+    this.counters.dropped += this.entries.dropTags([ANY_CHANGE_TAG, ...tags])
     // Readers arriving from now on must not join a fetch that began before the change.
+    this.inflight.clear()
+  }
+
+  /** Drops everything: a change whose tags are not known. */
+  invalidate() {
+    this.counters.invalidations += 1
+    this.counters.clears += 1
+    this.entries.clear()
     this.inflight.clear()
   }
 
@@ -110,7 +149,7 @@ export class ContentCache {
   }
 
   stats() {
-    return { ...this.counters, generation: this.generation, fresh: this.isFresh(), ...this.store.stats() }
+    return { ...this.counters, fresh: this.isFresh(), ...this.entries.stats() }
   }
 
   // ---- HTTP ----
@@ -177,7 +216,10 @@ export class ContentCache {
   private invalidateWhenDoneIfChanged(res: ServerResponse) {
     const changesBefore = this.localChanges
     res.once('close', () => {
-      if (this.localChanges !== changesBefore) this.invalidate()
+      const made = this.localChanges - changesBefore
+      if (made === 0) return
+      if (made > this.localChangeTags.length) return this.invalidate()
+      this.dropTags(this.localChangeTags.slice(-made).flat())
     })
   }
 
@@ -232,7 +274,7 @@ export class ContentCache {
 
   private async serve(req: IncomingMessage, res: ServerResponse, key: string, fill: UpstreamRequest) {
     if (this.isFresh()) {
-      const entry = this.store.get(key)
+      const entry = this.entries.get(key)
       if (entry) {
         this.counters.hit += 1
         return this.respond(req, res, entry, 'HIT')
@@ -256,22 +298,15 @@ export class ContentCache {
   }
 
   private fill(key: string, request: UpstreamRequest): Promise<CapturedResponse> {
-    const generation = this.generation
+    const since = this.entries.mark()
     const startedAt = this.now()
     const pending = fetchUpstream(this.options.transport, request, this.config.upstreamTimeoutMs).then(
       (upstream) => {
         if (this.inflight.get(key)?.response === pending) this.inflight.delete(key)
         const captured = captureResponse(key, upstream, this.cacheControl)
-        // Stored only if nothing changed while it was fetched: otherwise it may be the old content.
-        const storable =
-          captured.isPublic &&
-          generation === this.generation &&
-          this.revision !== undefined &&
-          captured.size <= this.config.maxEntryBytes
-        if (storable) {
-          this.store.set(key, captured)
-          this.counters.stored += 1
-        }
+        // Stored only if nothing it contains changed while it was fetched: otherwise it may be the old content.
+        const storable = captured.isPublic && this.revision !== undefined && captured.size <= this.config.maxEntryBytes
+        if (storable && this.entries.setUnlessDroppedSince(key, captured, since)) this.counters.stored += 1
         return captured
       },
       (error: unknown) => {

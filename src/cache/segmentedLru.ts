@@ -14,14 +14,17 @@ export class SegmentedLru<V extends SizedValue> {
   /** Entries dropped for room (a demotion from protected to probation is not one). */
   private evicted = 0
 
-  constructor({ maxBytes, protectedShare = 0.8 }: { maxBytes: number; protectedShare?: number }) {
+  /** `onEvict` hears of every entry dropped for room (not of delete() or clear(), which the caller made). */
+  constructor({ maxBytes, protectedShare = 0.8, onEvict }: { maxBytes: number; protectedShare?: number; onEvict?: (key: string, value: V) => void }) {
     const protectedBytes = Math.max(1, Math.floor(maxBytes * protectedShare))
     const probationBytes = Math.max(1, maxBytes - protectedBytes)
     this.probation = new LRUCache<string, V>({
       maxSize: probationBytes,
       sizeCalculation: (value, key) => value.size + key.length,
-      dispose: (_value, _key, reason) => {
-        if (reason === 'evict') this.evicted += 1
+      dispose: (value, key, reason) => {
+        if (reason !== 'evict') return
+        this.evicted += 1
+        onEvict?.(key, value)
       },
     })
     this.protectedSegment = new LRUCache<string, V>({
@@ -49,6 +52,16 @@ export class SegmentedLru<V extends SizedValue> {
   set(key: string, value: V) {
     this.protectedSegment.delete(key)
     this.probation.set(key, value)
+  }
+
+  /** The entry without counting it as a use. */
+  peek(key: string): V | undefined {
+    return this.protectedSegment.peek(key) ?? this.probation.peek(key)
+  }
+
+  delete(key: string) {
+    this.protectedSegment.delete(key)
+    this.probation.delete(key)
   }
 
   clear() {

@@ -8,6 +8,7 @@ import * as migration_20261201_214604_rate_limits from './20261201_214604_rate_l
 import * as migration_20261201_214742_staff_login_throttling from './20261201_214742_staff_login_throttling';
 import * as migration_20261202_003918_health from './20261202_003918_health';
 import * as migration_20261202_004150_schedule from './20261202_004150_schedule';
+import * as migration_20261202_171514_content_changes from './20261202_171514_content_changes';
 
 export const migrations = [
   {
@@ -59,5 +60,10 @@ export const migrations = [
     up: migration_20261202_004150_schedule.up,
     down: migration_20261202_004150_schedule.down,
     name: '20261202_004150_schedule',
+  },
+  {
+    up: migration_20261202_171514_content_changes.up,
+    down: migration_20261202_171514_content_changes.down,
+    name: '20261202_171514_content_changes'
   },
 ];

@@ -8,12 +8,14 @@ import type {
 } from 'payload'
 
 import type { Webhook } from '../../payload-types'
+import { changeTags, type PublicRowTags } from '../cache/contentTags'
+import { publicRowTags } from '../cache/publicRowTags'
 import { anonymousRequestLike } from '../seams/localRequest'
 
 export type ContentEvent = 'publish' | 'unpublish' | 'update' | 'delete'
 
-/** The public state of a document: its row in the collection's own table. */
-type PublicState = { published: boolean; updatedAt: string | null; slug: string | null }
+/** The public state of a document: its row in the collection's own table, and what its change would touch (src/cache/contentTags.ts). */
+type PublicState = { published: boolean; updatedAt: string | null; slug: string | null; tags: PublicRowTags | null }
 
 /**
  * Events are decided from what an anonymous reader can see, i.e. the collection's own
@@ -58,6 +60,7 @@ const readPublicState = async (payload: Payload, collection: CollectionSlug, id:
     published: row._status === 'published',
     updatedAt: typeof row.updatedAt === 'string' ? row.updatedAt : row.updatedAt ? new Date(row.updatedAt as string).toISOString() : null,
     slug: typeof row.slug === 'string' ? row.slug : null,
+    tags: publicRowTags(payload, collection, row),
   } satisfies PublicState
 }
 
@@ -68,6 +71,7 @@ export const rememberPublicState: CollectionBeforeChangeHook = async ({ collecti
     published: false,
     updatedAt: null,
     slug: null,
+    tags: null,
   }
   const states = statesOf(req)
   const key = keyOf(collection.slug, originalDoc.id)
@@ -87,15 +91,20 @@ const decide = (before: PublicState | null, after: PublicState | null): ContentE
 /**
  * For the response cache (src/hooks/bumpContentRevision.ts), from an afterChange hook that runs
  * before recordContentChange: did this update change what an anonymous reader sees (the same
- * test as the webhook events)? `undefined` when no state was remembered (webhooks disabled for
- * the request): the caller must then assume it did.
+ * test as the webhook events), and which tags does it touch? `undefined` when no state was
+ * remembered (webhooks disabled for the request): the caller must then assume it did.
  */
-export const updateChangedPublicState = async (req: PayloadRequest, collection: CollectionSlug, id: number | string) => {
+export const updatePublicChange = async (req: PayloadRequest, collection: CollectionSlug, id: number | string) => {
   const stack = statesOf(req).get(keyOf(collection, id))
   const before = stack?.[stack.length - 1]
   if (!before) return undefined
-  return decide(before, await readPublicState(req.payload, collection, id, req)) !== null
+  const after = await readPublicState(req.payload, collection, id, req)
+  return { changed: decide(before, after) !== null, tags: changeTags(collection, [before.tags, after?.tags]) }
 }
+
+/** The tags a created or deleted document touches, from the document (afterChange's or afterDelete's `doc`). */
+export const documentChangeTags = (payload: Payload, collection: string, doc: Record<string, unknown> & { id: number | string }) =>
+  changeTags(collection, [publicRowTags(payload, collection, doc)])
 
 export const recordContentChange: CollectionAfterChangeHook = async ({ collection, doc, operation, req }) => {
   if (req.context?.disableWebhooks) return doc
@@ -117,6 +126,7 @@ export const recordContentChange: CollectionAfterChangeHook = async ({ collectio
     id: doc.id,
     slug: after?.slug ?? null,
     previousSlug: event === 'update' && before?.slug !== after?.slug ? before?.slug : undefined,
+    tags: changeTags(slug, [before?.tags, after?.tags]),
   })
   return doc
 }
@@ -124,7 +134,13 @@ export const recordContentChange: CollectionAfterChangeHook = async ({ collectio
 export const recordContentDelete: CollectionAfterDeleteHook = async ({ collection, doc, req }) => {
   // `doc` here is the deleted row of the collection's table: its `_status` is the public one.
   if (req.context?.disableWebhooks || doc?._status !== 'published') return doc
-  await recordEvent(req, { event: 'delete', collection: collection.slug as CollectionSlug, id: doc.id, slug: doc.slug ?? null })
+  await recordEvent(req, {
+    event: 'delete',
+    collection: collection.slug as CollectionSlug,
+    id: doc.id,
+    slug: doc.slug ?? null,
+    tags: documentChangeTags(req.payload, collection.slug, doc),
+  })
   return doc
 }
 
@@ -141,7 +157,7 @@ const publicDocument = async (req: PayloadRequest, collection: CollectionSlug, i
 
 const recordEvent = async (
   req: PayloadRequest,
-  event: { event: ContentEvent; collection: CollectionSlug; id: number | string; slug: string | null; previousSlug?: string | null },
+  event: { event: ContentEvent; collection: CollectionSlug; id: number | string; slug: string | null; previousSlug?: string | null; tags: string[] },
 ) => {
   const { payload } = req
   const { docs: webhooks } = await payload.find({
@@ -164,6 +180,8 @@ const recordEvent = async (
     slug: event.slug,
     ...(event.previousSlug ? { previousSlug: event.previousSlug } : {}),
     occurredAt: new Date().toISOString(),
+    // What a CDN in front should purge (Cache-Tag / Surrogate-Key; README "Caching").
+    tags: event.tags,
     doc,
   })
   for (const webhook of webhooks as Webhook[]) {

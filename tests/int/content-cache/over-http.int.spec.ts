@@ -78,7 +78,7 @@ describe('the cache over real HTTP in front of Payload', () => {
     expect(other.headers.get('access-control-allow-origin')).toBeNull()
   })
 
-  it('drops everything when this process changes public content, and nothing on a draft save', async () => {
+  it('drops the entries of an article this process changes, and nothing on a draft save', async () => {
     const article = await ctx.payload.create({
       collection: 'articles',
       data: { _status: 'published', title: 'Before', slug: 'before', content: richText('Old.') },

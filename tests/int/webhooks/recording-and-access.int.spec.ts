@@ -97,6 +97,10 @@ describe('recording events', () => {
     expect(body.doc).not.toHaveProperty('emailSubscribers')
     const deleted = JSON.parse((await deliveriesFor({ and: [{ documentId: { equals: String(article.id) } }, { event: { equals: 'delete' } }] }))[0].body)
     expect(deleted).toMatchObject({ event: 'delete', id: article.id, slug: article.slug, doc: null })
+    // What a CDN in front purges: the same tags the response cache sends as Cache-Tag / Surrogate-Key.
+    for (const event of [body, deleted]) {
+      expect(event.tags).toEqual(expect.arrayContaining(['content', 'articles:list', `articles:${article.id}`, `articles:slug:${article.slug}`]))
+    }
     expect(published.status).toBe('queued')
 
   })
