@@ -12,6 +12,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 import { richText } from '../../tests/helpers/fixtures'
+import { parseMetrics, sampleValue, scrape } from '../../tests/helpers/prometheus'
 import { httpApi, localPayloadOnServerData, ROOT, seedServerDatabase, startProductionServer } from '../../tests/helpers/server'
 import { createCleanup } from '../lib/cleanup'
 import { positiveIntFromEnv } from '../lib/env'
@@ -36,7 +37,15 @@ const main = async () => {
   if (!fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) throw new Error('No production build (.next/BUILD_ID): run `npm run build` first.')
   const machine = { ...machineInfo(), wrk: requireWrk() }
   log(`machine: nproc ${machine.nproc}, ${machine.cpuModel}, load ${machine.loadAverage.join(' ')}`)
+  // The server's metrics say how many cached entries each publish dropped.
+  process.env.METRICS_TOKEN ??= 'bench-editing-metrics-token-0123456789'
   const server = await startProductionServer('bench-editing')
+  const metric = async (name: string) => sampleValue(parseMetrics((await scrape(`${server.url}/api/metrics`, process.env.METRICS_TOKEN)).text), name) ?? NaN
+  const droppedEntries = () => metric('clinic_content_cache_dropped_total')
+  // prom-client resets its event-loop delay monitor on every scrape: a scrape before a phase
+  // starts it afresh, the one after gives that phase's worst delay (what a cache hit waits
+  // behind while Payload works on the same event loop).
+  const eventLoopDelayMaxMs = async () => (await metric('nodejs_eventloop_lag_max_seconds')) * 1000
   cleanup.add(() => server.stop())
   log(`server at ${server.url}; seeding the demo content...`)
   await seedServerDatabase(server)
@@ -87,7 +96,9 @@ const main = async () => {
   log(`warm-up ${WARMUP_SECONDS}s (fills the cache)...`)
   await runWrk(target, request, { ...WRK_OPTIONS, durationSeconds: WARMUP_SECONDS })
   log(`quiet: ${WRK_OPTIONS.durationSeconds}s...`)
+  await eventLoopDelayMaxMs()
   const quiet = await runWrk(target, request, WRK_OPTIONS)
+  const quietDelayMs = await eventLoopDelayMaxMs()
   log(`quiet: ${quiet.requestsPerSecond.toFixed(1)} req/s, p99 ${quiet.latencyMs.p99} ms`)
 
   // Editor 1 autosaves one article; editor 2 publishes the others in turn (never the autosaved one).
@@ -102,12 +113,14 @@ const main = async () => {
     }
   })()
   const freshnessMs: number[] = []
+  const droppedPerPublish: number[] = []
   const publisher = (async () => {
     for (let round = 1; editing; round++) {
       await sleep(PUBLISH_MS / 2)
       if (!editing) break
       const id = articleIds[1 + (round % (articleIds.length - 1))]
       const title = `Published edit ${round}`
+      const droppedBefore = await droppedEntries()
       const published = await httpApi(server.url, 'PATCH', `/articles/${id}`, { token, body: { title, _status: 'published' } })
       const publishedAt = Date.now()
       if (published.status !== 200) errors.push(`publish ${published.status}`)
@@ -123,11 +136,13 @@ const main = async () => {
         await sleep(5)
       }
       freshnessMs.push(Date.now() - publishedAt)
+      droppedPerPublish.push((await droppedEntries()) - droppedBefore)
       await sleep(PUBLISH_MS / 2)
     }
   })()
   log(`editing: ${WRK_OPTIONS.durationSeconds}s with an autosave every ${AUTOSAVE_MS} ms and a publish every ${PUBLISH_MS / 1000} s...`)
   const busy = await runWrk(target, request, WRK_OPTIONS)
+  const editingDelayMs = await eventLoopDelayMaxMs()
   editing = false
   await Promise.all([autosaver, publisher])
 
@@ -142,10 +157,12 @@ const main = async () => {
   console.log(`ratio editing/quiet: ${ratio.toFixed(3)} (goal >= ${GOALS.editingOverQuiet}: ${ratio >= GOALS.editingOverQuiet ? 'met' : 'NOT met'})`)
   console.log(`p99 while editing: ${busy.latencyMs.p99} ms (goal <= ${GOALS.p99Ms} ms: ${busy.latencyMs.p99 <= GOALS.p99Ms ? 'met' : 'NOT met'})`)
   console.log(`freshness after each publish (ms until an anonymous read showed it): ${freshnessMs.join(', ') || 'none'}`)
+  console.log(`worst event-loop delay of the server process: quiet ${quietDelayMs.toFixed(1)} ms, editing ${editingDelayMs.toFixed(1)} ms`)
+  console.log(`cached entries each publish dropped (of ${paths.length}): ${droppedPerPublish.join(', ') || 'none'}`)
   if (errors.length) console.log(`WARNING: ${errors.join('; ')}`)
   const timestamp = new Date().toISOString()
   const strip = ({ raw: _raw, ...result }: WrkResult) => result
-  const report = { benchmark: 'editing', timestamp, machine, settings: { ...WRK_OPTIONS, warmupSeconds: WARMUP_SECONDS, articles: ARTICLES }, queries: paths.length, quiet: strip(quiet), editing: strip(busy), ratio, freshnessMs, errors }
+  const report = { benchmark: 'editing', timestamp, machine, settings: { ...WRK_OPTIONS, warmupSeconds: WARMUP_SECONDS, articles: ARTICLES }, queries: paths.length, quiet: strip(quiet), editing: strip(busy), ratio, freshnessMs, droppedPerPublish, eventLoopDelayMaxMs: { quiet: quietDelayMs, editing: editingDelayMs }, errors }
   const dir = path.join(ROOT, 'bench', 'results')
   fs.mkdirSync(dir, { recursive: true })
   const file = path.join(dir, `editing-${timestamp.replace(/[:.]/g, '-')}.json`)

@@ -6,6 +6,9 @@
  *
  * - `articles:12`: the document, at any depth (the answer itself, a populated relationship,
  *   an upload, a document its JSON-LD names);
+ * - `conditions:3:joins`: the document's join fields (a condition's related articles), carried
+ *   only by answers that include them (a populated condition shows its name and slug only), and
+ *   dropped by changes to the documents those joins list;
  * - `articles:slug:carpal-tunnel`: a lookup by slug, whether or not a document has it now
  *   (publishing one that does must drop the "nothing found" answer);
  * - `articles:list`: any other list or count of the collection, which any change in it can
@@ -22,6 +25,7 @@ export const ANY_CHANGE_TAG = 'content'
 
 export const documentTag = (collection: string, id: number | string) => `${collection}:${id}`
 export const listTag = (collection: string) => `${collection}:list`
+export const joinTag = (collection: string, id: number | string) => `${collection}:${id}:joins`
 
 // Payload's slugField keeps letters, digits, `_` and `-`; a lookup of anything else (a CDN
 // splits tags on commas and spaces) is tagged as a list instead.
@@ -54,8 +58,8 @@ export const parseContentTags = (value: string | string[] | undefined): string[]
 
 /**
  * The tags to drop when a document of `collection` changes, from its public row before and
- * after: the document, both slugs, the collection's lists, and the documents whose joins
- * list it (a condition's related articles) by the ids its join field held before and after.
+ * after: the document, both slugs, the collection's lists, and the joins of the documents that
+ * list it (a condition's related articles) by the ids its joined field held before and after.
  */
 export type PublicRowTags = { id: number | string; slug: string | null; joinedBy: Record<string, (number | string)[]> }
 
@@ -65,7 +69,7 @@ export const changeTags = (collection: string, rows: (PublicRowTags | null | und
     if (!row) continue
     tags.add(documentTag(collection, row.id))
     if (row.slug) tags.add(slugTag(collection, row.slug))
-    for (const [owner, ids] of Object.entries(row.joinedBy)) for (const id of ids) tags.add(documentTag(owner, id))
+    for (const [owner, ids] of Object.entries(row.joinedBy)) for (const id of ids) tags.add(joinTag(owner, id))
   }
   return [...tags].sort()
 }

@@ -12,7 +12,7 @@ const idOf = (value: unknown): number | string | null => {
   return null
 }
 
-const valueAt = (row: Record<string, unknown>, path: string): unknown =>
+export const valueAt = (row: Record<string, unknown>, path: string): unknown =>
   path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), row)
 
 /**

@@ -1,6 +1,7 @@
 import type { CollectionAfterReadHook, CollectionBeforeOperationHook, GlobalAfterReadHook, PayloadRequest, Where } from 'payload'
 
-import { CLINIC_TAG, CONTENT_TAGS_HEADER, documentTag, formatContentTags, listTag, slugTag } from '../cache/contentTags'
+import { CLINIC_TAG, CONTENT_TAGS_HEADER, documentTag, formatContentTags, joinTag, listTag, slugTag } from '../cache/contentTags'
+import { valueAt } from '../cache/publicRowTags'
 
 /**
  * Tags an anonymous answer with what it contains (src/cache/contentTags.ts): every document
@@ -71,7 +72,12 @@ export const tagPublicLookup: CollectionBeforeOperationHook<any> = ({ args, coll
 }
 
 export const tagPublicDocument: CollectionAfterReadHook = ({ collection, doc, req }) => {
-  if (doc?.id !== undefined) addTags(req, [documentTag(collection.slug, doc.id)])
+  if (doc?.id === undefined || req.user) return doc
+  const tags = [documentTag(collection.slug, doc.id)]
+  // Its joins, when the answer has them (a select or defaultPopulate may leave them out).
+  const joins = Object.values(collection.joins ?? {}).flat()
+  if (joins.some((join) => valueAt(doc, join.joinPath) !== undefined)) tags.push(joinTag(collection.slug, doc.id))
+  addTags(req, tags)
   return doc
 }
 

@@ -57,7 +57,12 @@ const setUp = async () => {
     collection: 'articles',
     data: { _status: 'published', title: `Neck care ${counter}`, slug: `neck-care-${counter}`, content: richText('Rest.') },
   })
-  return { image, condition, article, other }
+  // Names the same condition: its page shows the condition's name, not the condition's join.
+  const sibling = await ctx.payload.create({
+    collection: 'articles',
+    data: { _status: 'published', title: `Wrist care ${counter}`, slug: `wrist-care-${counter}`, content: richText('Ice.'), conditions: [condition.id] } as never,
+  })
+  return { image, condition, article, other, sibling }
 }
 
 describe('tags on cached answers', () => {
@@ -80,6 +85,10 @@ describe('tags on cached answers', () => {
     expect(tagsOf(bySlug.headers)).not.toContain('articles:list')
     const list = await get('/api/articles?limit=5&depth=0')
     expect(tagsOf(list.headers)).toContain('articles:list')
+    const conditionPage = await get(`/api/conditions?where[slug][equals]=${condition.slug}&depth=0`)
+    expect(tagsOf(conditionPage.headers)).toEqual(expect.arrayContaining([`conditions:${condition.id}`, `conditions:${condition.id}:joins`]))
+    // A populated condition shows its name and slug (defaultPopulate), not its join.
+    expect(tagsOf(byId.headers)).not.toContain(`conditions:${condition.id}:joins`)
     const clinic = await get('/api/globals/clinic')
     expect(tagsOf(clinic.headers)).toContain('clinic')
     const graphql = await get(`/api/graphql?query=${encodeURIComponent(`{ Article(id: ${article.id}) { title heroImage { url } } }`)}`)
@@ -97,8 +106,9 @@ describe('tags on cached answers', () => {
 
 describe('a change drops exactly the entries that include it', () => {
   it('keeps every entry on draft saves and autosaves, drops the dependent ones on a published update', async () => {
-    const { article, other, condition } = await setUp()
+    const { article, other, condition, sibling } = await setUp()
     const state = await warm({
+      sibling: `/api/articles?where[slug][equals]=${sibling.slug}&depth=2`,
       article: `/api/articles/${article.id}?depth=0`,
       articleBySlug: `/api/articles?where[slug][equals]=${article.slug}&depth=1`,
       condition: `/api/conditions?where[slug][equals]=${condition.slug}&depth=0`,
@@ -116,6 +126,7 @@ describe('a change drops exactly the entries that include it', () => {
 
     await ctx.payload.update({ collection: 'articles', id: article.id, data: { title: 'Elbow care, revised', _status: 'published' } })
     expect(await state()).toEqual({
+      sibling: 'HIT',
       article: 'MISS',
       articleBySlug: 'MISS',
       // Its join lists the article.
@@ -186,11 +197,10 @@ describe('a change drops exactly the entries that include it', () => {
       input: { type: 'publish', doc: { relationTo: 'articles', value: String(draft.id) }, timezone: 'UTC' } as never,
       waitUntil: new Date(Date.now() + 500),
     })
-    const worker = startWorker({ DATABASE_URI: process.env.DATABASE_URI!, MEDIA_DIR: process.env.MEDIA_DIR!, PAYLOAD_SECRET: process.env.PAYLOAD_SECRET! })
-    workers.push(worker)
-    await worker.ready
     const droppedBefore = cache.counters.dropped
     const clearsBefore = cache.counters.clears
+    const worker = startWorker({ DATABASE_URI: process.env.DATABASE_URI!, MEDIA_DIR: process.env.MEDIA_DIR!, PAYLOAD_SECRET: process.env.PAYLOAD_SECRET! })
+    workers.push(worker)
 
     // Reads back to back; the moment the row is published is taken from the database in this
     // process. No read that began more than 250 ms after it may get the old (empty) answer.
