@@ -129,8 +129,8 @@ export const respondWith = (req: IncomingMessage, res: ServerResponse, captured:
   res.end(req.method === 'HEAD' ? undefined : captured.body)
 }
 
-/** Makes `name: value` win over whatever the handler sets, up to the moment headers go out. */
-export const forceHeader = (res: ServerResponse, name: string, value: string) => {
+/** Runs `edit` on the response just before its headers go out, with the header names given to writeHead removed. */
+const beforeHeadersGoOut = (res: ServerResponse, name: string, edit: (res: ServerResponse) => void) => {
   const writeHead = res.writeHead
   res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
     for (const arg of args) {
@@ -138,7 +138,14 @@ export const forceHeader = (res: ServerResponse, name: string, value: string) =>
         for (const key of Object.keys(arg)) if (key.toLowerCase() === name.toLowerCase()) delete (arg as Record<string, unknown>)[key]
       }
     }
-    this.setHeader(name, value)
+    edit(this)
     return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args)
   } as typeof res.writeHead
 }
+
+/** Removes `name` from whatever the handler sends, however it sets it. */
+export const dropHeader = (res: ServerResponse, name: string) => beforeHeadersGoOut(res, name, (response) => response.removeHeader(name))
+
+/** Makes `name: value` win over whatever the handler sets, up to the moment headers go out. */
+export const forceHeader = (res: ServerResponse, name: string, value: string) =>
+  beforeHeadersGoOut(res, name, (response) => response.setHeader(name, value))

@@ -2,10 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 
 import { LRUCache } from 'lru-cache'
 
-import { captureResponse, fillHeadersOf, forceHeader, respondWith, type CapturedResponse } from './cachedResponse'
+import { captureResponse, dropHeader, fillHeadersOf, forceHeader, respondWith, type CapturedResponse } from './cachedResponse'
 import type { ContentCacheConfig } from './config'
 import { classifyGraphql, classifyRest, graphqlParamsFromSearch, isAuthenticated, type Classification } from './rules'
-import { ANY_CHANGE_TAG } from './contentTags'
+import { ANY_CHANGE_TAG, CONTENT_TAGS_HEADER } from './contentTags'
 import { TaggedStore } from './taggedStore'
 import { fetchUpstream, forwardUpstream, type Transport, type UpstreamRequest } from './upstream'
 
@@ -99,7 +99,9 @@ export class ContentCache {
     if (revision !== this.revision || (silent && this.revision !== undefined)) {
       const first = this.revision === undefined
       this.revision = revision
-      if (!first) {
+      // The log's rows from before this process started are old news: nothing was cached then.
+      if (first) for (const change of changes ?? []) this.appliedChanges.set(change.id, change.changedAt)
+      else {
         const complete = !silent && changes !== undefined && (revision === null || changes.some((change) => change.revision === revision))
         if (!complete) this.invalidate()
         else for (const change of changes) this.applyChange(change)
@@ -207,6 +209,8 @@ export class ContentCache {
     if (mode) {
       this.counters.bypass += 1
       res.setHeader('X-Cache', 'BYPASS')
+      // Payload's tags are for entries this cache keeps; a bypassed answer is none.
+      dropHeader(res, CONTENT_TAGS_HEADER)
     }
     if (mode === 'private') forceHeader(res, 'Cache-Control', 'private, no-store')
     this.invalidateWhenDoneIfChanged(res)

@@ -1,5 +1,7 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http'
 
+import { CONTENT_TAGS_HEADER } from './contentTags'
+
 /**
  * How the response cache talks to Payload behind it (Next's own handler on a listener the
  * public cannot reach): buffered fills, and requests forwarded as they are.
@@ -59,7 +61,8 @@ export const forwardUpstream = (transport: Transport, req: IncomingMessage, res:
   const forward = transport({ method: req.method ?? 'POST', url: req.url ?? '/', headers }, (upstream) => {
     const responseHeaders: OutgoingHttpHeaders = {}
     for (const [name, value] of Object.entries(upstream.headers)) {
-      if (value !== undefined && !HOP_BY_HOP.has(name)) responseHeaders[name] = value
+      // Payload's tags are for entries the cache keeps; a forwarded answer is none.
+      if (value !== undefined && !HOP_BY_HOP.has(name) && name !== CONTENT_TAGS_HEADER) responseHeaders[name] = value
     }
     responseHeaders['x-cache'] = 'BYPASS'
     res.writeHead(upstream.statusCode ?? 502, responseHeaders)

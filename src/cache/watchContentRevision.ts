@@ -51,7 +51,8 @@ export const watchContentRevision = (payload: Payload) => {
       const doc = (await payload.db.findGlobal({ slug: 'content-revision' })) as { revision?: string | null } | null
       const revision = doc?.revision ?? null
       const known = cache.knownRevision()
-      const changes = known !== undefined && revision !== known ? await readRecentChanges(payload, startedAt) : undefined
+      // The first read too: the rows already there are marked as applied.
+      const changes = known === undefined || revision !== known ? await readRecentChanges(payload, startedAt) : undefined
       reportContentRevision(revision, startedAt, changes)
     } catch (error) {
       if (startedAt - lastErrorLoggedAt > 10_000) {
