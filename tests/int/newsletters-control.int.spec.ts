@@ -123,3 +123,22 @@ describe('subscribers and deliveries', () => {
     expect(anonymous.subscriber ?? null).toBeNull()
   })
 })
+
+describe('a schedule rests before a worker takes it', () => {
+  it('is not due until SCHEDULE_SETTLE_MS after the save that scheduled it (SQLite writes its relationship rows after its row)', async () => {
+    const { findDueNewsletters, SCHEDULE_SETTLE_MS } = await import('../../jobs/newsletters/store/newsletters')
+    const article = await ctx.payload.create({
+      collection: 'articles',
+      data: { _status: 'published', title: 'Desk stretches', slug: `desk-stretches-${Date.now()}`, content: richText('Stand up.') },
+    })
+    const newsletter = await ctx.payload.create({
+      collection: 'newsletters',
+      data: { subject: 'Settling', intro: richText('Hello.'), featuredArticles: [article.id], status: 'scheduled' } as never,
+    })
+    const savedAt = Date.parse(String(newsletter.updatedAt))
+    const dueIds = async (now: number) => (await findDueNewsletters(ctx.payload, now, 50)).map((doc) => doc.id)
+    expect(await dueIds(savedAt + 10)).not.toContain(newsletter.id)
+    const due = await findDueNewsletters(ctx.payload, savedAt + SCHEDULE_SETTLE_MS + 10, 50)
+    expect(due.find((doc) => doc.id === newsletter.id)?.featuredArticles).toEqual([article.id])
+  })
+})

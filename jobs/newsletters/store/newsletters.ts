@@ -9,11 +9,28 @@ import { iso, NEWSLETTERS, type Id } from './shared'
 
 // Newsletters: due, claim, lease, pause, finish (the worker's moves, states.ts WORKER_MOVES)
 
+/**
+ * How long a schedule rests before a worker may take it. Payload's SQLite adapter saves a
+ * document as several statements that each commit alone (src/database.ts: no transactions):
+ * the row first (status `scheduled`), then its relationship rows deleted and written again.
+ * A worker in another process claiming in between would read the newsletter with no featured
+ * articles and send it so. Every save that schedules stamps `updatedAt`, and its statements
+ * finish within milliseconds; MongoDB writes the document, arrays included, at once, where
+ * the wait only delays a send by this much.
+ */
+export const SCHEDULE_SETTLE_MS = 2000
+
 /** WORKER_MOVES.claim.from, when due: a schedule whose time came, or a send whose lease ran out (or was given back). */
 const claimable = (now: number): Where[] => {
   const [scheduled, sending] = WORKER_MOVES.claim.from
   return [
-    { and: [{ status: { equals: scheduled } }, { sendAt: { less_than_equal: iso(now) } }] },
+    {
+      and: [
+        { status: { equals: scheduled } },
+        { sendAt: { less_than_equal: iso(now) } },
+        { updatedAt: { less_than_equal: iso(now - SCHEDULE_SETTLE_MS) } },
+      ],
+    },
     { and: [{ status: { equals: sending } }, { or: [{ leaseExpiresAt: { less_than: iso(now) } }, { leaseExpiresAt: { exists: false } }] }] },
   ]
 }
