@@ -183,6 +183,25 @@ describe('a change drops exactly the entries that include it', () => {
     expect(await state()).toEqual({ image: 'MISS', other: 'HIT' })
   })
 
+  it('drops a page whose relationship pointed at a document nobody could read yet, when that document is published', async () => {
+    const hidden = await ctx.payload.create({
+      collection: 'conditions',
+      draft: true,
+      data: { _status: 'draft', name: `Hidden ${counter}`, slug: `hidden-${counter}`, summary: 'Not yet.' } as never,
+    })
+    const article = await ctx.payload.create({
+      collection: 'articles',
+      data: { _status: 'published', title: 'Points ahead', slug: `points-ahead-${counter}`, content: richText('Soon.'), conditions: [hidden.id] } as never,
+    })
+    const url = `/api/articles/${article.id}?depth=1`
+    await warm({ url })
+    expect(JSON.stringify(JSON.parse((await get(url)).text).conditions)).not.toContain(`Hidden ${counter}`)
+    await ctx.payload.update({ collection: 'conditions', id: hidden.id, data: { _status: 'published' } })
+    const after = await get(url)
+    expect(after.headers.get('x-cache')).toBe('MISS')
+    expect(JSON.parse(after.text).conditions[0]).toMatchObject({ id: hidden.id, name: `Hidden ${counter}` })
+  })
+
   it('drops the same entries when another process (the worker, publishing on schedule) makes the change', async () => {
     const { other } = await setUp()
     const draft = await ctx.payload.create({
