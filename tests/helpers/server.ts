@@ -20,6 +20,20 @@ export const freePort = () =>
     })
   })
 
+/**
+ * BENCH_CPU_PROF=<dir>: the server runs under `node --cpu-prof --cpu-prof-dir=<dir>`. The supervisor's server
+ * processes inherit the flags (node:cluster forks with the primary's execArgv), so each process writes its own
+ * CPU-<date>.<pid>…cpuprofile when it exits cleanly, which `stop` lets it do (SIGTERM: server.ts drains and
+ * exits 0). Read them with `npx tsx bench/lib/cpuprofile.ts <dir>`.
+ */
+const cpuProfileArgs = (): string[] => {
+  const dir = process.env.BENCH_CPU_PROF?.trim()
+  if (!dir) return []
+  const absolute = path.resolve(dir)
+  fs.mkdirSync(absolute, { recursive: true })
+  return ['--cpu-prof', `--cpu-prof-dir=${absolute}`]
+}
+
 export type RunningServer = {
   url: string
   port: number
@@ -60,7 +74,7 @@ export const startProductionServer = async (name: string, extraEnv: Record<strin
   }
   let log = ''
   // `npm start` without npm in between: the signals in `stop` reach the server itself.
-  const child: ChildProcess = spawn(process.execPath, ['dist/server.mjs'], {
+  const child: ChildProcess = spawn(process.execPath, [...cpuProfileArgs(), 'dist/server.mjs'], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
