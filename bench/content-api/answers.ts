@@ -34,6 +34,9 @@ const graphqlReads = [
   `{ Conditions(limit: 3) { docs { name slug symptoms { symptom } techniques relatedServices { name } relatedArticles(limit: 5) { docs { title } } medicalReview { reviewedBy } citations { title url } howMassageHelps jsonLd } } }`,
   `{ Condition(id: ${condition.id}) { name summary updatedAt seo { image { url } } } }`,
   `{ Article(id: ${article.id}) { title content jsonLd conditions { name jsonLd } } }`,
+  `{ Articles(limit: 3) { docs { heroImage { thumbnailURL } } } }`,
+  `{ Articles(limit: 4, page: 2, sort: "title") { docs { title } } }`,
+  `{ Articles(limit: 4, page: 2, sort: "title") { page limit totalPages docs { title } } }`,
   `{ Clinic { name } Services { docs { name slug } } Faqs { docs { question answer } } }`,
   `{ Articles { docs { nope } } }`,
 ]

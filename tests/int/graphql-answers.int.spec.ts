@@ -4,7 +4,7 @@ import { startTestPayload, stopTestPayloadIfStarted, type TestPayload } from '..
 
 /**
  * GraphQL reads of only the fields a query names (src/query/graphqlSelection.ts
- * selectOnlyQueriedFields) and one validation per query text (graphqlCost.ts, graphqlHandler.ts)
+ * selectOnlyQueriedFields, with lists read without their count when no pagination field is named) and one validation per query text (graphqlCost.ts, graphqlHandler.ts)
  * answer byte for byte what full reads answer. The reference for each query is the same query with
  * `jsonLd` added to its documents: a query naming jsonLd reads whole documents (nothing is left
  * out), so its answer minus the jsonLd keys is the answer of a full read.
@@ -48,6 +48,9 @@ const queries = () => [
   },
   { name: 'one condition by id', query: `{ Condition(id: ${'$'}{conditionId}) { name updatedAt createdAt _status seo { description image { url } } } }` },
   { name: 'one article by id, rich text', query: `{ Article(id: ${'$'}{articleId}) { title content authorName services { name } } }` },
+  { name: 'thumbnail URL alone (computed from sizes)', query: `{ Articles(limit: 3) { docs { heroImage { thumbnailURL } } } }` },
+  { name: 'second page without pagination fields', query: `{ Articles(limit: 4, page: 2, sort: "title") { docs { title } } }` },
+  { name: 'second page with its pagination fields', query: `{ Articles(limit: 4, page: 2, sort: "title") { page limit totalPages docs { title } } }` },
   { name: 'services and faqs', query: `{ Services(limit: 20) { docs { name slug } } Faqs(limit: 20) { docs { question } } }` },
 ]
 
