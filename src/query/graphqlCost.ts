@@ -184,37 +184,81 @@ export const estimateCost = (
 }
 
 /**
+ * Documents that parsed and passed GraphQL's whole validation (specifiedRules) against a schema,
+ * by query text: what a query's text alone decides is worked out once per distinct text instead of
+ * on every request (validation was most of the front-page query's cost: KnownTypeNamesRule alone
+ * lists the schema's thousands of type names each time). The GraphQL handler (graphqlHandler.ts)
+ * executes that same document and runs only Payload's own rules on it. Bounded in entries and text
+ * size: distinct query texts from the public must not grow memory without end.
+ */
+type Checked = { schema: GraphQLSchema; document: DocumentNode }
+const checkedByQuery = new Map<string, Checked>()
+const validatedDocuments = new WeakMap<DocumentNode, GraphQLSchema>()
+const MAX_CHECKED = 200
+const MAX_CHECKED_QUERY_LENGTH = 20_000
+
+const rememberChecked = (query: string, checked: Checked) => {
+  validatedDocuments.set(checked.document, checked.schema)
+  if (query.length > MAX_CHECKED_QUERY_LENGTH) return
+  if (checkedByQuery.size >= MAX_CHECKED) checkedByQuery.delete(checkedByQuery.keys().next().value as string)
+  checkedByQuery.set(query, checked)
+}
+
+/** The parsed document of a query text that passed validation against this schema (the same object every time), if one was checked. */
+export const validatedDocumentFor = (schema: GraphQLSchema, query: string): DocumentNode | undefined => {
+  const checked = checkedByQuery.get(query)
+  return checked?.schema === schema ? checked.document : undefined
+}
+
+/** Whether this document object passed GraphQL's whole validation (specifiedRules) against this schema. */
+export const passedValidation = (schema: GraphQLSchema, document: DocumentNode) => validatedDocuments.get(document) === schema
+
+/** What the document alone decides: fragment cycles and GraphQL's validation. */
+const checkDocument = (schema: GraphQLSchema, document: DocumentNode): Refusal | undefined => {
+  // GraphQL's own rule, on the document alone (it needs no schema).
+  const cycles: string[] = []
+  visit(document, NoFragmentCyclesRule(new ASTValidationContext(document, (error) => cycles.push(error.message))))
+  if (cycles.length) return { status: 400, message: cycles[0] }
+  // The whole validation, and (per request, below) the variables' values, before Payload's complexity
+  // rule: it evaluates directives and arguments before GraphQL validates anything, and throws (an
+  // empty 500) on a `@include(if: $v)` whose variable has the wrong type or no value.
+  const invalid = PayloadGraphQL.validate(schema, document)
+  if (invalid.length) return { status: 400, message: invalid.slice(0, 3).map((error) => error.message).join(' ') }
+  return undefined
+}
+
+/**
  * Checks a GraphQL request before Payload sees it: parses with a token limit, refuses
  * subscriptions (there are none), fragment cycles (Payload's complexity estimator would
  * recurse through them until the stack overflows, before GraphQL's own cycle rule reports
  * them) and queries over the cost limits. Returns undefined when the request may run;
- * anything else Payload answers as usual (syntax errors, unknown fields).
+ * anything else Payload answers as usual (syntax errors, unknown fields). A query text seen
+ * before is not parsed or validated again (checkedByQuery).
  */
 export const preflightGraphql = (schema: GraphQLSchema, request: GraphqlRequest, limits: QueryLimits): Refusal | undefined => {
   if (typeof request.query !== 'string') return undefined
-  let document: DocumentNode
-  try {
-    document = parse(request.query, { maxTokens: MAX_TOKENS })
-  } catch (error) {
-    if (error instanceof GraphQLError && /maxTokens|token limit/i.test(error.message)) {
-      return { status: 413, message: `The query is longer than ${MAX_TOKENS} tokens.` }
+  let document = validatedDocumentFor(schema, request.query)
+  const checked = Boolean(document)
+  if (!document) {
+    try {
+      document = parse(request.query, { maxTokens: MAX_TOKENS })
+    } catch (error) {
+      if (error instanceof GraphQLError && /maxTokens|token limit/i.test(error.message)) {
+        return { status: 413, message: `The query is longer than ${MAX_TOKENS} tokens.` }
+      }
+      return undefined
     }
-    return undefined
   }
   const operationName = typeof request.operationName === 'string' ? request.operationName : undefined
   const operation = getOperationAST(document, operationName)
   if (operation?.operation === 'subscription') {
     return { status: 400, message: 'Subscriptions are not supported: send a query or a mutation.' }
   }
-  // GraphQL's own rule, on the document alone (it needs no schema).
-  const cycles: string[] = []
-  visit(document, NoFragmentCyclesRule(new ASTValidationContext(document, (error) => cycles.push(error.message))))
-  if (cycles.length) return { status: 400, message: cycles[0] }
-  // The whole validation, and the variables' values, before Payload's complexity rule: it
-  // evaluates directives and arguments before GraphQL validates anything, and throws (an
-  // empty 500) on a `@include(if: $v)` whose variable has the wrong type or no value.
-  const invalid = PayloadGraphQL.validate(schema, document)
-  if (invalid.length) return { status: 400, message: invalid.slice(0, 3).map((error) => error.message).join(' ') }
+  if (!checked) {
+    const refusal = checkDocument(schema, document)
+    if (refusal) return refusal
+    rememberChecked(request.query, { schema, document })
+  }
   if (!operation) {
     return { status: 400, message: 'Which operation should run? Give `operationName` naming one of the operations in the document.' }
   }

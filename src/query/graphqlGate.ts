@@ -1,24 +1,21 @@
-import { configToSchema } from '@payloadcms/graphql'
-import type { GraphQLSchema } from 'graphql'
 import { getPayload, type SanitizedConfig } from 'payload'
 
 import { problem } from '../endpoints/responses'
 import { preflightGraphql } from './graphqlCost'
+import { payloadGraphqlPost, payloadGraphqlSchema } from './graphqlHandler'
 import { limitsFor } from './limits'
 
 type Handler = (request: Request) => Promise<Response>
 
-let schema: Promise<GraphQLSchema> | undefined
-
-/** The schema Payload serves, built from the same config (Payload keeps its own copy private). */
-const schemaOf = (config: Promise<SanitizedConfig>) =>
-  (schema ??= config.then((resolved) => configToSchema(resolved).schema))
+/** The schema the handler executes with (graphqlHandler.ts): the check and the execution share it. */
+const schemaOf = async (config: Promise<SanitizedConfig>) => (await payloadGraphqlSchema(config)).schema
 
 const hasCredentials = (headers: Headers) => Boolean(headers.get('authorization')) || /(?:^|;)\s*payload-token=/.test(headers.get('cookie') ?? '')
 
 /**
- * Wraps Payload's GraphQL POST handler: each request is checked by preflightGraphql (cost
- * limits, fragment cycles, subscriptions) before Payload parses, validates or runs it, and
+ * Wraps a GraphQL POST handler (graphqlPost below: Payload's, which reuses the document this check
+ * parsed and validated): each request is checked by preflightGraphql (cost limits, fragment
+ * cycles, subscriptions) before Payload validates or runs it, and
  * refused with `{ errors: [{ message }] }` and a 4xx status, in a few milliseconds. Staff
  * (a valid login or API key) get the staff limits.
  */
@@ -48,3 +45,6 @@ export const withGraphqlLimits = (config: Promise<SanitizedConfig>, handler: Han
     return handler(request)
   }
 }
+
+/** POST /api/graphql: the cost limits in front of Payload's GraphQL handler, one parse and one validation per distinct query text. */
+export const graphqlPost = (config: Promise<SanitizedConfig>): Handler => withGraphqlLimits(config, payloadGraphqlPost(config))

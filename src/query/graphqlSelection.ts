@@ -1,5 +1,5 @@
 import { Kind, parse, visit } from 'graphql'
-import type { PayloadRequest } from 'payload'
+import type { CollectionBeforeOperationHook, PayloadRequest, SanitizedCollectionConfig } from 'payload'
 
 /**
  * Field names a GraphQL request's document selects anywhere (fields, fragments, any type),
@@ -36,4 +36,82 @@ export const graphqlMaySelect = (req: PayloadRequest | undefined, fieldName: str
   if (typeof query !== 'string') return true
   const names = selectedNames(query)
   return names === null || names.has(fieldName)
+}
+
+/** Operation types of a query text's operations by name ('' for the anonymous one), remembered like the names. */
+const operationsByQuery = new Map<string, Map<string, string> | null>()
+
+const operationTypeOf = (query: string, operationName: unknown): string | undefined => {
+  let operations = operationsByQuery.get(query)
+  if (operations === undefined) {
+    try {
+      operations = new Map()
+      for (const definition of parse(query).definitions) {
+        if (definition.kind === Kind.OPERATION_DEFINITION) operations.set(definition.name?.value ?? '', definition.operation)
+      }
+    } catch {
+      operations = null
+    }
+    if (operationsByQuery.size >= MAX_REMEMBERED) operationsByQuery.delete(operationsByQuery.keys().next().value as string)
+    operationsByQuery.set(query, operations)
+  }
+  if (!operations) return undefined
+  if (typeof operationName === 'string' && operationName) return operations.get(operationName)
+  return operations.size === 1 ? operations.values().next().value : undefined
+}
+
+/** Never left out: ids and the draft status Payload reads itself. */
+const ALWAYS_READ = new Set(['id', '_status'])
+const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/
+/** GraphQL's pagination fields of a list: without any of them named, the list needs no count. */
+const PAGINATION_FIELDS = ['totalDocs', 'totalPages', 'hasNextPage', 'hasPrevPage', 'nextPage', 'prevPage', 'pagingCounter', 'page', 'limit']
+
+/**
+ * Fields of an upload collection that Payload's own afterRead hooks compute from others
+ * (payload/dist/uploads/getBaseFields.js): `url` from `filename`, `thumbnailURL` from
+ * `sizes.<adminThumbnail>`, each `sizes.<name>.url` from that size's filename (inside `sizes`).
+ * Named fields keep what they are computed from; an adminThumbnail function may read anything.
+ */
+const uploadDependencies = (collection: SanitizedCollectionConfig, names: Set<string>): Set<string> | null => {
+  const upload = collection.upload
+  if (!upload || typeof upload !== 'object') return new Set()
+  if (typeof upload.adminThumbnail === 'function') return null
+  const keep = new Set(['filename'])
+  if (names.has('thumbnailURL')) keep.add('sizes')
+  return keep
+}
+
+/**
+ * A GraphQL query reads only the top-level fields its document names somewhere: a beforeOperation
+ * hook (reads of every collection, withQueryGuards) that gives Payload's find and findByID an
+ * exclusion `select` of the others, so their columns, array and relationship subqueries, rich text
+ * and afterRead hooks are skipped; and a list whose pagination fields (totalDocs, …) are named
+ * nowhere is read without its count query. GraphQL sends only selected fields, so the answers are
+ * the same (tests/int/graphql-answers.int.spec.ts compares them with full reads,
+ * bench/content-api/answers.ts across versions). Conservative, as graphqlMaySelect: a name selected
+ * on any type keeps that field in every collection; nothing is left out when the query names jsonLd
+ * (built from the whole document), for a query that cannot be read, for a mutation (its hooks may
+ * read documents with the request), or when the read has a select already (Payload's
+ * `select: true`, jsonLd's related loads); upload collections keep what their URLs are computed from.
+ */
+export const selectOnlyQueriedFields: CollectionBeforeOperationHook = ({ args, collection, operation, req }) => {
+  if (operation !== 'read' || req.payloadAPI !== 'GraphQL') return args
+  // Payload's DataLoader passes no select as null (its batch key is JSON).
+  if ((args as { select?: unknown }).select != null) return args
+  const data = req.data as { query?: unknown; operationName?: unknown } | undefined
+  if (typeof data?.query !== 'string' || operationTypeOf(data.query, data.operationName) !== 'query') return args
+  const names = selectedNames(data.query)
+  if (names === null || names.has('jsonLd')) return args
+  const dependencies = uploadDependencies(collection, names)
+  if (!dependencies) return args
+  const exclude: Record<string, false> = {}
+  for (const field of collection.flattenedFields) {
+    if (ALWAYS_READ.has(field.name) || names.has(field.name) || dependencies.has(field.name) || !GRAPHQL_NAME.test(field.name)) continue
+    exclude[field.name] = false
+  }
+  const next: Record<string, unknown> = Object.keys(exclude).length ? { ...args, select: exclude } : { ...args }
+  // Only with a limit: without one, `pagination: false` would read every document instead of a page.
+  const { limit, pagination } = args as { limit?: unknown; pagination?: unknown }
+  if (pagination !== false && typeof limit === 'number' && limit > 0 && !PAGINATION_FIELDS.some((name) => names.has(name))) next.pagination = false
+  return next as typeof args
 }

@@ -2,6 +2,7 @@ import { type CollectionConfig, type Endpoint, type PayloadHandler } from 'paylo
 
 import { problem } from '../endpoints/responses'
 import { withFreshArrayRowIds } from '../fields/freshArrayRowIds'
+import { selectOnlyQueriedFields } from './graphqlSelection'
 import { countDocumentRead, guardRead, refundReservation } from './readGuards'
 import { guardWriteShape } from './writeGuards'
 
@@ -18,7 +19,8 @@ const noVersionsEndpoints: Endpoint[] = [
 ]
 
 /**
- * The read guards and the documents/clock budget (src/query/readGuards.ts), the shape of
+ * The read guards and the documents/clock budget (src/query/readGuards.ts), GraphQL reads of only
+ * the fields a query names (graphqlSelection.ts), the shape of
  * written documents (writeGuards.ts), fresh ids for copied array rows, and a 404 for
  * versions of unversioned collections, on every collection.
  */
@@ -27,7 +29,7 @@ export const withQueryGuards = (collections: CollectionConfig[]): CollectionConf
     ...collection,
     hooks: {
       ...collection.hooks,
-      beforeOperation: [...(collection.hooks?.beforeOperation ?? []), guardRead, guardWriteShape],
+      beforeOperation: [...(collection.hooks?.beforeOperation ?? []), guardRead, guardWriteShape, selectOnlyQueriedFields],
       afterRead: [...(collection.hooks?.afterRead ?? []), countDocumentRead],
       afterOperation: [...(collection.hooks?.afterOperation ?? []), refundReservation],
     },

@@ -1,12 +1,13 @@
 import config from '@payload-config'
-import { GRAPHQL_POST, REST_OPTIONS } from '@payloadcms/next/routes'
+import { REST_OPTIONS } from '@payloadcms/next/routes'
 import { getOperationAST, parse } from 'graphql'
 
 import { problem } from '../../../../endpoints/responses'
-import { withGraphqlLimits } from '../../../../query/graphqlGate'
+import { graphqlPost } from '../../../../query/graphqlGate'
 
-// Cost limits, fragment cycles and subscriptions are refused before Payload runs anything.
-export const POST = withGraphqlLimits(config, GRAPHQL_POST(config))
+// Cost limits, fragment cycles and subscriptions are refused before Payload runs anything; Payload's
+// handler then executes the document the check parsed and validated (src/query/graphqlHandler.ts).
+export const POST = graphqlPost(config)
 export const OPTIONS = REST_OPTIONS(config)
 
 /**

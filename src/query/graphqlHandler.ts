@@ -1,0 +1,114 @@
+import { configToSchema } from '@payloadcms/graphql'
+import type { GraphQLSchema, ValidationRule } from 'graphql'
+import { parse } from 'graphql'
+import { createHandler } from 'graphql-http/lib/use/fetch'
+import {
+  addDataAndFileToRequest,
+  addLocalesToRequestFromData,
+  createPayloadRequest,
+  headersWithCors,
+  logError,
+  mergeHeaders,
+  unlinkClientUploadTempFile,
+  type PayloadRequest,
+  type SanitizedConfig,
+} from 'payload'
+
+import { passedValidation, validatedDocumentFor } from './graphqlCost'
+
+/** What configToSchema builds: the schema, and Payload's own validation rules (its complexity limit) for one operation's args. */
+export type PayloadGraphqlSchema = ReturnType<typeof configToSchema>
+
+const built = new WeakMap<SanitizedConfig, Promise<PayloadGraphqlSchema>>()
+
+/**
+ * The one schema of this process, for the cost check and for execution (before, the check built a
+ * second copy of Payload's private one). Per resolved config: a dev reload that builds a new config
+ * gets a new schema.
+ */
+export const payloadGraphqlSchema = async (config: Promise<SanitizedConfig>): Promise<PayloadGraphqlSchema> => {
+  const resolved = await config
+  let schema = built.get(resolved)
+  if (!schema) {
+    schema = Promise.resolve().then(() => configToSchema(resolved))
+    built.set(resolved, schema)
+    schema.catch(() => built.delete(resolved))
+  }
+  return schema
+}
+
+type GraphqlError = { originalError?: { status?: number; name?: string; data?: unknown }; message: string; stack?: string; locations?: unknown; path?: unknown }
+
+/** As Payload's handler formats an error (@payloadcms/next routes/graphql/handler.js), afterError hooks included. */
+const handleError = async ({ err, payload, req }: { err: GraphqlError; payload: PayloadRequest['payload']; req: PayloadRequest }) => {
+  const status = err.originalError?.status || 500
+  let errorMessage = err.message
+  logError({ err: err as Error, payload })
+  // Internal server errors can contain anything, including potentially sensitive data.
+  if (!payload.config.debug && status === 500) errorMessage = 'Something went wrong.'
+  let response: Record<string, unknown> = {
+    extensions: {
+      name: err?.originalError?.name || undefined,
+      data: (err && err.originalError && err.originalError.data) || undefined,
+      stack: payload.config.debug ? err.stack : undefined,
+      statusCode: status,
+    },
+    locations: err.locations,
+    message: errorMessage,
+    path: err.path,
+  }
+  for (const hook of payload.config.hooks.afterError ?? []) {
+    const result = await hook({ context: req.context, error: err as Error, graphqlResult: response, req } as unknown as Parameters<typeof hook>[0])
+    if (result) response = (result as { graphqlResult?: Record<string, unknown> }).graphqlResult || response
+  }
+  return response
+}
+
+/**
+ * Payload's GraphQL POST handler (@payloadcms/next GRAPHQL_POST, 3.90.1), the same request by request
+ * and byte for byte, except that a query the cost check (graphqlCost.ts) already parsed and validated is
+ * neither parsed nor validated against GraphQL's rules again: graphql-http executes that document and
+ * runs only Payload's own rules (the complexity limit, which depends on the variables). Any other request
+ * (a query text not checked, too long to be remembered) is parsed and validated in full, as before.
+ */
+export const payloadGraphqlPost = (config: Promise<SanitizedConfig>) => async (request: Request): Promise<Response> => {
+  const originalRequest = request.clone()
+  const req = await createPayloadRequest({ canSetHeaders: true, config, request })
+  const { payload } = req
+  if (payload.config.graphQL?.disable) return new Response(null, { status: 404 })
+  try {
+    await addDataAndFileToRequest(req)
+    addLocalesToRequestFromData(req)
+    const { schema, validationRules } = await payloadGraphqlSchema(config)
+    const headers: Record<string, string> = {}
+    const apiResponse = await createHandler({
+      context: { headers, req } as never,
+      onOperation: async (_request, args, result) => {
+        const extensions = (payload as unknown as { extensions?: unknown }).extensions
+        const response =
+          typeof extensions === 'function' ? await extensions({ args, req: _request, result }) : result
+        if (response.errors) {
+          const errors = await Promise.all(result.errors!.map((error) => handleError({ err: error as unknown as GraphqlError, payload, req })))
+          return { ...response, errors }
+        }
+        return response
+      },
+      schema: schema as GraphQLSchema,
+      parse: ((source: string) => validatedDocumentFor(schema, source) ?? parse(source)) as typeof parse,
+      validationRules: (_request, args, defaultRules): readonly ValidationRule[] => {
+        const own = validationRules(args as Parameters<typeof validationRules>[0]) as ValidationRule[]
+        return passedValidation(schema, args.document) ? own : defaultRules.concat(own)
+      },
+    })(originalRequest)
+    const resHeaders = headersWithCors({ headers: new Headers(apiResponse.headers), req })
+    for (const key in headers) resHeaders.append(key, headers[key])
+    return new Response(apiResponse.body, {
+      headers: req.responseHeaders ? mergeHeaders(req.responseHeaders, resHeaders) : resHeaders,
+      status: apiResponse.status,
+    })
+  } finally {
+    // GraphQL parses the body itself instead of going through wrapInternalEndpoints, and an
+    // operation that writes no document never reaches the operation-level cleanup.
+    await unlinkClientUploadTempFile({ req })
+  }
+}
