@@ -35,7 +35,8 @@ type PublishedContentOptions<S extends PublishedContentSlug> = Omit<CollectionCo
  * A collection of published content (PUBLISHED_CONTENT_COLLECTIONS): what the four share, in
  * one place. Anyone reads published documents, staff read drafts and versions and write;
  * drafts autosave, keep 50 versions and can be published on a schedule (the Schedule drawer
- * of the Publish button, the `/:id/schedule` endpoints); every change clears the public response cache
+ * of the Publish button, the `/:id/schedule` endpoints); anonymous answers are tagged with the
+ * documents they contain (tagPublic*), every public change drops the cached answers with its tags
  * (bumpContentRevision*) and records webhook events (recordContent*); a visitor's `draft=true`
  * is ignored; the last fields are the scheduled-change marker and the computed JSON-LD.
  */

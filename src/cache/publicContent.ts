@@ -2,7 +2,7 @@
  * What the public reads: the collections and globals whose published documents anonymous
  * readers can fetch, and their GraphQL names: every collection of published content
  * (PUBLISHED_CONTENT_COLLECTIONS, checked by the `satisfies`) and media. One list for the response cache's rules
- * (which requests may be cached) and the content-revision hooks (which changes clear it);
+ * (which requests may be cached) and the content-revision hooks (which changes drop entries);
  * tests/int/content-cache.int.spec.ts checks it against payload.config.ts and schema.graphql.
  */
 import type { PublishedContentSlug } from '../../collections/shared/publishedContentSlugs'
