@@ -54,7 +54,7 @@ export const GET = async (request: Request) => {
 <form method="post" action="/email/confirm?token=${token ?? ''}">
 <button type="submit">Confirm my subscription</button>
 </form>
-<p>Did not sign up? Ignore this page and the email: without the button nothing is sent.</p>`,
+<p>Did not sign up? Just close this page: nothing happens unless the button is pressed.</p>`,
   })
 }
 
