@@ -114,8 +114,9 @@ export const Subscribers: CollectionConfig<'subscribers'> = {
     { name: 'unsubscribedAt', type: 'date', admin: { position: 'sidebar', readOnly: true } },
     { name: 'bounceCount', type: 'number', defaultValue: 0, min: 0, admin: { position: 'sidebar', readOnly: true } },
     {
-      // The nonce of the one confirmation link still valid; confirming clears it, so a
-      // reused link is recognised as used rather than as forged.
+      // The nonce in every confirmation link of the current signup: kept while pending, so
+      // each email's link confirms until its own expiry; confirming or unsubscribing clears
+      // it, so a link of an ended signup is recognised as used rather than as forged.
       name: 'confirmationNonce',
       type: 'text',
       admin: { hidden: true },

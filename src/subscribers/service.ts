@@ -40,7 +40,10 @@ export const subscribe = async (payload: Payload, input: SubscribeInput, meta: R
   // Bounced and complained addresses get nothing: mailing them again hurts deliverability.
   if (existing && (existing.status === 'bounced' || existing.status === 'complained')) return async () => {}
 
-  const nonce = newNonce()
+  // While pending, every signup sends a link with the same nonce (each link has its own
+  // signed expiry), so the link in an earlier, slower email still confirms. A new nonce only
+  // starts a new signup (after unsubscribing, or a row without one): older links stay dead.
+  const nonce = existing?.status === 'pending' && existing.confirmationNonce ? existing.confirmationNonce : newNonce()
   const data = {
     name: input.name || existing?.name || undefined,
     topics: input.topicIds.length || input.replaceTopics ? input.topicIds : ((existing?.topics ?? []) as number[]),
@@ -122,22 +125,56 @@ export const findByEmail = async (payload: Payload, email: string) => {
 
 /**
  * `gone`: a genuine link whose subscriber no longer exists (erased): no row holds its
- * secret any more, whatever now has the same id. Pages answer 410.
+ * secret any more, whatever now has the same id. Pages answer 410. `used`: a genuine link of
+ * an earlier signup that has ended (confirmed, then unsubscribed; the nonce was cleared).
  */
-export type ConfirmOutcome =
-  | { kind: 'confirmed' | 'already-confirmed'; subscriber: Subscriber }
+export type ConfirmLinkCheck =
+  | { kind: 'pending'; subscriber: Subscriber }
+  | { kind: 'already-confirmed'; subscriber: Subscriber }
   | { kind: 'invalid' | 'expired' | 'used' | 'gone' }
+export type ConfirmOutcome = { kind: 'confirmed' | 'already-confirmed'; subscriber: Subscriber } | { kind: 'invalid' | 'expired' | 'used' | 'gone' }
 
-export const confirm = async (payload: Payload, token: unknown): Promise<ConfirmOutcome> => {
+/**
+ * What a confirm link would do, changing nothing: the confirm page's GET (link scanners such
+ * as Microsoft Safe Links open every link in an email before the person does).
+ */
+export const checkConfirmLink = async (payload: Payload, token: unknown): Promise<ConfirmLinkCheck> => {
   const check = verifyToken(token, 'confirm')
   if (!check.ok) return { kind: check.reason === 'expired' ? 'expired' : 'invalid' }
   const subscriber = await subscriberOfLink(payload, check.claims)
   if (!subscriber) return { kind: 'gone' }
   if (subscriber.status === 'confirmed') return { kind: 'already-confirmed', subscriber }
-  if (!sameSecret(check.claims.n, subscriber.confirmationNonce)) return { kind: 'used' }
+  // Any other status (unsubscribed, bounced…) has no nonce, or a newer signup's: refused.
+  if (subscriber.status !== 'pending' || !sameSecret(check.claims.n, subscriber.confirmationNonce)) return { kind: 'used' }
+  return { kind: 'pending', subscriber }
+}
+
+// One confirmation at a time per subscriber in this process: a double-clicked button (two
+// POSTs at once) confirms once and sends one welcome email.
+const confirming = new Map<string, Promise<ConfirmOutcome>>()
+
+/** The confirm form's POST: idempotent (a confirmed subscriber's link answers `already-confirmed`). */
+export const confirm = async (payload: Payload, token: unknown): Promise<ConfirmOutcome> => {
+  const check = verifyToken(token, 'confirm')
+  const key = check.ok ? check.claims.s : ''
+  if (!key) return confirmNow(payload, token)
+  const run = (confirming.get(key) ?? Promise.resolve())
+    .catch(() => undefined)
+    .then(() => confirmNow(payload, token))
+  confirming.set(key, run)
+  try {
+    return await run
+  } finally {
+    if (confirming.get(key) === run) confirming.delete(key)
+  }
+}
+
+const confirmNow = async (payload: Payload, token: unknown): Promise<ConfirmOutcome> => {
+  const link = await checkConfirmLink(payload, token)
+  if (link.kind !== 'pending') return link
   const confirmed = (await payload.update({
     collection: 'subscribers',
-    id: subscriber.id,
+    id: link.subscriber.id,
     data: { status: 'confirmed', confirmedAt: new Date().toISOString(), unsubscribedAt: null, confirmationNonce: null },
     overrideAccess: true,
     depth: 0,

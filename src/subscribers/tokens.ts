@@ -5,7 +5,8 @@ import { resolvePayloadSecret } from '../secret'
 /**
  * Signed links for subscribers: HMAC-SHA256 over the payload with a key derived from
  * PAYLOAD_SECRET for this purpose only, compared in constant time. `confirm` links expire
- * (7 days) and carry a nonce that confirming consumes, so a used link is recognised;
+ * (7 days after that email) and carry the signup's nonce, the same in every email of one
+ * pending signup; confirming or unsubscribing clears it, so a link of an ended signup is recognised;
  * `manage` links (preferences, unsubscribe) never expire: they sit in old emails.
  *
  * Claims: `p` purpose, `s` subscriber id, `k` the subscriber's own random secret

@@ -85,3 +85,26 @@ export const startClinicWebsite = async (signupUrl: () => string) => {
     close: () => new Promise<void>((resolve) => site.close(() => resolve())),
   }
 }
+
+type ConfirmRoute = { GET: (request: Request) => Promise<Response>; POST: (request: Request) => Promise<Response> }
+
+/** The confirm page's one form, as a browser would submit it: its action (absolute, from `link`) and its button's label. */
+export const confirmFormIn = (page: string, link: string) => {
+  const forms = [...page.matchAll(/<form method="post" action="([^"]+)">([\s\S]*?)<\/form>/g)]
+  if (forms.length !== 1) throw new Error(`expected exactly one form on the confirm page, found ${forms.length}:\n${page}`)
+  const [, action, inner] = forms[0]
+  return { action: new URL(action.replace(/&amp;/g, '&'), link).href, button: /<button type="submit">([^<]*)<\/button>/.exec(inner)?.[1] }
+}
+
+/**
+ * What a person does with a confirm link: open it (GET, which changes nothing), then press
+ * "Confirm my subscription" (the form's POST). Returns the POST's answer.
+ */
+export const openAndConfirm = async (route: ConfirmRoute, link: string) => {
+  const opened = await route.GET(new Request(link))
+  const page = await opened.text()
+  expect(opened.status, page).toBe(200)
+  const { action, button } = confirmFormIn(page, link)
+  expect(button).toBe('Confirm my subscription')
+  return route.POST(new Request(action, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: '' }))
+}

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { stopTestPayload, type TestPayload } from '../helpers/payload'
 import { clientAddressHeaders } from '../../src/security/clientIp'
 import { outgoingMailSettled } from '../helpers/outgoingMail'
+import { openAndConfirm } from '../helpers/subscriberPages'
 import { waitFor } from '../helpers/waitFor'
 import { startSubscriberTest, type SubscriberTest } from '../helpers/subscriberTest'
 
@@ -271,7 +272,7 @@ describe('"Subscribe again" from the unsubscribe page', () => {
     const address = 'changed.mind@example.com'
     expect((await json({ email: address, topics: ['sciatica'] })).status).toBe(202)
     const firstLink = await waitFor('the first confirmation', () => confirmLinksTo(address)[0])
-    expect((await confirmRoute.GET(new Request(firstLink))).status).toBe(200)
+    expect((await openAndConfirm(confirmRoute, firstLink)).status).toBe(200)
     const subscriber = await subscriberByEmail(address)
     expect(subscriber.status).toBe('confirmed')
 
@@ -300,8 +301,9 @@ describe('"Subscribe again" from the unsubscribe page', () => {
     expect(secondLink).not.toBe(firstLink)
     // The old link cannot confirm the new signup: only the one just sent can.
     expect((await confirmRoute.GET(new Request(firstLink))).status).toBe(410)
+    expect((await confirmRoute.POST(new Request(firstLink, { method: 'POST', headers: FORM, body: '' }))).status).toBe(410)
     expect((await subscriberByEmail(address)).status).toBe('pending')
-    expect((await confirmRoute.GET(new Request(secondLink))).status).toBe(200)
+    expect((await openAndConfirm(confirmRoute, secondLink)).status).toBe(200)
     expect((await subscriberByEmail(address)).status).toBe('confirmed')
 
     // Signup, resubscribe, one more: the mailbox's third signup this hour; the fourth is refused.

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createStaff, PASSWORD } from '../helpers/fixtures'
 import { stopTestPayload, type TestPayload } from '../helpers/payload'
 import { clientAddressHeaders } from '../../src/security/clientIp'
-import { decodedMail as decoded, linkIn, waitForMailMatching as waitForMailAt } from '../helpers/subscriberPages'
+import { decodedMail as decoded, linkIn, openAndConfirm, waitForMailMatching as waitForMailAt } from '../helpers/subscriberPages'
 import { startSubscriberTest, type SubscriberTest } from '../helpers/subscriberTest'
 import { outgoingMailSettled } from '../helpers/outgoingMail'
 
@@ -52,7 +52,7 @@ describe('an erased subscriber’s links never reach the next subscriber', () =>
     await subscribe({ email: 'erased.person@example.com', name: 'Erin' })
     const confirmMail = await waitForMailMatching('erased.person@example.com', /\/email\/confirm\?token=/)
     const oldConfirm = linkIn(confirmMail.raw, '/email/confirm')
-    expect((await confirmRoute.GET(new Request(oldConfirm))).status).toBe(200)
+    expect((await openAndConfirm(confirmRoute, oldConfirm)).status).toBe(200)
     const welcome = await waitForMailMatching('erased.person@example.com', /Subject: Welcome/i)
     const oldPreferences = linkIn(welcome.raw, '/email/preferences')
     const oldUnsubscribe = /List-Unsubscribe: <([^>]+)>/.exec(decoded(welcome.raw))![1]
@@ -63,13 +63,14 @@ describe('an erased subscriber’s links never reach the next subscriber', () =>
     // The next person to sign up gets the erased row's id back (SQLite rowid reuse).
     await subscribe({ email: 'next.person@example.com', name: 'Nora', topics: ['sciatica'] })
     const nextConfirm = linkIn((await waitForMailMatching('next.person@example.com', /\/email\/confirm\?token=/)).raw, '/email/confirm')
-    expect((await confirmRoute.GET(new Request(nextConfirm))).status).toBe(200)
+    expect((await openAndConfirm(confirmRoute, nextConfirm)).status).toBe(200)
     const [next] = await byKey('next.person@example.com')
     expect(next.id).toBe(erased.id)
 
-    const confirmAgain = await confirmRoute.GET(new Request(oldConfirm))
-    expect(confirmAgain.status).toBe(410)
-    expect(await confirmAgain.text()).not.toContain('next.person@example.com')
+    for (const confirmAgain of [await confirmRoute.GET(new Request(oldConfirm)), await confirmRoute.POST(new Request(oldConfirm, { method: 'POST', body: '' }))]) {
+      expect(confirmAgain.status).toBe(410)
+      expect(await confirmAgain.text()).not.toContain('next.person@example.com')
+    }
 
     const preferences = await preferencesRoute.GET(new Request(oldPreferences))
     expect(preferences.status).toBe(410)
