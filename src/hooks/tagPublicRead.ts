@@ -71,12 +71,19 @@ export const tagPublicLookup: CollectionBeforeOperationHook<any> = ({ args, coll
   return args
 }
 
+// The paths of a collection's join fields, worked out once per (sanitized) collection: this runs for every document read.
+const joinPathsByCollection = new WeakMap<object, string[]>()
+const joinPathsOf = (collection: Parameters<CollectionAfterReadHook>[0]['collection']) => {
+  let paths = joinPathsByCollection.get(collection)
+  if (!paths) joinPathsByCollection.set(collection, (paths = Object.values(collection.joins ?? {}).flat().map((join) => join.joinPath)))
+  return paths
+}
+
 export const tagPublicDocument: CollectionAfterReadHook = ({ collection, doc, req }) => {
   if (doc?.id === undefined || req.user) return doc
   const tags = [documentTag(collection.slug, doc.id)]
   // Its joins, when the answer has them (a select or defaultPopulate may leave them out).
-  const joins = Object.values(collection.joins ?? {}).flat()
-  if (joins.some((join) => valueAt(doc, join.joinPath) !== undefined)) tags.push(joinTag(collection.slug, doc.id))
+  if (joinPathsOf(collection).some((path) => valueAt(doc, path) !== undefined)) tags.push(joinTag(collection.slug, doc.id))
   addTags(req, tags)
   return doc
 }

@@ -9,25 +9,34 @@ import type { CollectionBeforeOperationHook, PayloadRequest, SanitizedCollection
  * everything. `req.data` is the parsed GraphQL body (Payload's GRAPHQL_POST runs
  * addDataAndFileToRequest before executing), and stays the same object for every nested read.
  */
-const namesByQuery = new Map<string, Set<string> | null>()
+/** What a query text's document says, parsed once: every field name it selects, and its operations' types by name ('' for the anonymous one). */
+type QueryShape = { names: Set<string>; operations: Map<string, string> }
+const shapesByQuery = new Map<string, QueryShape | null>()
 const MAX_REMEMBERED = 500
 
-const selectedNames = (query: string): Set<string> | null => {
-  const known = namesByQuery.get(query)
+const shapeOf = (query: string): QueryShape | null => {
+  const known = shapesByQuery.get(query)
   if (known !== undefined) return known
-  let names: Set<string> | null
+  let shape: QueryShape | null
   try {
-    const found = new Set<string>()
-    visit(parse(query), { [Kind.FIELD]: (node) => void found.add(node.name.value) })
-    names = found
+    const document = parse(query)
+    const names = new Set<string>()
+    visit(document, { [Kind.FIELD]: (node) => void names.add(node.name.value) })
+    const operations = new Map<string, string>()
+    for (const definition of document.definitions) {
+      if (definition.kind === Kind.OPERATION_DEFINITION) operations.set(definition.name?.value ?? '', definition.operation)
+    }
+    shape = { names, operations }
   } catch {
-    names = null
+    shape = null
   }
   // Bounded: distinct query texts from the public must not grow memory without end.
-  if (namesByQuery.size >= MAX_REMEMBERED) namesByQuery.delete(namesByQuery.keys().next().value as string)
-  namesByQuery.set(query, names)
-  return names
+  if (shapesByQuery.size >= MAX_REMEMBERED) shapesByQuery.delete(shapesByQuery.keys().next().value as string)
+  shapesByQuery.set(query, shape)
+  return shape
 }
+
+const selectedNames = (query: string): Set<string> | null => shapeOf(query)?.names ?? null
 
 /** False only for a GraphQL request whose document never selects a field of this name. */
 export const graphqlMaySelect = (req: PayloadRequest | undefined, fieldName: string): boolean => {
@@ -38,23 +47,8 @@ export const graphqlMaySelect = (req: PayloadRequest | undefined, fieldName: str
   return names === null || names.has(fieldName)
 }
 
-/** Operation types of a query text's operations by name ('' for the anonymous one), remembered like the names. */
-const operationsByQuery = new Map<string, Map<string, string> | null>()
-
 const operationTypeOf = (query: string, operationName: unknown): string | undefined => {
-  let operations = operationsByQuery.get(query)
-  if (operations === undefined) {
-    try {
-      operations = new Map()
-      for (const definition of parse(query).definitions) {
-        if (definition.kind === Kind.OPERATION_DEFINITION) operations.set(definition.name?.value ?? '', definition.operation)
-      }
-    } catch {
-      operations = null
-    }
-    if (operationsByQuery.size >= MAX_REMEMBERED) operationsByQuery.delete(operationsByQuery.keys().next().value as string)
-    operationsByQuery.set(query, operations)
-  }
+  const operations = shapeOf(query)?.operations
   if (!operations) return undefined
   if (typeof operationName === 'string' && operationName) return operations.get(operationName)
   return operations.size === 1 ? operations.values().next().value : undefined
