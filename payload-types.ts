@@ -29,6 +29,8 @@ export interface Config {
     newsletters: Newsletter;
     deliveries: Delivery;
     subscribers: Subscriber;
+    suppressions: Suppression;
+    'email-events': EmailEvent;
     users: User;
     webhooks: Webhook;
     'webhook-deliveries': WebhookDelivery;
@@ -56,6 +58,8 @@ export interface Config {
     newsletters: NewslettersSelect<false> | NewslettersSelect<true>;
     deliveries: DeliveriesSelect<false> | DeliveriesSelect<true>;
     subscribers: SubscribersSelect<false> | SubscribersSelect<true>;
+    suppressions: SuppressionsSelect<false> | SuppressionsSelect<true>;
+    'email-events': EmailEventsSelect<false> | EmailEventsSelect<true>;
     users: UsersSelect<false> | UsersSelect<true>;
     webhooks: WebhooksSelect<false> | WebhooksSelect<true>;
     'webhook-deliveries': WebhookDeliveriesSelect<false> | WebhookDeliveriesSelect<true>;
@@ -534,6 +538,7 @@ export interface Newsletter {
     sent?: number | null;
     failed?: number | null;
     bounced?: number | null;
+    complained?: number | null;
     unknown?: number | null;
     skipped?: number | null;
   };
@@ -612,7 +617,7 @@ export interface Delivery {
    * The address used for this send.
    */
   email: string;
-  status: 'queued' | 'sending' | 'sent' | 'failed' | 'bounced' | 'unknown' | 'skipped' | 'cancelled';
+  status: 'queued' | 'sending' | 'sent' | 'failed' | 'bounced' | 'complained' | 'unknown' | 'skipped' | 'cancelled';
   attempts?: number | null;
   nextAttemptAt?: string | null;
   lastError?: string | null;
@@ -660,9 +665,61 @@ export interface Subscriber {
   confirmedAt?: string | null;
   unsubscribedAt?: string | null;
   bounceCount?: number | null;
+  /**
+   * When a suppression of this address was last lifted (see Suppression list).
+   */
+  suppressionLiftedAt?: string | null;
   confirmationNonce?: string | null;
   manageSecret?: string | null;
   legacyLinkIds?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * Addresses that receive nothing because they bounced or complained. To lift one, open it, write why and save.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "suppressions".
+ */
+export interface Suppression {
+  id: number;
+  email: string;
+  subscriber?: (number | null) | Subscriber;
+  kind: 'hard_bounce' | 'soft_bounces' | 'complaint';
+  source: 'smtp' | 'ses' | 'postmark' | 'mailgun' | 'sendgrid' | 'generic';
+  reason?: string | null;
+  suppressedAt: string;
+  state: 'active' | 'lifted';
+  /**
+   * Why mail may go to this address again (e.g. "Patient fixed their mailbox, asked by phone on 3 Dec").
+   */
+  liftReason?: string | null;
+  liftedAt?: string | null;
+  liftedBy?: (number | null) | User;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * Bounces and complaints reported by the email provider.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "email-events".
+ */
+export interface EmailEvent {
+  id: number;
+  eventKey: string;
+  provider: 'ses' | 'postmark' | 'mailgun' | 'sendgrid' | 'generic';
+  type: 'hard_bounce' | 'soft_bounce' | 'complaint';
+  email: string;
+  subscriber?: (number | null) | Subscriber;
+  newsletter?: (number | null) | Newsletter;
+  messageId?: string | null;
+  reason?: string | null;
+  occurredAt: string;
+  /**
+   * What it changed: suppressed, counted, nothing (already suppressed)…
+   */
+  effect?: string | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -960,6 +1017,14 @@ export interface PayloadLockedDocument {
         value: number | Subscriber;
       } | null)
     | ({
+        relationTo: 'suppressions';
+        value: number | Suppression;
+      } | null)
+    | ({
+        relationTo: 'email-events';
+        value: number | EmailEvent;
+      } | null)
+    | ({
         relationTo: 'users';
         value: number | User;
       } | null)
@@ -1254,6 +1319,7 @@ export interface NewslettersSelect<T extends boolean = true> {
         sent?: T;
         failed?: T;
         bounced?: T;
+        complained?: T;
         unknown?: T;
         skipped?: T;
       };
@@ -1309,9 +1375,46 @@ export interface SubscribersSelect<T extends boolean = true> {
   confirmedAt?: T;
   unsubscribedAt?: T;
   bounceCount?: T;
+  suppressionLiftedAt?: T;
   confirmationNonce?: T;
   manageSecret?: T;
   legacyLinkIds?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "suppressions_select".
+ */
+export interface SuppressionsSelect<T extends boolean = true> {
+  email?: T;
+  subscriber?: T;
+  kind?: T;
+  source?: T;
+  reason?: T;
+  suppressedAt?: T;
+  state?: T;
+  liftReason?: T;
+  liftedAt?: T;
+  liftedBy?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "email-events_select".
+ */
+export interface EmailEventsSelect<T extends boolean = true> {
+  eventKey?: T;
+  provider?: T;
+  type?: T;
+  email?: T;
+  subscriber?: T;
+  newsletter?: T;
+  messageId?: T;
+  reason?: T;
+  occurredAt?: T;
+  effect?: T;
   updatedAt?: T;
   createdAt?: T;
 }

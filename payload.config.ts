@@ -19,6 +19,8 @@ import { Newsletters } from './collections/Newsletters'
 import { RateLimits } from './collections/RateLimits'
 import { Services } from './collections/Services'
 import { Subscribers } from './collections/Subscribers'
+import { Suppressions } from './collections/Suppressions'
+import { EmailEvents } from './collections/EmailEvents'
 import { Users } from './collections/Users'
 import { WebhookDeliveries } from './collections/WebhookDeliveries'
 import { Webhooks } from './collections/Webhooks'
@@ -94,6 +96,8 @@ export default buildConfig({
     Newsletters,
     Deliveries,
     Subscribers,
+    Suppressions,
+    EmailEvents,
     Users,
     Webhooks,
     WebhookDeliveries,

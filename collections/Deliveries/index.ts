@@ -3,9 +3,8 @@ import type { CollectionConfig } from 'payload'
 import { isAdmin } from '../../src/access/isAdmin'
 import { systemWrittenAccess } from '../../src/access/nobody'
 import { optionsFrom } from '../../src/fields/optionsFrom'
+import { DELIVERY_STATUSES } from '../../jobs/newsletters/counts'
 import { collectionNames } from '../shared/collectionNames'
-
-export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'failed', 'bounced', 'unknown', 'skipped', 'cancelled'] as const
 
 /**
  * One newsletter to one subscriber: the unit of exactly-once. The database refuses a second

@@ -134,6 +134,7 @@ export const Newsletters: CollectionConfig<'newsletters'> = {
             { name: 'sent', type: 'number', defaultValue: 0 },
             { name: 'failed', type: 'number', defaultValue: 0 },
             { name: 'bounced', type: 'number', defaultValue: 0 },
+            { name: 'complained', type: 'number', defaultValue: 0 },
             { name: 'unknown', type: 'number', defaultValue: 0 },
             { name: 'skipped', type: 'number', defaultValue: 0 },
           ],

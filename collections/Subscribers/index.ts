@@ -114,6 +114,12 @@ export const Subscribers: CollectionConfig<'subscribers'> = {
     { name: 'unsubscribedAt', type: 'date', admin: { position: 'sidebar', readOnly: true } },
     { name: 'bounceCount', type: 'number', defaultValue: 0, min: 0, admin: { position: 'sidebar', readOnly: true } },
     {
+      // Set when an admin lifts their suppression (collections/Suppressions): soft bounces before it no longer count.
+      name: 'suppressionLiftedAt',
+      type: 'date',
+      admin: { position: 'sidebar', readOnly: true, description: 'When a suppression of this address was last lifted (see Suppression list).' },
+    },
+    {
       // The nonce in every confirmation link of the current signup: kept while pending, so
       // each email's link confirms until its own expiry; confirming or unsubscribing clears
       // it, so a link of an ended signup is recognised as used rather than as forged.

@@ -84,7 +84,7 @@ export const newsletterProgress = async (payload: Payload, id: Id): Promise<News
   const counts = await countDeliveries(payload, id)
   const recipients = Math.max(counts.recipients, newsletter.counts?.recipients ?? 0)
   let estimatedFinishAt: string | null = null
-  const done = counts.sent + counts.failed + counts.bounced + counts.unknown + counts.skipped
+  const done = counts.sent + counts.failed + counts.bounced + counts.complained + counts.unknown + counts.skipped
   const remaining = counts.queued + counts.sending
   if (newsletter.status === 'sending' && newsletter.startedAt && done > 0 && remaining > 0) {
     const elapsed = Date.now() - Date.parse(newsletter.startedAt)

@@ -6,14 +6,15 @@
  */
 import type { NewsletterStatus } from './states'
 
-export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'failed', 'bounced', 'unknown', 'skipped', 'cancelled'] as const
+// `complained`: delivered, then reported as spam by the recipient (a provider's event, src/emailEvents).
+export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'failed', 'bounced', 'complained', 'unknown', 'skipped', 'cancelled'] as const
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number]
 
 /** Deliveries per status, and `recipients`: all of them. */
 export type DeliveryCounts = Record<DeliveryStatus, number> & { recipients: number }
 
 /** The newsletter's stored `counts` (collections/Newsletters): what the send did so far. */
-export const STORED_COUNT_KEYS = ['recipients', 'sent', 'failed', 'bounced', 'unknown', 'skipped'] as const
+export const STORED_COUNT_KEYS = ['recipients', 'sent', 'failed', 'bounced', 'complained', 'unknown', 'skipped'] as const
 export type StoredCounts = Record<(typeof STORED_COUNT_KEYS)[number], number>
 
 export const storedCounts = (counts: StoredCounts): StoredCounts =>
@@ -33,7 +34,7 @@ const n = (value: unknown) => (typeof value === 'number' && Number.isFinite(valu
 
 /** Recipients handled so far (any outcome) and those still to go (a cancelled send's unsent ones included). */
 export const tally = (counts: Partial<StoredCounts>) => {
-  const done = n(counts.sent) + n(counts.failed) + n(counts.bounced) + n(counts.unknown) + n(counts.skipped)
+  const done = n(counts.sent) + n(counts.failed) + n(counts.bounced) + n(counts.complained) + n(counts.unknown) + n(counts.skipped)
   const recipients = n(counts.recipients)
   return { done, recipients, remaining: Math.max(0, recipients - done) }
 }

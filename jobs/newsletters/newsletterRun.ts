@@ -43,7 +43,7 @@ export class NewsletterRun {
   private stopRequested = false
   private inFlight = 0
   private results: Array<{ id: Id; outcome: DeliveryOutcome }> = []
-  private bounces: Array<{ subscriber: Id; hard: boolean }> = []
+  private bounces: Array<{ subscriber: Id; hard: boolean; email: string; reason: string }> = []
   private wake?: () => void
   private claimSeq = 0
   private consecutiveUnreachable = 0
@@ -116,7 +116,7 @@ export class NewsletterRun {
       if (outcome !== 'finished') return outcome
       if (!snapshotted) return this.why()
       const counts = await countDeliveries(payload, this.id)
-      const delivered = counts.sent + counts.unknown
+      const delivered = counts.sent + counts.complained + counts.unknown
       const allFailed = delivered === 0 && counts.failed + counts.bounced > 0
       await this.finish(allFailed ? 'failed' : 'sent', allFailed ? 'Every delivery failed: see the failed deliveries and their SMTP responses.' : null)
       return 'finished'
@@ -220,7 +220,7 @@ export class NewsletterRun {
     this.results = []
     this.bounces = []
     await recordOutcomes(this.payload, results)
-    for (const bounce of bounces) await recordBounce(this.payload, bounce.subscriber, bounce.hard)
+    for (const bounce of bounces) await recordBounce(this.payload, bounce.subscriber, bounce.hard, bounce.email, bounce.reason)
   }
 
   private waitForWake(ms: number) {
@@ -323,7 +323,7 @@ export class NewsletterRun {
       if (this.consecutiveUnreachable++ === 0) this.unreachableSince = Date.now()
     } else this.consecutiveUnreachable = 0
     if ((failure.kind === 'hard-bounce' || failure.kind === 'bounce') && row.subscriber != null) {
-      this.bounces.push({ subscriber: row.subscriber, hard: failure.kind === 'hard-bounce' })
+      this.bounces.push({ subscriber: row.subscriber, hard: failure.kind === 'hard-bounce', email: row.email, reason: failure.response?.slice(0, 300) ?? failure.message.slice(0, 300) })
     }
     return deliveryOutcomeOf(failure, attempts, this.config)
   }

@@ -9,6 +9,7 @@ import * as migration_20261201_214742_staff_login_throttling from './20261201_21
 import * as migration_20261202_003918_health from './20261202_003918_health';
 import * as migration_20261202_004150_schedule from './20261202_004150_schedule';
 import * as migration_20261202_171514_content_changes from './20261202_171514_content_changes';
+import * as migration_20261202_214135_email_suppression from './20261202_214135_email_suppression';
 
 export const migrations = [
   {
@@ -64,6 +65,11 @@ export const migrations = [
   {
     up: migration_20261202_171514_content_changes.up,
     down: migration_20261202_171514_content_changes.down,
-    name: '20261202_171514_content_changes'
+    name: '20261202_171514_content_changes',
+  },
+  {
+    up: migration_20261202_214135_email_suppression.up,
+    down: migration_20261202_214135_email_suppression.down,
+    name: '20261202_214135_email_suppression'
   },
 ];

@@ -215,9 +215,13 @@ describe('bounces recorded by the sending worker', () => {
   it('two bounces of one address recorded at once count two; a hard one stops a confirmed subscriber', async () => {
     const { recordBounce } = await import('../../jobs/newsletters/store/subscribers')
     const subscriber = await ctx.payload.create({ collection: 'subscribers', data: { email: 'bounces-twice@example.test', status: 'confirmed' } })
-    await Promise.all([recordBounce(ctx.payload, subscriber.id, false), recordBounce(ctx.payload, subscriber.id, false)])
+    const address = 'bounces-twice@example.test'
+    await Promise.all([recordBounce(ctx.payload, subscriber.id, false, address), recordBounce(ctx.payload, subscriber.id, false, address)])
     expect((await ctx.payload.findByID({ collection: 'subscribers', id: subscriber.id })).bounceCount).toBe(2)
-    await recordBounce(ctx.payload, subscriber.id, true)
+    await recordBounce(ctx.payload, subscriber.id, true, address, '550 5.1.1 No such user')
     expect(await ctx.payload.findByID({ collection: 'subscribers', id: subscriber.id })).toMatchObject({ bounceCount: 3, status: 'bounced' })
+    // The suppression list says who, why and from where.
+    const { docs } = await ctx.payload.find({ collection: 'suppressions', where: { subscriber: { equals: subscriber.id } } })
+    expect(docs).toMatchObject([{ email: address, kind: 'hard_bounce', source: 'smtp', reason: '550 5.1.1 No such user', state: 'active' }])
   })
 })

@@ -1,18 +1,21 @@
 import type { Payload, Where } from 'payload'
 
+import { suppressSubscriber } from '../../../src/emailEvents/suppress'
 import { incrementNumbers } from '../../../src/seams/counters'
-import { claimOne } from '../../../src/seams/database'
 import { SUBSCRIBERS, updateInPages, type Id } from './shared'
 
 // Subscribers: bounces, erasure, unsubscribes during a send
 
 /**
  * A permanent failure counts against the address (one atomic increment: two bounces of one
- * address at once both count); a hard bounce (unknown user) stops future sends of a confirmed subscriber.
+ * address at once both count); a hard bounce (unknown user) stops future sends of a confirmed subscriber and puts them on the
+ * suppression list (source `smtp`).
  */
-export const recordBounce = async (payload: Payload, subscriberId: Id, hard: boolean) => {
+export const recordBounce = async (payload: Payload, subscriberId: Id, hard: boolean, email: string, reason?: string) => {
   if (!(await incrementNumbers(payload, SUBSCRIBERS, subscriberId, { bounceCount: 1 }))) return
-  if (hard) await claimOne(payload, { collection: SUBSCRIBERS, id: subscriberId, when: { status: { equals: 'confirmed' } }, data: { status: 'bounced' } })
+  if (hard) {
+    await suppressSubscriber(payload, { subscriberId, email, kind: 'hard_bounce', source: 'smtp', reason, at: new Date().toISOString(), from: ['confirmed'] })
+  }
 }
 
 /**

@@ -10,7 +10,7 @@ import { TableHead } from '../TableHead'
 type Delivery = {
   id: number | string
   email: string
-  status: 'failed' | 'bounced' | 'unknown'
+  status: 'failed' | 'bounced' | 'complained' | 'unknown'
   attempts?: number | null
   lastError?: string | null
   smtpResponse?: string | null
@@ -28,6 +28,7 @@ const COUNT_LABELS = [
   ['sent', 'Sent'],
   ['failed', 'Failed'],
   ['bounced', 'Bounced'],
+  ['complained', 'Marked as spam'],
   ['unknown', 'Unknown'],
   ['skipped', 'Skipped'],
 ] as const
@@ -45,7 +46,7 @@ const SendSummary: React.FC = () => {
   const values = counts.split(',').map(Number)
   return (
     <div data-testid="newsletter-send-summary" style={{ margin: '0 0 calc(var(--base) * 1)' }}>
-      <dl style={{ display: 'grid', gridTemplateColumns: 'repeat(6, minmax(0, 1fr))', gap: '4px 12px', margin: '0 0 8px' }}>
+      <dl style={{ display: 'grid', gridTemplateColumns: 'repeat(7, minmax(0, 1fr))', gap: '4px 12px', margin: '0 0 8px' }}>
         {COUNT_LABELS.map(([key, label], index) => (
           <div key={key}>
             <dt style={{ color: 'var(--theme-elevation-600)', fontSize: 13 }}>{label}</dt>
@@ -76,7 +77,7 @@ export const NewsletterDeliveryReport: React.FC = () => {
   const status = useFormFields(([fields]) => fields.status?.value as NewsletterStatus | undefined)
   // Counts change as the send panel mirrors progress into the form: refresh on each change.
   const problems = useFormFields(([fields]) =>
-    ['failed', 'bounced', 'unknown'].map((key) => Number(fields[`counts.${key}`]?.value ?? 0)).join(','),
+    ['failed', 'bounced', 'complained', 'unknown'].map((key) => Number(fields[`counts.${key}`]?.value ?? 0)).join(','),
   )
   const [deliveries, setDeliveries] = useState<Delivery[] | null>(null)
   const [total, setTotal] = useState(0)
@@ -90,7 +91,7 @@ export const NewsletterDeliveryReport: React.FC = () => {
     const controller = new AbortController()
     const query = new URLSearchParams({
       'where[newsletter][equals]': String(id),
-      'where[status][in]': 'failed,bounced,unknown',
+      'where[status][in]': 'failed,bounced,complained,unknown',
       depth: '0',
       limit: String(LIMIT),
       sort: 'email',
@@ -124,7 +125,7 @@ export const NewsletterDeliveryReport: React.FC = () => {
       <SendSummary />
       <section aria-labelledby="newsletter-failures-heading">
         <h4 id="newsletter-failures-heading" style={{ margin: '0 0 calc(var(--base) * 0.5)' }}>
-          Failed, bounced and unknown deliveries
+          Failed, bounced, spam-reported and unknown deliveries
         </h4>
         {note ? <p role="note">{note}</p> : null}
         {deliveries && deliveries.length === 0 ? <p data-testid="no-failed-deliveries">None: every recipient handled so far was sent to.</p> : null}

@@ -6,7 +6,7 @@ import { canRetryFailed, canRun, type NewsletterAction } from '../../../../jobs/
 import { type Counts, FINISHED_STATUSES, formatWhen, type NewsletterStatus, numberOr0, type Progress, relativeTime, tally } from './shared'
 import { PanelButton, row, spaced } from './ui'
 
-export const EMPTY_COUNTS: Counts = { recipients: 0, sent: 0, failed: 0, bounced: 0, unknown: 0, skipped: 0 }
+export const EMPTY_COUNTS: Counts = { recipients: 0, sent: 0, failed: 0, bounced: 0, complained: 0, unknown: 0, skipped: 0 }
 
 /** Whether the progress box has anything to show: once the worker has taken the audience. */
 export const hasProgress = (status: NewsletterStatus, counts: Counts) =>
@@ -55,6 +55,7 @@ export const SendProgress: React.FC<Props> = ({ status, progress, timeZone, busy
             ['Sent', counts.sent],
             ['Failed', counts.failed],
             ['Bounced', counts.bounced],
+            ['Marked as spam', counts.complained],
             ['Unknown', counts.unknown],
             ['Skipped', counts.skipped],
             ['Remaining', remaining],
