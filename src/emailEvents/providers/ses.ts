@@ -209,7 +209,8 @@ export function createSesSource(dependencies: Partial<SesDependencies> = {}): Em
         return { kind: 'unauthorized', message: 'Could not fetch the signing certificate.' }
       }
       const now = request.receivedAt.getTime()
-      if (now < Date.parse(cert.validFrom) || now > Date.parse(cert.validTo)) return { kind: 'unauthorized', message: 'Signing certificate expired.' }
+      // Written so that an unparseable date refuses (NaN compares false) rather than passes.
+      if (!(now >= Date.parse(cert.validFrom) && now <= Date.parse(cert.validTo))) return { kind: 'unauthorized', message: 'Signing certificate not valid now.' }
       let good = false
       try {
         good = verify(algorithm, Buffer.from(signed, 'utf8'), cert.publicKey, signature)
