@@ -37,6 +37,8 @@ describe('SendGrid signed event webhook', () => {
     { email: 'angry@example.com', event: 'spamreport', sg_event_id: 'ev-4', 'smtp-id': '<ghi@clinic.test>', timestamp: 1796212800 },
     { email: 'fine@example.com', event: 'delivered', sg_event_id: 'ev-5', timestamp: 1796212800 },
     { email: 'x@example.com', event: 'dropped', reason: 'Bounced Address', sg_event_id: 'ev-6', timestamp: 1796212800 },
+    { email: 'noid@example.com', event: 'bounce', type: 'bounce', timestamp: 1796212800 },
+    'not an event',
   ])
   const signWith = (key: typeof pair.privateKey, timestamp: string, payload: string) =>
     sign('sha256', Buffer.from(timestamp + payload), { key, dsaEncoding: 'der' }).toString('base64')

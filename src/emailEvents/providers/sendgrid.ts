@@ -83,13 +83,15 @@ export function parseSendgridEvents(rawBody: string, receivedAt: Date): Provider
   if (!Array.isArray(body)) return { kind: 'invalid', message: 'Body must be a JSON array of events.' }
   const events: EmailEvent[] = []
   for (const item of body) {
-    if (!item || typeof item !== 'object' || Array.isArray(item)) return { kind: 'invalid', message: 'Each event must be an object.' }
+    // One odd entry skipped, not the batch refused: a 400 makes SendGrid retry the whole batch for a day, good events included.
+    if (!item || typeof item !== 'object' || Array.isArray(item)) continue
     const event = item as Record<string, unknown>
     const type = eventType(event)
     if (!type) continue // delivered, open, click, processed, unsubscribe...: not ours to act on
     const email = str(event.email)
     const eventId = str(event.sg_event_id)
-    if (!email || !eventId) return { kind: 'invalid', message: `A ${String(event.event)} event lacks email or sg_event_id.` }
+    // Without sg_event_id a retry could not be told from a new event.
+    if (!email || !eventId) continue
     const smtpId = str(event['smtp-id'])
     const seconds = typeof event.timestamp === 'number' ? event.timestamp : Number(event.timestamp)
     const occurredAt = Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000).toISOString() : receivedAt.toISOString()

@@ -78,7 +78,7 @@ export function snsStringToSign(message: Record<string, unknown>): string | null
   let out = ''
   for (const key of keys) {
     const value = message[key]
-    if (value === undefined && key === 'Subject') continue
+    if (value == null && key === 'Subject') continue
     if (typeof value !== 'string') return null
     out += `${key}\n${value}\n`
   }
