@@ -52,14 +52,13 @@ describe('SendGrid signed event webhook', () => {
     expect(sendgridSource.isConfigured({} as unknown as NodeJS.ProcessEnv)).toBe(false)
   })
 
-  it('accepts a valid signature and maps bounce / blocked / deferred / spamreport; others ignored', async () => {
+  it('accepts a valid signature and maps bounce / blocked / spamreport; deferred (retried by SendGrid) and others ignored', async () => {
     const outcome = await sendgridSource.handle(request(body, headers(signWith(pair.privateKey, seconds, body))), env)
     expect(outcome.kind).toBe('events')
     if (outcome.kind !== 'events') return
     expect(outcome.events.map((e) => [e.eventId, e.type, e.email, e.messageId])).toEqual([
       ['ev-1', 'hard_bounce', 'gone@example.com', 'abc@clinic.test'],
       ['ev-2', 'soft_bounce', 'blocked@example.com', 'def@clinic.test'],
-      ['ev-3', 'soft_bounce', 'later@example.com', undefined],
       ['ev-4', 'complaint', 'angry@example.com', 'ghi@clinic.test'],
     ])
     expect(outcome.events[0]).toMatchObject({ provider: 'sendgrid', occurredAt: new Date(1796212800 * 1000).toISOString() })

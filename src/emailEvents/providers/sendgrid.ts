@@ -58,8 +58,9 @@ function eventType(event: Record<string, unknown>): EmailEventType | null {
       // SendGrid folds "blocked" into bounce events (type: "blocked"): a refusal that may pass later, not a dead address.
       return event.type === 'blocked' ? 'soft_bounce' : 'hard_bounce'
     case 'blocked':
-    case 'deferred':
       return 'soft_bounce'
+    // Not `deferred`: SendGrid sends one per retry, each with its own id, and usually delivers in
+    // the end (a final failure arrives as a `bounce`); counted, they would suppress good addresses.
     case 'spamreport':
       return 'complaint'
     default:
