@@ -1,6 +1,7 @@
 import type { CollectionConfig } from 'payload'
 
 import { isAdmin } from '../src/access/isAdmin'
+import { emailEventsEndpoints } from '../src/endpoints/emailEvents'
 import { systemWrittenAccess } from '../src/access/nobody'
 import { EMAIL_EVENT_PROVIDERS, EMAIL_EVENT_TYPES } from '../src/emailEvents/types'
 import { optionsFrom } from '../src/fields/optionsFrom'
@@ -36,5 +37,6 @@ export const EmailEvents: CollectionConfig<'email-events'> = {
     { name: 'occurredAt', type: 'date', required: true, index: true, admin: { date: { pickerAppearance: 'dayAndTime' } } },
     { name: 'effect', type: 'text', admin: { description: 'What it changed: suppressed, counted, nothing (already suppressed)…' } },
   ],
+  endpoints: emailEventsEndpoints,
   timestamps: true,
 }

@@ -88,7 +88,7 @@ export const applyEmailEvents = async (payload: Payload, events: EmailEvent[]): 
       result.unknownAddress++
       continue
     }
-    const delivery = event.messageId ? byMessageId.get(bare(event.messageId)) : undefined
+    const delivery = event.messageId ? byMessageId.get(bare(event.messageId)) : await latestDeliveryBefore(payload, subscriber, event)
     // A Message-ID names a delivery only if it went to this subscriber.
     const ours = delivery && String(idOf(delivery.subscriber)) === String(subscriber.id) ? delivery : undefined
     try {
@@ -132,6 +132,34 @@ export const applyEmailEvents = async (payload: Payload, events: EmailEvent[]): 
   // Reports read the newsletter's stored counts: brought up to date for the ones touched.
   for (const id of touchedNewsletters) await writeStoredCounts(payload, id, await countDeliveries(payload, id))
   return result
+}
+
+// A report a little ahead of the send's recorded time is clock skew between us and the provider.
+const CLOCK_SKEW_MS = 5 * 60 * 1000
+
+/**
+ * The delivery a report without a Message-ID is about (Postmark names only its own message id,
+ * a generic sender may name none): the subscriber's newest newsletter delivery sent before the
+ * report. With a Message-ID that matches nothing (a confirmation email, say) no delivery is
+ * guessed.
+ */
+const latestDeliveryBefore = async (payload: Payload, subscriber: KnownSubscriber, event: EmailEvent): Promise<MatchedDelivery | undefined> => {
+  const before = new Date(Date.parse(event.occurredAt) + CLOCK_SKEW_MS).toISOString()
+  const { docs } = await payload.db.find<MatchedDelivery>({
+    collection: 'deliveries',
+    where: {
+      and: [
+        { subscriber: { equals: subscriber.id } },
+        { status: { in: DELIVERY_MOVES[event.type].from.filter((status) => status !== 'sending') } },
+        { sentAt: { less_than_equal: before } },
+      ],
+    },
+    select: { newsletter: true, subscriber: true, status: true, messageId: true },
+    sort: '-sentAt',
+    limit: 1,
+    pagination: false,
+  })
+  return docs[0]
 }
 
 const suppressFor = async (payload: Payload, event: EmailEvent, subscriber: KnownSubscriber): Promise<string> => {

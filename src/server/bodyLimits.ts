@@ -13,6 +13,7 @@ export type BodyLimits = {
   subscriberImport: number
   mediaUpload: number
   emailForms: number
+  emailEvents: number
   default: number
 }
 
@@ -25,6 +26,8 @@ export const bodyLimitsFromEnv = (): BodyLimits => ({
   subscriberImport: numberFromEnv('BODY_LIMIT_SUBSCRIBER_IMPORT', 5 * MB),
   mediaUpload: numberFromEnv('BODY_LIMIT_MEDIA_UPLOAD', 25 * MB),
   emailForms: numberFromEnv('BODY_LIMIT_EMAIL_FORMS', 16 * KB),
+  // Provider batches: SendGrid's are at most 768 KB.
+  emailEvents: numberFromEnv('BODY_LIMIT_EMAIL_EVENTS', 1 * MB),
   default: numberFromEnv('BODY_LIMIT_DEFAULT', 2 * MB),
 })
 
@@ -50,6 +53,7 @@ export const bodyLimitFor = (url: string, limits: BodyLimits): { limit: number; 
   if (path === '/api/newsletters/preview') return { limit: limits.newsletterPreview, what: 'The newsletter' }
   if (path === '/api/subscribers/import') return { limit: limits.subscriberImport, what: 'The CSV file' }
   if (path === '/api/media' || path.startsWith('/api/media/')) return { limit: limits.mediaUpload, what: 'The upload' }
+  if (path.startsWith('/api/email-events/')) return { limit: limits.emailEvents, what: 'The email events batch' }
   if (path.startsWith('/email/')) return { limit: limits.emailForms, what: 'The form' }
   return { limit: limits.default, what: 'The request body' }
 }

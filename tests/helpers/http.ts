@@ -67,3 +67,38 @@ export const login = async (email: string, password: string): Promise<string> =>
 
 /** The per-field messages of a Payload validation error (400). */
 export const fieldErrors = (json: any): Array<{ path: string; message: string }> => json?.errors?.[0]?.data?.errors ?? []
+
+/**
+ * The REST routes on a real node:http server on 127.0.0.1, behind the body-limit step of
+ * `npm start` (src/server/bodyLimits.ts): for tests whose clients are other servers (provider
+ * webhooks) and must meet real HTTP, without a production build. In this process, so a test
+ * can still reach its modules.
+ */
+export const serveRestRoutes = async () => {
+  const nodeHttp = await import('node:http')
+  const { bodyLimitFor, bodyLimitsFromEnv, holdBodyWithinLimit } = await import('../../src/server/bodyLimits')
+  const server = nodeHttp.createServer((req, res) => {
+    holdBodyWithinLimit(req, res, bodyLimitFor(req.url ?? '/', bodyLimitsFromEnv()), () => {
+      const chunks: Buffer[] = []
+      req.on('data', (chunk: Buffer) => chunks.push(chunk))
+      req.on('end', async () => {
+        try {
+          const url = new URL(req.url ?? '/', BASE)
+          const method = (req.method ?? 'GET') as keyof typeof rest
+          const headers = new Headers()
+          for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value)
+          const body = chunks.length && method !== 'GET' ? Buffer.concat(chunks) : undefined
+          const slug = url.pathname.replace(/^\/api\//, '').split('/').map(decodeURIComponent)
+          const response = await rest[method](new Request(url, { method, headers, body }), { params: Promise.resolve({ slug }) })
+          res.writeHead(response.status, Object.fromEntries(response.headers.entries()))
+          res.end(Buffer.from(await response.arrayBuffer()))
+        } catch (error) {
+          res.writeHead(500).end(String(error))
+        }
+      })
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as import('node:net').AddressInfo
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) }
+}
