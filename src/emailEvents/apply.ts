@@ -88,7 +88,11 @@ export const applyEmailEvents = async (payload: Payload, events: EmailEvent[]): 
       result.unknownAddress++
       continue
     }
-    const delivery = event.messageId ? byMessageId.get(bare(event.messageId)) : await latestDeliveryBefore(payload, subscriber, event)
+    const delivery = event.messageId
+      ? byMessageId.get(bare(event.messageId))
+      : event.type === 'soft_bounce'
+        ? undefined
+        : await latestDeliveryBefore(payload, subscriber, event)
     // A Message-ID names a delivery only if it went to this subscriber.
     const ours = delivery && String(idOf(delivery.subscriber)) === String(subscriber.id) ? delivery : undefined
     try {
@@ -141,7 +145,9 @@ const CLOCK_SKEW_MS = 5 * 60 * 1000
  * The delivery a report without a Message-ID is about (Postmark names only its own message id,
  * a generic sender may name none): the subscriber's newest newsletter delivery sent before the
  * report. With a Message-ID that matches nothing (a confirmation email, say) no delivery is
- * guessed.
+ * guessed, and neither for a soft bounce: the guess could mark a newsletter that did arrive as
+ * bounced, which would also hide it from the soft-bounce streak as "the last one that went
+ * through".
  */
 const latestDeliveryBefore = async (payload: Payload, subscriber: KnownSubscriber, event: EmailEvent): Promise<MatchedDelivery | undefined> => {
   const before = new Date(Date.parse(event.occurredAt) + CLOCK_SKEW_MS).toISOString()
