@@ -31,6 +31,7 @@ export interface Config {
     subscribers: Subscriber;
     suppressions: Suppression;
     'email-events': EmailEvent;
+    'transactional-emails': TransactionalEmail;
     users: User;
     webhooks: Webhook;
     'webhook-deliveries': WebhookDelivery;
@@ -60,6 +61,7 @@ export interface Config {
     subscribers: SubscribersSelect<false> | SubscribersSelect<true>;
     suppressions: SuppressionsSelect<false> | SuppressionsSelect<true>;
     'email-events': EmailEventsSelect<false> | EmailEventsSelect<true>;
+    'transactional-emails': TransactionalEmailsSelect<false> | TransactionalEmailsSelect<true>;
     users: UsersSelect<false> | UsersSelect<true>;
     webhooks: WebhooksSelect<false> | WebhooksSelect<true>;
     'webhook-deliveries': WebhookDeliveriesSelect<false> | WebhookDeliveriesSelect<true>;
@@ -724,6 +726,37 @@ export interface EmailEvent {
   createdAt: string;
 }
 /**
+ * Confirmation, welcome, reminder and password-reset emails. Each is recorded before it is sent, and retried by the worker when sending failed.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "transactional-emails".
+ */
+export interface TransactionalEmail {
+  id: number;
+  kind: 'confirmation' | 'already-subscribed' | 'welcome' | 'reminder' | 'password-reset' | 'system';
+  to: string;
+  subscriber?: (number | null) | Subscriber;
+  subject: string;
+  status: 'queued' | 'sending' | 'sent' | 'retrying' | 'failed' | 'skipped' | 'unknown';
+  attempts?: number | null;
+  nextAttemptAt?: string | null;
+  sendingSince?: string | null;
+  sentAt?: string | null;
+  smtpResponse?: string | null;
+  lastError?: string | null;
+  message:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
  * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "webhooks".
  */
@@ -1023,6 +1056,10 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'email-events';
         value: number | EmailEvent;
+      } | null)
+    | ({
+        relationTo: 'transactional-emails';
+        value: number | TransactionalEmail;
       } | null)
     | ({
         relationTo: 'users';
@@ -1415,6 +1452,26 @@ export interface EmailEventsSelect<T extends boolean = true> {
   reason?: T;
   occurredAt?: T;
   effect?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "transactional-emails_select".
+ */
+export interface TransactionalEmailsSelect<T extends boolean = true> {
+  kind?: T;
+  to?: T;
+  subscriber?: T;
+  subject?: T;
+  status?: T;
+  attempts?: T;
+  nextAttemptAt?: T;
+  sendingSince?: T;
+  sentAt?: T;
+  smtpResponse?: T;
+  lastError?: T;
+  message?: T;
   updatedAt?: T;
   createdAt?: T;
 }

@@ -21,6 +21,7 @@ import { Services } from './collections/Services'
 import { Subscribers } from './collections/Subscribers'
 import { Suppressions } from './collections/Suppressions'
 import { EmailEvents } from './collections/EmailEvents'
+import { TransactionalEmails } from './collections/TransactionalEmails'
 import { Users } from './collections/Users'
 import { WebhookDeliveries } from './collections/WebhookDeliveries'
 import { Webhooks } from './collections/Webhooks'
@@ -98,6 +99,7 @@ export default buildConfig({
     Subscribers,
     Suppressions,
     EmailEvents,
+    TransactionalEmails,
     Users,
     Webhooks,
     WebhookDeliveries,

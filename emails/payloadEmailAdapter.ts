@@ -1,8 +1,8 @@
 import { convert } from 'html-to-text'
 import type { PayloadEmailAdapter as EmailAdapter, SendEmailOptions } from 'payload'
 
-import { sendAfterAnswer } from '../src/utilities/mailAfterAnswer'
-import { createMailer, DEFAULT_FROM, type Mailer } from './transport'
+import { recordThenSendAfterAnswer } from './outbox'
+import { DEFAULT_FROM } from './transport'
 
 /**
  * Payload's own system mail (forgot-password, and any other it sends) through the project's
@@ -14,9 +14,10 @@ import { createMailer, DEFAULT_FROM, type Mailer } from './transport'
  * sends development mail to Ethereal on the internet; the outbox and the pool's settings
  * (TCP_NODELAY, rate, requeue) live in `createMailer`.
  *
- * The mail goes out after the request has answered (failures are logged): forgot-password
- * then takes as long for an unknown address as for a staff one, so its timing does not say
- * which addresses exist (Payload answers the same body either way).
+ * Through the outbox (emails/outbox): recorded, then attempted once the request has answered,
+ * and retried by the worker if that attempt fails. Forgot-password itself already runs after
+ * its answer (src/security/forgotPasswordEndpoint.ts), so its timing says nothing about which
+ * addresses exist.
  */
 
 const parseFrom = (from: string) => {
@@ -32,10 +33,11 @@ const recipients = (to: SendEmailOptions['to']): string => {
 
 const asText = (value: SendEmailOptions['html']): string => (typeof value === 'string' ? value : value ? String(value) : '')
 
-export const clinicEmailAdapter = (options: { mailer?: Mailer } = {}): EmailAdapter => ({ payload }) => {
+// Payload's forgot-password subject (its `authentication:resetYourPassword` text, the Users collection sets no other).
+const PASSWORD_RESET_SUBJECT = /reset your password/i
+
+export const clinicEmailAdapter = (): EmailAdapter => ({ payload }) => {
   const from = parseFrom(process.env.EMAIL_FROM?.trim() || DEFAULT_FROM)
-  let mailer = options.mailer
-  const getMailer = () => (mailer ??= createMailer({ logger: { info: (line) => payload.logger.info(line) } }))
   return {
     name: 'clinic-mailer',
     defaultFromAddress: from.address,
@@ -43,11 +45,14 @@ export const clinicEmailAdapter = (options: { mailer?: Mailer } = {}): EmailAdap
     sendEmail: async (message) => {
       const html = asText(message.html)
       const text = asText(message.text) || convert(html, { wordwrap: 78 })
-      const outgoing = { to: recipients(message.to), subject: String(message.subject ?? ''), html: html || text, text }
-      sendAfterAnswer(
-        () => getMailer().send(outgoing),
-        (error) => payload.logger.error({ event: 'payload-email.failed', subject: outgoing.subject, err: error }),
-      )
+      const subject = String(message.subject ?? '')
+      await recordThenSendAfterAnswer(payload, {
+        kind: PASSWORD_RESET_SUBJECT.test(subject) ? 'password-reset' : 'system',
+        to: recipients(message.to),
+        subject,
+        html: html || text,
+        text,
+      })
       return { queued: true }
     },
   }

@@ -1,6 +1,6 @@
 /**
  * `npm run worker`: the process that keeps time. It runs the scheduled-publishing clock,
- * newsletter sends, the weekly digest and webhook deliveries. Run one or several: every
+ * newsletter sends, the weekly digest, webhook deliveries and the transactional-mail outbox's retries. Run one or several: every
  * change, message and delivery is claimed by one of them. SIGTERM or SIGINT stops it gracefully: the change in hand finishes, a
  * claim not yet started is released, then it exits 0.
  */
@@ -19,6 +19,7 @@ const { getPayload } = await import('payload')
 const { default: config } = await import('../payload.config')
 const { PublishingScheduler } = await import('./scheduling/scheduler')
 const { WebhookDispatcher } = await import('./webhooks/dispatcher')
+const { TransactionalMailDispatcher } = await import('./transactional/dispatcher')
 const { NewsletterClock } = await import('./newsletters/clock')
 const { startDigestClock } = await import('./newsletters/digest')
 const { WorkerHeartbeat } = await import('./heartbeat/heartbeat')
@@ -30,10 +31,11 @@ const { numberFromEnv } = await import('./shared/env')
 const payload = await getPayload({ config })
 const scheduler = new PublishingScheduler(payload)
 const webhooks = new WebhookDispatcher(payload)
+const transactionalMail = new TransactionalMailDispatcher(payload)
 const newsletters = new NewsletterClock(payload)
 let digestClock: ReturnType<typeof startDigestClock> | undefined
 // Every WORKER_HEARTBEAT_MS: /api/health, the admin banner and the app's watchdog read it.
-const heartbeat = new WorkerHeartbeat(payload, { workerId: scheduler.workerId, pipelines: ['scheduling', 'newsletters', 'digest', 'webhooks'] })
+const heartbeat = new WorkerHeartbeat(payload, { workerId: scheduler.workerId, pipelines: ['scheduling', 'newsletters', 'digest', 'webhooks', 'transactional-mail'] })
 const monitoring = loadMonitoringConfig()
 setHeartbeatSource(async () => heartbeat.lastBeatOkAt)
 let metricsServer: Awaited<ReturnType<typeof startWorkerMetricsServer>> = null
@@ -44,7 +46,7 @@ const shutdown = async (signal: string) => {
   stopping = true
   payload.logger.info({ event: 'worker.stopping', signal })
   digestClock?.stop()
-  await Promise.all([scheduler.stop(), webhooks.stop(), newsletters.stop()])
+  await Promise.all([scheduler.stop(), webhooks.stop(), newsletters.stop(), transactionalMail.stop()])
   // Last: "stopped" means nothing of this worker runs any more.
   await heartbeat.stop()
   metricsServer?.close()
@@ -55,7 +57,7 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'))
 process.on('SIGINT', () => void shutdown('SIGINT'))
 
 await newsletters.start()
-await Promise.all([scheduler.start(), webhooks.start()])
+await Promise.all([scheduler.start(), webhooks.start(), transactionalMail.start()])
 // The weekly digest has its own clock: it only ever creates a scheduled newsletter.
 digestClock = startDigestClock(payload)
 await heartbeat.start()

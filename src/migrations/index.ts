@@ -10,6 +10,7 @@ import * as migration_20261202_003918_health from './20261202_003918_health';
 import * as migration_20261202_004150_schedule from './20261202_004150_schedule';
 import * as migration_20261202_171514_content_changes from './20261202_171514_content_changes';
 import * as migration_20261202_214135_email_suppression from './20261202_214135_email_suppression';
+import * as migration_20261203_100830_transactional_outbox from './20261203_100830_transactional_outbox';
 
 export const migrations = [
   {
@@ -70,6 +71,11 @@ export const migrations = [
   {
     up: migration_20261202_214135_email_suppression.up,
     down: migration_20261202_214135_email_suppression.down,
-    name: '20261202_214135_email_suppression'
+    name: '20261202_214135_email_suppression',
+  },
+  {
+    up: migration_20261203_100830_transactional_outbox.up,
+    down: migration_20261203_100830_transactional_outbox.down,
+    name: '20261203_100830_transactional_outbox'
   },
 ];

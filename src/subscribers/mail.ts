@@ -2,24 +2,30 @@ import type { Payload } from 'payload'
 import { withClinicDefaults } from '../../emails/templates/clinicDefaults'
 
 import type { Subscriber } from '../../payload-types'
-import { createMailer } from '../../emails/transport'
+import { sendTransactionalEmail } from '../../emails/outbox'
+import type { TransactionalKind } from '../../emails/outbox/store'
 import { renderEmail } from '../../emails/render'
 import * as templates from '../../emails/templates'
 import { listUnsubscribeHeaders, preferencesUrl, unsubscribeUrl } from './links'
 
 type TemplateName = 'confirmSubscription' | 'alreadySubscribed' | 'welcome'
 
-let mailer: ReturnType<typeof createMailer> | undefined
+const KIND_OF_TEMPLATE: Record<TemplateName, TransactionalKind> = {
+  confirmSubscription: 'confirmation',
+  alreadySubscribed: 'already-subscribed',
+  welcome: 'welcome',
+}
 
-/** One mailer per process, created on first use (SMTP_URL, or the ./data/outbox fallback). */
-const getMailer = (payload: Payload) => (mailer ??= createMailer({ logger: payload.logger }))
-
+/**
+ * Renders a subscriber email and sends it through the outbox (emails/outbox): recorded first,
+ * attempted now, retried by the worker if this attempt fails; nothing for a suppressed address.
+ */
 export const sendSubscriberEmail = async (
   payload: Payload,
   subscriber: Subscriber,
   template: TemplateName,
   tokens: Record<string, string>,
-) => {
+): Promise<void> => {
   const clinic = withClinicDefaults(await payload.findGlobal({ slug: 'clinic', depth: 0, overrideAccess: true }))
   const email = await renderEmail(templates[template], clinic, {
     name: subscriber.name || 'there',
@@ -27,8 +33,10 @@ export const sendSubscriberEmail = async (
     unsubscribeUrl: unsubscribeUrl(subscriber),
     ...tokens,
   })
-  await getMailer(payload).send({
+  await sendTransactionalEmail(payload, {
+    kind: KIND_OF_TEMPLATE[template],
     to: subscriber.email,
+    subscriber: subscriber.id,
     subject: email.subject,
     html: email.html,
     text: email.text,
