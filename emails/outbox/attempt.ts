@@ -71,7 +71,7 @@ export const attemptTransactionalEmail = async (
         lastError = `Gave up after ${attempts} attempts: ${failure.message}`
       } else {
         outcome = 'retrying'
-        nextAttemptAt = new Date(Date.now() + outboxRetryDelayMs(config, attempts))
+        nextAttemptAt = new Date(now.getTime() + outboxRetryDelayMs(config, attempts))
       }
     } else if (failure.kind === 'ambiguous') {
       outcome = 'unknown'

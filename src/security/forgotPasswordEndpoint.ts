@@ -2,6 +2,7 @@ import type { Endpoint, PayloadHandler } from 'payload'
 import { addDataAndFileToRequest, forgotPasswordOperation, headersWithCors } from 'payload'
 
 import { problem } from '../endpoints/responses'
+import { sendAfterAnswer } from '../utilities/mailAfterAnswer'
 import { throttleForgotPassword } from './loginThrottle'
 
 /**
@@ -21,12 +22,12 @@ const answerThenSendReset: PayloadHandler = async (req) => {
   // A 429 (with Retry-After) comes from here, before anything is answered.
   await throttleForgotPassword(req)
   const collection = req.payload.collections.users
-  setImmediate(() => {
+  // Tracked like other mail after an answer: a graceful stop finishes it (drainBeforeExit).
+  sendAfterAnswer(
     // Its type asks for a password too (shared with login); the operation reads only the email.
-    forgotPasswordOperation({ collection, data: { email } as { email: string; password: string }, req }).catch((error: unknown) =>
-      req.payload.logger.error({ event: 'forgot-password.failed', err: error }),
-    )
-  })
+    () => forgotPasswordOperation({ collection, data: { email } as { email: string; password: string }, req }),
+    (error: unknown) => req.payload.logger.error({ event: 'forgot-password.failed', err: error }),
+  )
   return Response.json({ message: req.t('general:success') }, { status: 200, headers: headersWithCors({ headers: new Headers(), req }) })
 }
 
