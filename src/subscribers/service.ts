@@ -1,6 +1,7 @@
 import type { Payload } from 'payload'
 
 import type { Subscriber } from '../../payload-types'
+import { claimOne } from '../seams/database'
 import { drainBeforeExit } from '../utilities/drainBeforeExit'
 import { sendAfterAnswer } from '../utilities/mailAfterAnswer'
 import { emailKeyOf } from './emailAddress'
@@ -149,36 +150,28 @@ export const checkConfirmLink = async (payload: Payload, token: unknown): Promis
   return { kind: 'pending', subscriber }
 }
 
-// One confirmation at a time per subscriber in this process: a double-clicked button (two
-// POSTs at once) confirms once and sends one welcome email.
-const confirming = new Map<string, Promise<ConfirmOutcome>>()
-
-/** The confirm form's POST: idempotent (a confirmed subscriber's link answers `already-confirmed`). */
+/**
+ * The confirm form's POST: idempotent (a confirmed subscriber's link answers `already-confirmed`).
+ * The move from pending to confirmed is one conditional update on the nonce the link carries,
+ * so of two presses at once (a double click, possibly reaching two server processes) exactly
+ * one confirms and sends the welcome email.
+ */
 export const confirm = async (payload: Payload, token: unknown): Promise<ConfirmOutcome> => {
-  const check = verifyToken(token, 'confirm')
-  const key = check.ok ? check.claims.s : ''
-  if (!key) return confirmNow(payload, token)
-  const run = (confirming.get(key) ?? Promise.resolve())
-    .catch(() => undefined)
-    .then(() => confirmNow(payload, token))
-  confirming.set(key, run)
-  try {
-    return await run
-  } finally {
-    if (confirming.get(key) === run) confirming.delete(key)
-  }
-}
-
-const confirmNow = async (payload: Payload, token: unknown): Promise<ConfirmOutcome> => {
   const link = await checkConfirmLink(payload, token)
   if (link.kind !== 'pending') return link
-  const confirmed = (await payload.update({
+  const now = new Date().toISOString()
+  const won = await claimOne(payload, {
     collection: 'subscribers',
     id: link.subscriber.id,
-    data: { status: 'confirmed', confirmedAt: new Date().toISOString(), unsubscribedAt: null, confirmationNonce: null },
-    overrideAccess: true,
-    depth: 0,
-  })) as Subscriber
+    when: { and: [{ status: { equals: 'pending' } }, { confirmationNonce: { equals: link.subscriber.confirmationNonce } }] },
+    data: { status: 'confirmed', confirmedAt: now, unsubscribedAt: null, confirmationNonce: null, updatedAt: now },
+  })
+  if (!won) {
+    // Lost to another press (or a new signup changed the nonce): the link reads as the row now stands.
+    const current = await checkConfirmLink(payload, token)
+    return current.kind === 'pending' ? { kind: 'used' } : current
+  }
+  const confirmed = (await payload.findByID({ collection: 'subscribers', id: link.subscriber.id, overrideAccess: true, depth: 0 })) as Subscriber
   sendAfterAnswer(
     () => sendSubscriberEmail(payload, confirmed, 'welcome', { preferencesUrl: preferencesUrl(confirmed) }),
     (error) => payload.logger.error({ event: 'subscriber.welcome-failed', err: error }),
