@@ -45,7 +45,7 @@ export const TransactionalEmails: CollectionConfig<'transactional-emails'> = {
   ...collectionNames('transactional-emails', ['Transactional email', 'Transactional emails'], ['TransactionalEmail', 'TransactionalEmails']),
   admin: {
     useAsTitle: 'subject',
-    defaultColumns: ['to', 'kind', 'status', 'attempts', 'lastError', 'createdAt', 'sentAt'],
+    defaultColumns: ['to', 'kind', 'status', 'attempts', 'lastError', 'nextAttemptAt', 'createdAt', 'sentAt'],
     group: 'Newsletter',
     description: 'Confirmation, welcome, reminder and password-reset emails. Each is recorded before it is sent, and retried by the worker when sending failed.',
   },

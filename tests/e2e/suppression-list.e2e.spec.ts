@@ -7,13 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createFirstUserInBrowser } from '../helpers/adminSession'
 import { closeBrowserTest, launchBrowser } from '../helpers/browser'
 import { PASSWORD } from '../helpers/fixtures'
-import { httpApi, ROOT, startProductionServer, type RunningServer } from '../helpers/server'
+import { freePort, httpApi, ROOT, startProductionServer, type RunningServer } from '../helpers/server'
 import { signatureHeader } from '../../src/webhooks/signature'
 
 /**
  * The suppression list as the owner meets it: a provider reports a hard bounce through the
  * signed generic webhook (production build, real HTTP), the entry shows in the admin with why
- * and where from, and the owner lifts it in headless Chromium by writing a reason.
+ * and where from, and the owner lifts it in headless Chromium by writing a reason. The mail
+ * server is down (`SMTP_URL` names a closed port): staff see the confirmation email that could
+ * not go out, and why, in the transactional emails list.
  */
 
 const EMAIL = 'owner@stevenson-clinic.test'
@@ -29,7 +31,7 @@ const api = (method: string, pathAndQuery: string, body?: unknown) => httpApi(se
 
 beforeAll(async () => {
   fs.mkdirSync(SCREENSHOTS, { recursive: true })
-  server = await startProductionServer('suppression-list', { EMAIL_EVENTS_SECRET: SECRET })
+  server = await startProductionServer('suppression-list', { EMAIL_EVENTS_SECRET: SECRET, SMTP_URL: `smtp://127.0.0.1:${await freePort()}` })
   browser = await launchBrowser()
   page = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage()
   page.setDefaultTimeout(60_000)
@@ -72,5 +74,25 @@ describe('the suppression list in the admin', () => {
     const entry = (await api('GET', '/suppressions?where[email][equals]=pat.bounce@example.com')).json.docs[0]
     expect(entry).toMatchObject({ state: 'lifted', liftReason: 'Pat fixed the mailbox and asked by phone to get the newsletter again.', liftedAt: expect.any(String) })
     expect(entry.liftedBy?.email ?? entry.liftedBy).toBeTruthy()
+  })
+
+  it('shows staff the confirmation email the mail server could not take, and why; never its message', async () => {
+    const signup = await httpApi(server.url, 'POST', '/subscribe', { body: { email: 'sam.waiting@example.com' } })
+    expect(signup.status).toBe(202)
+    await expect
+      .poll(async () => (await api('GET', '/transactional-emails?where[to][equals]=sam.waiting@example.com')).json.docs[0]?.status, { timeout: 20_000 })
+      .toBe('retrying')
+
+    await page.goto(`${server.url}/admin/collections/transactional-emails`)
+    const row = page.locator('table tbody tr', { hasText: 'sam.waiting@example.com' })
+    await row.waitFor()
+    const text = await row.innerText()
+    expect(text).toMatch(/Retrying/)
+    expect(text).toMatch(/Confirm subscription/)
+    expect(text).toMatch(/ECONNREFUSED|connect/i)
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'transactional-emails.png'), fullPage: true })
+    await row.locator('a').first().click()
+    await page.locator('#field-lastError, [id*="lastError"]').first().waitFor()
+    expect(await page.content()).not.toMatch(/email\/confirm\?token=/)
   })
 })
