@@ -668,6 +668,14 @@ export interface Subscriber {
   unsubscribedAt?: string | null;
   bounceCount?: number | null;
   /**
+   * When the latest confirmation email was sent.
+   */
+  confirmationRequestedAt?: string | null;
+  /**
+   * When the one reminder to confirm was sent.
+   */
+  reminderSentAt?: string | null;
+  /**
    * When a suppression of this address was last lifted (see Suppression list).
    */
   suppressionLiftedAt?: string | null;
@@ -1412,6 +1420,8 @@ export interface SubscribersSelect<T extends boolean = true> {
   confirmedAt?: T;
   unsubscribedAt?: T;
   bounceCount?: T;
+  confirmationRequestedAt?: T;
+  reminderSentAt?: T;
   suppressionLiftedAt?: T;
   confirmationNonce?: T;
   manageSecret?: T;
@@ -1765,6 +1775,10 @@ export interface AudienceStat {
    * How many of the erased people were confirmed (receiving newsletters) when they were erased.
    */
   erasedWhileConfirmed?: number | null;
+  /**
+   * Signups nobody confirmed, deleted by the worker once their confirmation email was older than SUBSCRIBE_PENDING_DAYS (30 days by default).
+   */
+  purgedUnconfirmed?: number | null;
   updatedAt?: string | null;
   createdAt?: string | null;
 }
@@ -1835,6 +1849,7 @@ export interface ClinicSelect<T extends boolean = true> {
 export interface AudienceStatsSelect<T extends boolean = true> {
   erasedSubscribers?: T;
   erasedWhileConfirmed?: T;
+  purgedUnconfirmed?: T;
   updatedAt?: T;
   createdAt?: T;
   globalType?: T;

@@ -37,5 +37,15 @@ export const AudienceStats: GlobalConfig<'audience-stats'> = {
       defaultValue: 0,
       admin: { readOnly: true, description: 'How many of the erased people were confirmed (receiving newsletters) when they were erased.' },
     },
+    {
+      name: 'purgedUnconfirmed',
+      type: 'number',
+      label: 'Of whom never confirmed (removed automatically)',
+      defaultValue: 0,
+      admin: {
+        readOnly: true,
+        description: 'Signups nobody confirmed, deleted by the worker once their confirmation email was older than SUBSCRIBE_PENDING_DAYS (30 days by default).',
+      },
+    },
   ],
 }

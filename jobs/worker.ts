@@ -1,7 +1,7 @@
 /**
  * `npm run worker`: the process that keeps time. It runs the scheduled-publishing clock,
- * newsletter sends, the weekly digest, webhook deliveries and the transactional-mail outbox's retries. Run one or several: every
- * change, message and delivery is claimed by one of them. SIGTERM or SIGINT stops it gracefully: the change in hand finishes, a
+ * newsletter sends, the weekly digest, webhook deliveries, the transactional-mail outbox's retries and subscriber upkeep (the
+ * reminder, removing signups nobody confirmed). Run one or several: every change, message and delivery is claimed by one of them. SIGTERM or SIGINT stops it gracefully: the change in hand finishes, a
  * claim not yet started is released, then it exits 0.
  */
 import fs from 'node:fs'
@@ -20,6 +20,7 @@ const { default: config } = await import('../payload.config')
 const { PublishingScheduler } = await import('./scheduling/scheduler')
 const { WebhookDispatcher } = await import('./webhooks/dispatcher')
 const { TransactionalMailDispatcher } = await import('./transactional/dispatcher')
+const { SubscriberUpkeep } = await import('./subscribers/upkeep')
 const { NewsletterClock } = await import('./newsletters/clock')
 const { startDigestClock } = await import('./newsletters/digest')
 const { WorkerHeartbeat } = await import('./heartbeat/heartbeat')
@@ -32,10 +33,11 @@ const payload = await getPayload({ config })
 const scheduler = new PublishingScheduler(payload)
 const webhooks = new WebhookDispatcher(payload)
 const transactionalMail = new TransactionalMailDispatcher(payload)
+const subscriberUpkeep = new SubscriberUpkeep(payload)
 const newsletters = new NewsletterClock(payload)
 let digestClock: ReturnType<typeof startDigestClock> | undefined
 // Every WORKER_HEARTBEAT_MS: /api/health, the admin banner and the app's watchdog read it.
-const heartbeat = new WorkerHeartbeat(payload, { workerId: scheduler.workerId, pipelines: ['scheduling', 'newsletters', 'digest', 'webhooks', 'transactional-mail'] })
+const heartbeat = new WorkerHeartbeat(payload, { workerId: scheduler.workerId, pipelines: ['scheduling', 'newsletters', 'digest', 'webhooks', 'transactional-mail', 'subscriber-upkeep'] })
 const monitoring = loadMonitoringConfig()
 setHeartbeatSource(async () => heartbeat.lastBeatOkAt)
 let metricsServer: Awaited<ReturnType<typeof startWorkerMetricsServer>> = null
@@ -46,7 +48,7 @@ const shutdown = async (signal: string) => {
   stopping = true
   payload.logger.info({ event: 'worker.stopping', signal })
   digestClock?.stop()
-  await Promise.all([scheduler.stop(), webhooks.stop(), newsletters.stop(), transactionalMail.stop()])
+  await Promise.all([scheduler.stop(), webhooks.stop(), newsletters.stop(), transactionalMail.stop(), subscriberUpkeep.stop()])
   // Last: "stopped" means nothing of this worker runs any more.
   await heartbeat.stop()
   metricsServer?.close()
@@ -57,7 +59,7 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'))
 process.on('SIGINT', () => void shutdown('SIGINT'))
 
 await newsletters.start()
-await Promise.all([scheduler.start(), webhooks.start(), transactionalMail.start()])
+await Promise.all([scheduler.start(), webhooks.start(), transactionalMail.start(), subscriberUpkeep.start()])
 // The weekly digest has its own clock: it only ever creates a scheduled newsletter.
 digestClock = startDigestClock(payload)
 await heartbeat.start()

@@ -114,6 +114,20 @@ export const Subscribers: CollectionConfig<'subscribers'> = {
     { name: 'unsubscribedAt', type: 'date', admin: { position: 'sidebar', readOnly: true } },
     { name: 'bounceCount', type: 'number', defaultValue: 0, min: 0, admin: { position: 'sidebar', readOnly: true } },
     {
+      // When the latest confirmation email was asked for (a signup, an import): the reminder
+      // and the purge of signups nobody confirmed count from here (jobs/subscribers).
+      name: 'confirmationRequestedAt',
+      type: 'date',
+      index: true,
+      admin: { position: 'sidebar', readOnly: true, date: { pickerAppearance: 'dayAndTime' }, description: 'When the latest confirmation email was sent.' },
+    },
+    {
+      // At most one reminder per signup: set by the one worker that claims it; a new signup clears it.
+      name: 'reminderSentAt',
+      type: 'date',
+      admin: { position: 'sidebar', readOnly: true, date: { pickerAppearance: 'dayAndTime' }, description: 'When the one reminder to confirm was sent.' },
+    },
+    {
       // Set when an admin lifts their suppression (collections/Suppressions): soft bounces before it no longer count.
       name: 'suppressionLiftedAt',
       type: 'date',

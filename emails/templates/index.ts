@@ -4,5 +4,6 @@
  */
 export { alreadySubscribed } from './alreadySubscribed'
 export { confirmSubscription } from './confirmSubscription'
+export { reminder } from './reminder'
 export { welcome } from './welcome'
 export type { ClinicDetails, EmailSource, EmailTemplate } from './types'

@@ -7,8 +7,10 @@
  * - `positiveNumberFromEnv(name)`: the value when it is a positive number, else `undefined`,
  *   for knobs with a default chain of their own (an explicit option, then the environment,
  *   then a default or "no limit").
+ * - `hoursOrOffFromEnv(name, fallback)`: hours, where `0` means off (`SUBSCRIBE_REMINDER_HOURS`);
+ *   unset, empty, negative or not a number gives `fallback`.
  *
- * `0` is never a value here: a knob that may be zero or negative needs its own reader.
+ * Otherwise `0` is never a value here: a knob that may be zero or negative needs its own reader.
  */
 export const positiveNumberFromEnv = (name: string): number | undefined => {
   const value = Number(process.env[name])
@@ -16,3 +18,9 @@ export const positiveNumberFromEnv = (name: string): number | undefined => {
 }
 
 export const numberFromEnv = (name: string, fallback: number): number => positiveNumberFromEnv(name) ?? fallback
+
+export const hoursOrOffFromEnv = (name: string, fallback: number): number => {
+  const raw = process.env[name]?.trim()
+  const value = raw ? Number(raw) : NaN
+  return Number.isFinite(value) && value >= 0 ? value : fallback
+}

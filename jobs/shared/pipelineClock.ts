@@ -7,12 +7,12 @@ import type { Payload } from 'payload'
 import type { PipelineConfig } from './config'
 
 /**
- * What the worker's pipelines (scheduling, newsletters, webhooks) share: an id for their
+ * What the worker's pipelines (scheduling, newsletters, webhooks, transactional mail, subscriber upkeep) share: an id for their
  * claims, a coarse node-cron clock whose rounds never overlap and stop once the worker is
  * stopping, and the `<pipeline>.started` / `<pipeline>.stopped` log lines tests, benches and
  * operators read. A pipeline says what one round does and what a graceful stop waits for.
  */
-export abstract class PipelineClock<TConfig extends PipelineConfig> {
+export abstract class PipelineClock<TConfig extends Pick<PipelineConfig, 'tick'>> {
   readonly workerId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`
   protected stopping = false
   private clock?: ScheduledTask

@@ -4,6 +4,7 @@ import { hasRole } from '../access/roles'
 import { CsvFormatError, exportCsv, planImport } from '../subscribers/csv'
 import { confirmUrl } from '../subscribers/links'
 import { newNonce } from '../subscribers/tokens'
+import { sendAfterAnswer } from '../utilities/mailAfterAnswer'
 import { problem, refuseUnlessStaff } from './responses'
 
 const MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -62,6 +63,7 @@ const importSubscribers: PayloadHandler = async (req) => {
             consent: row.consent,
             confirmedAt: row.status === 'confirmed' ? row.consent.at : undefined,
             confirmationNonce: nonce,
+            confirmationRequestedAt: nonce ? new Date().toISOString() : undefined,
           },
           overrideAccess: true,
           depth: 0,
@@ -77,14 +79,18 @@ const importSubscribers: PayloadHandler = async (req) => {
       if (nonce) pendingToConfirm.push({ id: doc.id, nonce })
     }
     const { sendSubscriberEmail } = await import('../subscribers/mail')
-    setImmediate(async () => {
-      for (const { id, nonce } of pendingToConfirm) {
-        const subscriber = await req.payload.findByID({ collection: 'subscribers', id, overrideAccess: true, depth: 0 })
-        await sendSubscriberEmail(req.payload, subscriber, 'confirmSubscription', { confirmUrl: confirmUrl(subscriber, nonce) }).catch((error) =>
-          req.payload.logger.error({ event: 'subscriber.import-confirmation-failed', subscriber: id, err: error }),
-        )
-      }
-    })
+    // After the answer, tracked: a graceful stop finishes the list (src/utilities/mailAfterAnswer.ts).
+    sendAfterAnswer(
+      async () => {
+        for (const { id, nonce } of pendingToConfirm) {
+          const subscriber = await req.payload.findByID({ collection: 'subscribers', id, overrideAccess: true, depth: 0 })
+          await sendSubscriberEmail(req.payload, subscriber, 'confirmSubscription', { confirmUrl: confirmUrl(subscriber, nonce) }).catch((error) =>
+            req.payload.logger.error({ event: 'subscriber.import-confirmation-failed', subscriber: id, err: error }),
+          )
+        }
+      },
+      (error) => req.payload.logger.error({ event: 'subscriber.import-confirmation-failed', err: error }),
+    )
   }
   return Response.json({
     dryRun,

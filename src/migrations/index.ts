@@ -11,6 +11,7 @@ import * as migration_20261202_004150_schedule from './20261202_004150_schedule'
 import * as migration_20261202_171514_content_changes from './20261202_171514_content_changes';
 import * as migration_20261202_214135_email_suppression from './20261202_214135_email_suppression';
 import * as migration_20261203_100830_transactional_outbox from './20261203_100830_transactional_outbox';
+import * as migration_20261203_103545_subscriber_upkeep from './20261203_103545_subscriber_upkeep';
 
 export const migrations = [
   {
@@ -76,6 +77,11 @@ export const migrations = [
   {
     up: migration_20261203_100830_transactional_outbox.up,
     down: migration_20261203_100830_transactional_outbox.down,
-    name: '20261203_100830_transactional_outbox'
+    name: '20261203_100830_transactional_outbox',
+  },
+  {
+    up: migration_20261203_103545_subscriber_upkeep.up,
+    down: migration_20261203_103545_subscriber_upkeep.down,
+    name: '20261203_103545_subscriber_upkeep'
   },
 ];

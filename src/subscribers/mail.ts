@@ -8,12 +8,13 @@ import { renderEmail } from '../../emails/render'
 import * as templates from '../../emails/templates'
 import { listUnsubscribeHeaders, preferencesUrl, unsubscribeUrl } from './links'
 
-type TemplateName = 'confirmSubscription' | 'alreadySubscribed' | 'welcome'
+type TemplateName = 'confirmSubscription' | 'alreadySubscribed' | 'welcome' | 'reminder'
 
 const KIND_OF_TEMPLATE: Record<TemplateName, TransactionalKind> = {
   confirmSubscription: 'confirmation',
   alreadySubscribed: 'already-subscribed',
   welcome: 'welcome',
+  reminder: 'reminder',
 }
 
 /**

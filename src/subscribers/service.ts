@@ -44,13 +44,18 @@ export const subscribe = async (payload: Payload, input: SubscribeInput, meta: R
   // While pending, every signup sends a link with the same nonce (each link has its own
   // signed expiry), so the link in an earlier, slower email still confirms. A new nonce only
   // starts a new signup (after unsubscribing, or a row without one): older links stay dead.
-  const nonce = existing?.status === 'pending' && existing.confirmationNonce ? existing.confirmationNonce : newNonce()
+  const sameSignup = existing?.status === 'pending' && !!existing.confirmationNonce
+  const nonce = sameSignup ? existing.confirmationNonce! : newNonce()
   const data = {
     name: input.name || existing?.name || undefined,
     topics: input.topicIds.length || input.replaceTopics ? input.topicIds : ((existing?.topics ?? []) as number[]),
     status: 'pending' as const,
     consent,
     confirmationNonce: nonce,
+    confirmationRequestedAt: at.toISOString(),
+    // One reminder per signup: a signup again while pending is the same signup (it keeps its
+    // reminder, sent or not); a new one may be reminded again.
+    ...(sameSignup ? {} : { reminderSentAt: null }),
   }
   let subscriber: Subscriber
   if (existing) {
