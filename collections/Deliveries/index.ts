@@ -40,7 +40,8 @@ export const Deliveries: CollectionConfig<'deliveries'> = {
     { name: 'nextAttemptAt', type: 'date', index: true },
     { name: 'lastError', type: 'text' },
     { name: 'smtpResponse', type: 'text' },
-    { name: 'messageId', type: 'text' },
+    // Indexed: a provider's bounce or complaint names the delivery by its Message-ID (src/emailEvents/apply.ts).
+    { name: 'messageId', type: 'text', index: true },
     { name: 'sentAt', type: 'date' },
     { name: 'leaseOwner', type: 'text', admin: { hidden: true } },
   ],

@@ -12,6 +12,7 @@ import * as migration_20261202_171514_content_changes from './20261202_171514_co
 import * as migration_20261202_214135_email_suppression from './20261202_214135_email_suppression';
 import * as migration_20261203_100830_transactional_outbox from './20261203_100830_transactional_outbox';
 import * as migration_20261203_103545_subscriber_upkeep from './20261203_103545_subscriber_upkeep';
+import * as migration_20261203_113316_delivery_message_id_index from './20261203_113316_delivery_message_id_index';
 
 export const migrations = [
   {
@@ -82,6 +83,11 @@ export const migrations = [
   {
     up: migration_20261203_103545_subscriber_upkeep.up,
     down: migration_20261203_103545_subscriber_upkeep.down,
-    name: '20261203_103545_subscriber_upkeep'
+    name: '20261203_103545_subscriber_upkeep',
+  },
+  {
+    up: migration_20261203_113316_delivery_message_id_index.up,
+    down: migration_20261203_113316_delivery_message_id_index.down,
+    name: '20261203_113316_delivery_message_id_index'
   },
 ];
