@@ -16,12 +16,12 @@
  * Prints messages/s of each, both ratios (goal ≥ 0.8), the worker's peak RSS (VmHWM) and its
  * MJML compile count.
  */
-import { fork, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
 import { createCleanup } from '../lib/cleanup'
+import { startCountingSink } from '../lib/counting-sink'
 import { machineInfo } from '../lib/machine'
 
 const argValue = (name: string) => {
@@ -60,15 +60,10 @@ const cleanup = createCleanup('the newsletter bench')
 cleanup.add(async () => fs.rmSync(dir, { recursive: true, force: true }))
 
 // ---- the sink, in its own process ----
-const sink: ChildProcess = fork(path.join(import.meta.dirname, 'sink.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-cleanup.add(async () => sink.kill())
-const sinkPort = await new Promise<number>((resolve) => sink.once('message', (m: { port: number }) => resolve(m.port)))
-const sinkCount = (subject: string) =>
-  new Promise<number>((resolve) => {
-    sink.once('message', (m: { count: number }) => resolve(m.count))
-    sink.send({ subject })
-  })
-const smtpUrl = `smtp://127.0.0.1:${sinkPort}`
+const sink = await startCountingSink()
+cleanup.add(async () => sink.close())
+const sinkCount = sink.count
+const smtpUrl = sink.smtpUrl
 
 const { getPayload } = await import('payload')
 const { default: config } = await import('../../payload.config')

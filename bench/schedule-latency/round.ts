@@ -6,7 +6,7 @@ import { machineCpu, totalCpuMs } from './proc'
 import { applyEvents, parseWorkerLog, type ApplyEvent, type StoppedStats } from './worker-log'
 import { SETTINGS } from './settings'
 import { type UnexpectedExit, unexpectedExits, sleep, log, type Context, launchWorkers } from './workers'
-import { type Summary, summarise, mapLimit } from './stats'
+import { type Summary, summarise, mapLimit } from '../lib/stats'
 import { Poller, countVersions, fetchJobs } from './api'
 
 // ---- one round ----

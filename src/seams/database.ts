@@ -1,3 +1,4 @@
+import { sql } from '@payloadcms/db-sqlite'
 import type { CollectionSlug, Payload, PayloadRequest, Where } from 'payload'
 
 /**
@@ -73,6 +74,40 @@ export const updateEveryMatch = async (
     if (once) return true
   }
   return any
+}
+
+type SqlDrizzleAdapter = { drizzle: { all: (query: unknown) => Promise<unknown[]> }; tableNameMap: Map<string, string> }
+
+/**
+ * Moves `field` of every document of `ids` whose value is still one of `from` to `to`, and
+ * returns the ids it moved: of two processes claiming the same documents at once, each
+ * document is won by exactly one (what claimOne does for one). On SQLite one statement,
+ * `UPDATE … SET field = to WHERE id IN (…) AND field IN (…) RETURNING id`, through
+ * `payload.db.drizzle` with the `sql` tag Payload documents for raw queries: Payload's own
+ * atomic `updateOne` updates every match but returns only the first, and `updateMany` is not
+ * conditional (see above). The column is the field's name (a one-word field on the main
+ * table: Payload's column names are the snake_case of the field names). Elsewhere (MongoDB)
+ * one claimOne per id.
+ */
+export const claimEach = async (
+  payload: Payload,
+  { collection, ids, field, from, to }: { collection: CollectionSlug; ids: Id[]; field: string; from: readonly string[]; to: string },
+): Promise<Set<string>> => {
+  const won = new Set<string>()
+  if (!ids.length) return won
+  if (!/^[a-z]+$/.test(field)) throw new Error(`claimEach: "${field}" is not a one-word field name`)
+  const adapter = payload.db as unknown as Partial<SqlDrizzleAdapter>
+  const tableName = adapter.tableNameMap?.get(collection.replace(/-/g, '_'))
+  if (!updatesEveryMatchAtOnce(payload) || !tableName || typeof adapter.drizzle?.all !== 'function') {
+    for (const id of ids) if (await claimOne(payload, { collection, id, when: { [field]: { in: [...from] } }, data: { [field]: to } })) won.add(String(id))
+    return won
+  }
+  const list = (values: readonly unknown[]) => sql.join(values.map((value) => sql`${value}`), sql`, `)
+  const rows = (await adapter.drizzle.all(
+    sql`UPDATE ${sql.identifier(tableName)} SET ${sql.identifier(field)} = ${to} WHERE "id" IN (${list(ids)}) AND ${sql.identifier(field)} IN (${list(from)}) RETURNING "id"`,
+  )) as Array<{ id: Id } | Id[]>
+  for (const row of rows) won.add(String(Array.isArray(row) ? row[0] : row.id))
+  return won
 }
 
 /**

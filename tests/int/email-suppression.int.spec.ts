@@ -103,6 +103,44 @@ describe('soft bounces', () => {
   })
 })
 
+describe('a batch', () => {
+  it('acts like its events one at a time: three soft bounces in one batch suppress, as in three', async () => {
+    const [id] = await addSubscribers(ctx.payload, 1, { prefix: 'soft-batch' })
+    const email = 'soft-batch-0@example.com'
+    const result = await apply(ctx.payload, [event('soft_bounce', email), event('soft_bounce', email), event('soft_bounce', email, { reason: 'quota' })])
+    expect(result).toMatchObject({ applied: 3, duplicates: 0 })
+    expect(await subscriber(id)).toMatchObject({ status: 'bounced' })
+    expect(await suppressionsOf(id)).toMatchObject([{ kind: 'soft_bounces', reason: '3 soft bounces in a row; last: quota' }])
+    const ledger = await ctx.payload.find({ collection: 'email-events', where: { subscriber: { equals: id } }, overrideAccess: true, sort: 'occurredAt' })
+    expect(ledger.docs.map((row) => row.effect)).toEqual(['counted (soft bounce 1 of 3)', 'counted (soft bounce 2 of 3)', 'suppressed (3 soft bounces in a row)'])
+  })
+
+  it('names the latest delivery before a report without a Message-ID, also one older than the recent deliveries read first', async () => {
+    const [onlyOld, bouncedRecently] = await addSubscribers(ctx.payload, 2, { prefix: 'old-delivery' })
+    const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 60 * 60 * 1000).toISOString()
+    const oldOnly = await addDelivery(onlyOld, 'old-delivery-0@example.com', 'sent', { sentAt: daysAgo(90) })
+    const earlier = await ctx.payload.create({ collection: 'newsletters', data: { subject: 'August stretches', intro: richText('Hi.') } as never })
+    const oldSent = await addDelivery(bouncedRecently, 'old-delivery-1@example.com', 'sent', { sentAt: daysAgo(120), newsletter: earlier.id })
+    // A recent one that already bounced cannot bounce again: the hard bounce is about the one before.
+    const recent = await addDelivery(bouncedRecently, 'old-delivery-1@example.com', 'bounced', { sentAt: daysAgo(2) })
+    await apply(ctx.payload, [event('hard_bounce', 'old-delivery-0@example.com'), event('hard_bounce', 'old-delivery-1@example.com')])
+    expect(await delivery(oldOnly)).toMatchObject({ status: 'bounced' })
+    expect(await delivery(oldSent)).toMatchObject({ status: 'bounced' })
+    expect(await subscriber(bouncedRecently)).toMatchObject({ status: 'bounced' })
+  })
+
+  it('applied twice at once (a provider retrying a request still in progress) has one effect and one ledger row', async () => {
+    const [id] = await addSubscribers(ctx.payload, 1, { prefix: 'twice-at-once' })
+    const bounce = event('hard_bounce', 'twice-at-once-0@example.com', { reason: '550 5.1.1 user unknown' })
+    const [first, second] = await Promise.all([apply(ctx.payload, [bounce]), apply(ctx.payload, [bounce])])
+    expect(first.applied + second.applied).toBe(1)
+    expect(first.duplicates + second.duplicates).toBe(1)
+    expect(await subscriber(id)).toMatchObject({ status: 'bounced' })
+    expect(await suppressionsOf(id)).toHaveLength(1)
+    expect((await ctx.payload.db.count({ collection: 'email-events', where: { subscriber: { equals: id } } })).totalDocs).toBe(1)
+  })
+})
+
 describe('complaints', () => {
   it('stop the queued deliveries of a send in progress at once and count as marked-as-spam in the report', async () => {
     const [id] = await addSubscribers(ctx.payload, 1, { prefix: 'complains' })

@@ -182,6 +182,28 @@ describe('insertManyFast', () => {
   })
 })
 
+describe('claimEach', () => {
+  it('moves every listed row still in one of the statuses, in one statement, and returns exactly those ids', async () => {
+    const ids = await createAlerts(4)
+    await ctx.payload.db.updateOne({ collection: 'alerts', id: ids[3], data: { state: 'resolved' } })
+    const other = (await createAlerts(1, { key: 'worker-missing:not-listed' }))[0]
+    const won = await seam.claimEach(ctx.payload, { collection: 'alerts', ids: ids.slice(0, 4), field: 'state', from: ['open'], to: 'resolved' })
+    expect([...won].sort()).toEqual(ids.slice(0, 3).map(String).sort())
+    const states = new Map((await allAlerts()).map((alert) => [String(alert.id), alert.state]))
+    expect(ids.map((id) => states.get(String(id)))).toEqual(['resolved', 'resolved', 'resolved', 'resolved'])
+    expect(states.get(String(other))).toBe('open')
+    expect(await seam.claimEach(ctx.payload, { collection: 'alerts', ids, field: 'state', from: ['open'], to: 'resolved' })).toEqual(new Set())
+  })
+
+  it('gives each row to exactly one of two claims made at once', async () => {
+    const ids = await createAlerts(60)
+    const claim = (from: number, to: number) => seam.claimEach(ctx.payload, { collection: 'alerts', ids: ids.slice(from, to), field: 'state', from: ['open'], to: 'resolved' })
+    const [first, second] = await Promise.all([claim(0, 40), claim(20, 60)])
+    expect(first.size + second.size).toBe(60)
+    expect([...first].filter((id) => second.has(id))).toEqual([])
+  })
+})
+
 describe('isUniqueViolation', () => {
   it('recognises a duplicate refused through Payload (a ValidationError) and through the raw insert (a driver error)', async () => {
     await createAlerts(1)

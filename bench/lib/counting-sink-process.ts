@@ -1,7 +1,8 @@
 /**
- * The bench's SMTP sink, in its own process so it does not share an event loop (or a CPU
- * core's time slice) with the sender being measured. Accepts everything, keeps only a count
- * per subject, and answers `{ count }` to any IPC message with the subject to count.
+ * The benches' SMTP sink process (started by counting-sink.ts), in its own process so it does
+ * not share an event loop (or a CPU core's time slice) with the sender being measured. Accepts
+ * everything, keeps only a count per subject, and answers `{ count }` to any IPC message with
+ * the subject to count.
  */
 import { SMTPServer } from 'smtp-server'
 

@@ -1,4 +1,4 @@
-/** Percentiles, summaries, bounded concurrency and the report's tables. Part of `npm run bench:schedule-latency` (run.ts). */
+/** Percentiles, summaries, bounded concurrency and the report tables of the benches (first written for `npm run bench:schedule-latency`). */
 
 
 // ---- small helpers ----
