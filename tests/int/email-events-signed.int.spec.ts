@@ -15,8 +15,10 @@ import type { ProviderRequest } from '../../src/emailEvents/providers/types'
  * then tampered, signed with the wrong key, or replayed late.
  */
 
-// The real clock: the openssl test certificate is valid from now on.
-const NOW = new Date()
+// The test clock, a minute ahead of the real one: the openssl test certificate (made in a
+// beforeAll, after this line) is valid from the second it is made, and a clock read before
+// that second would find it not yet valid (the test then failed when the two straddled one).
+const NOW = new Date(Date.now() + 60_000)
 const request = (rawBody: string, headers: Record<string, string> = {}, receivedAt = NOW): ProviderRequest => ({
   headers: new Headers(headers),
   rawBody,
