@@ -1,7 +1,7 @@
 import type { Payload } from 'payload'
 
 import type { TransactionalEmail } from '../../payload-types'
-import { claimOne, type Id } from '../../src/seams/database'
+import { claimOne, type Id, updateEveryMatch } from '../../src/seams/database'
 
 /** The outbox rows (collections/TransactionalEmails.ts), read and moved by conditional updates only. */
 
@@ -88,28 +88,14 @@ export const findDueOutboxRows = async (payload: Payload, now: Date, graceMs: nu
   return docs as unknown as OutboxRow[]
 }
 
-/** `sending` for longer than the lease: its process died mid-send. The server may have taken it, so it is `unknown`, never resent. */
-export const markInterruptedOutboxRows = async (payload: Payload, now: Date, leaseMs: number, limit: number): Promise<number> => {
-  const olderThan = new Date(now.getTime() - leaseMs).toISOString()
-  const { docs } = await payload.db.find({
+/** `sending` for longer than the lease: its process died mid-send. The server may have taken it, so it is `unknown`, never resent. True when any was. */
+export const markInterruptedOutboxRows = async (payload: Payload, now: Date, leaseMs: number, maxRows: number): Promise<boolean> =>
+  updateEveryMatch(payload, {
     collection: COLLECTION,
-    where: { and: [{ status: { equals: 'sending' } }, { sendingSince: { less_than_equal: olderThan } }] },
-    select: { status: true },
-    limit,
-    pagination: false,
+    where: { and: [{ status: { equals: 'sending' } }, { sendingSince: { less_than_equal: new Date(now.getTime() - leaseMs).toISOString() } }] },
+    data: { status: 'unknown', sendingSince: null, lastError: 'The sending process stopped mid-send; the server may have taken the message, so it is not sent again.' },
+    maxCalls: maxRows,
   })
-  let marked = 0
-  for (const row of docs) {
-    const moved = await claimOne(payload, {
-      collection: COLLECTION,
-      id: row.id as Id,
-      when: { and: [{ status: { equals: 'sending' } }, { sendingSince: { less_than_equal: olderThan } }] },
-      data: { status: 'unknown', sendingSince: null, lastError: 'The sending process stopped mid-send; the server may have taken the message, so it is not sent again.' },
-    })
-    if (moved) marked++
-  }
-  return marked
-}
 
 /** Finished rows past their keeping time go: they hold addresses and links nobody needs any more. */
 export const deleteOldOutboxRows = async (payload: Payload, now: Date, keepDays: number) => {

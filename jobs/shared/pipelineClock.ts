@@ -17,6 +17,7 @@ export abstract class PipelineClock<TConfig extends Pick<PipelineConfig, 'tick'>
   protected stopping = false
   private clock?: ScheduledTask
   private inRound = false
+  private roundInHand: Promise<void> = Promise.resolve()
 
   protected constructor(
     protected readonly payload: Payload,
@@ -45,7 +46,8 @@ export abstract class PipelineClock<TConfig extends Pick<PipelineConfig, 'tick'>
     if (this.inRound || this.stopping) return
     this.inRound = true
     try {
-      await this.round()
+      this.roundInHand = this.round()
+      await this.roundInHand
     } catch (error) {
       this.payload.logger.error({ event: `${this.events.prefix}.${this.events.roundFailed}`, err: error })
     } finally {
@@ -53,8 +55,16 @@ export abstract class PipelineClock<TConfig extends Pick<PipelineConfig, 'tick'>
     }
   }
 
+  /** One round now, at the pipeline's clock (tests call it directly, with a clock of their choosing). */
+  async runOnce() {
+    await this.round()
+  }
+
   protected abstract round(): Promise<void>
-  protected abstract finishWorkInHand(): Promise<void>
+  /** What a graceful stop waits for once the clock is stopped: by default the round under way, which checks `stopping` itself. */
+  protected async finishWorkInHand() {
+    await this.roundInHand.catch(() => undefined)
+  }
   protected startedDetails(): Record<string, unknown> {
     return {}
   }

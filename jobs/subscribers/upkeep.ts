@@ -12,7 +12,6 @@ import { loadSubscriberUpkeepConfig, type SubscriberUpkeepConfig } from './confi
  */
 export class SubscriberUpkeep extends PipelineClock<SubscriberUpkeepConfig> {
   readonly stats = { reminded: 0, purged: 0 }
-  private inHand: Promise<unknown> = Promise.resolve()
 
   constructor(
     payload: Payload,
@@ -22,24 +21,11 @@ export class SubscriberUpkeep extends PipelineClock<SubscriberUpkeepConfig> {
     super(payload, loadSubscriberUpkeepConfig(config), { prefix: 'subscriber-upkeep', roundFailed: 'round-failed' })
   }
 
-  /** One round at the clock's time (tests call it directly with a chosen clock). */
-  async runOnce() {
-    await this.round()
-  }
-
   protected async round() {
     const clock = { now: this.options.now?.() ?? new Date(), batchSize: this.config.batchSize }
-    const work = (async () => {
-      this.stats.reminded += await remindUnconfirmedSubscribers(this.payload, this.config.reminderHours, clock)
-      if (this.stopping) return
-      this.stats.purged += await purgeUnconfirmedSubscribers(this.payload, this.config.pendingDays, clock)
-    })()
-    this.inHand = work
-    await work
-  }
-
-  protected async finishWorkInHand() {
-    await this.inHand.catch(() => undefined)
+    this.stats.reminded += await remindUnconfirmedSubscribers(this.payload, this.config.reminderHours, clock)
+    if (this.stopping) return
+    this.stats.purged += await purgeUnconfirmedSubscribers(this.payload, this.config.pendingDays, clock)
   }
 
   protected startedDetails() {

@@ -15,7 +15,6 @@ import { PipelineClock } from '../shared/pipelineClock'
  */
 export class TransactionalMailDispatcher extends PipelineClock<OutboxConfig> {
   readonly stats: Record<AttemptOutcome, number> = { sent: 0, retrying: 0, failed: 0, skipped: 0, unknown: 0, 'not-claimed': 0 }
-  private inHand: Promise<unknown> = Promise.resolve()
   private lastCleanup = 0
 
   constructor(
@@ -26,34 +25,21 @@ export class TransactionalMailDispatcher extends PipelineClock<OutboxConfig> {
     super(payload, loadOutboxConfig(config), { prefix: 'transactional-mail', roundFailed: 'round-failed' })
   }
 
-  /** One round at the clock's time (tests call it directly with a chosen clock). */
-  async runOnce() {
-    await this.round()
-  }
-
   protected async round() {
     const now = this.options.now?.() ?? new Date()
-    const interrupted = await markInterruptedOutboxRows(this.payload, now, this.config.leaseMs, this.config.batchSize)
-    if (interrupted) this.payload.logger.warn({ event: 'transactional-email.interrupted', rows: interrupted })
+    if (await markInterruptedOutboxRows(this.payload, now, this.config.leaseMs, this.config.batchSize)) {
+      this.payload.logger.warn({ event: 'transactional-email.interrupted', msg: 'emails left mid-send by a stopped process are marked unknown' })
+    }
     const due = await findDueOutboxRows(this.payload, now, this.config.graceMs, this.config.batchSize)
-    const work = (async () => {
-      for (const row of due) {
-        if (this.stopping) break
-        const outcome = await attemptTransactionalEmail(this.payload, row.id, { config: this.config, mailer: this.options.mailer, now })
-        this.stats[outcome]++
-      }
-    })()
-    this.inHand = work
-    await work
+    for (const row of due) {
+      if (this.stopping) break
+      const outcome = await attemptTransactionalEmail(this.payload, row.id, { config: this.config, mailer: this.options.mailer, now })
+      this.stats[outcome]++
+    }
     if (now.getTime() - this.lastCleanup > 3_600_000) {
       this.lastCleanup = now.getTime()
       await deleteOldOutboxRows(this.payload, now, this.config.keepDays)
     }
-  }
-
-  /** The attempt in hand finishes (bounded by the SMTP timeouts); no new one starts. */
-  protected async finishWorkInHand() {
-    await this.inHand.catch(() => undefined)
   }
 
   protected stoppedDetails() {

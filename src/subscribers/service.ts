@@ -165,18 +165,17 @@ export const confirm = async (payload: Payload, token: unknown): Promise<Confirm
   const link = await checkConfirmLink(payload, token)
   if (link.kind !== 'pending') return link
   const now = new Date().toISOString()
-  const won = await claimOne(payload, {
+  const confirmed = await claimOne<Subscriber>(payload, {
     collection: 'subscribers',
     id: link.subscriber.id,
     when: { and: [{ status: { equals: 'pending' } }, { confirmationNonce: { equals: link.subscriber.confirmationNonce } }] },
     data: { status: 'confirmed', confirmedAt: now, unsubscribedAt: null, confirmationNonce: null, updatedAt: now },
   })
-  if (!won) {
+  if (!confirmed) {
     // Lost to another press (or a new signup changed the nonce): the link reads as the row now stands.
     const current = await checkConfirmLink(payload, token)
     return current.kind === 'pending' ? { kind: 'used' } : current
   }
-  const confirmed = (await payload.findByID({ collection: 'subscribers', id: link.subscriber.id, overrideAccess: true, depth: 0 })) as Subscriber
   sendAfterAnswer(
     () => sendSubscriberEmail(payload, confirmed, 'welcome', { preferencesUrl: preferencesUrl(confirmed) }),
     (error) => payload.logger.error({ event: 'subscriber.welcome-failed', err: error }),

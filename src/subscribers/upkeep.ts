@@ -41,10 +41,9 @@ export const remindUnconfirmedSubscribers = async (payload: Payload, reminderHou
   const { sendSubscriberEmail } = await import('./mail')
   let reminded = 0
   for (const { id } of docs) {
-    if (!(await claimOne(payload, { collection: 'subscribers', id, when: due, data: { reminderSentAt: now.toISOString() } }))) continue
-    // Read after the claim, hidden fields included: the link needs the current nonce and secret.
-    const subscriber = (await payload.findByID({ collection: 'subscribers', id, overrideAccess: true, depth: 0, showHiddenFields: true })) as Subscriber
-    if (!subscriber.confirmationNonce) continue
+    // The claimed row as it now stands (a database read: the link's nonce and secret included).
+    const subscriber = await claimOne<Subscriber>(payload, { collection: 'subscribers', id, when: due, data: { reminderSentAt: now.toISOString() } })
+    if (!subscriber?.confirmationNonce) continue
     await sendSubscriberEmail(payload, subscriber, 'reminder', { confirmUrl: confirmUrl(subscriber, subscriber.confirmationNonce, now.getTime()) })
     reminded++
   }
