@@ -1,6 +1,7 @@
 import { convert } from 'html-to-text'
 import type { PayloadEmailAdapter as EmailAdapter, SendEmailOptions } from 'payload'
 
+import { loadDkimConfig } from './dkim'
 import { recordThenSendAfterAnswer } from './outbox'
 import { DEFAULT_FROM } from './transport'
 
@@ -37,6 +38,9 @@ const asText = (value: SendEmailOptions['html']): string => (typeof value === 's
 const PASSWORD_RESET_SUBJECT = /reset your password/i
 
 export const clinicEmailAdapter = (): EmailAdapter => ({ payload }) => {
+  // At Payload's start, in the app and the worker alike: a half DKIM configuration or an
+  // unreadable key stops the process with its message instead of surfacing at the first send.
+  loadDkimConfig()
   const from = parseFrom(process.env.EMAIL_FROM?.trim() || DEFAULT_FROM)
   return {
     name: 'clinic-mailer',

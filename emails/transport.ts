@@ -6,6 +6,7 @@ import path from 'node:path'
 import { createTransport } from 'nodemailer'
 
 import { createSmtpPool, type SocketCallback } from '../src/seams/nodemailer'
+import { loadDkimConfig, type DkimConfig } from './dkim'
 
 /**
  * The one way out for every email: `createMailer()` sends through SMTP when `SMTP_URL` is
@@ -58,6 +59,8 @@ export type MailerOptions = {
    * the error instead. Default true (one-off mail: a duplicate is better than a loss).
    */
   requeueOnConnectionClose?: boolean
+  /** Overrides the DKIM_* settings (emails/dkim.ts); null sends unsigned. */
+  dkim?: DkimConfig | null
 }
 
 export type Mailer = {
@@ -149,8 +152,13 @@ const assertSafeHeaders = (message: OutgoingEmail) => {
   }
 }
 
-/** Only the fields we mean to send: a caller's stray `bcc` or `attachments` never rides along. */
-const toNodemailer = (message: OutgoingEmail, from: string) => ({
+/**
+ * Only the fields we mean to send: a caller's stray `bcc` or `attachments` never rides along.
+ * `dkim` goes with each message, not on the transport: nodemailer reads a transport's `dkim`
+ * only from options it parsed itself, never from a pool instance handed to createTransport.
+ * The signer hashes the finished stream, so parts given `{ raw }` are signed like any other.
+ */
+const toNodemailer = (message: OutgoingEmail, from: string, dkim: DkimConfig | undefined) => ({
   from,
   to: message.to,
   subject: message.subject,
@@ -160,6 +168,7 @@ const toNodemailer = (message: OutgoingEmail, from: string) => ({
   text: message.text as string,
   headers: message.headers,
   messageId: message.messageId,
+  ...(dkim ? { dkim } : {}),
 })
 
 /**
@@ -229,7 +238,7 @@ const pacer = (perSecond: number) => {
   }
 }
 
-const smtpMailer = (smtpUrl: string, from: string, options: MailerOptions): Mailer => {
+const smtpMailer = (smtpUrl: string, from: string, dkim: DkimConfig | undefined, options: MailerOptions): Mailer => {
   const poolSize = options.poolSize ?? positiveNumber(process.env.SMTP_POOL_SIZE) ?? 5
   const ratePerSecond = options.ratePerSecond ?? positiveNumber(process.env.SMTP_RATE_PER_SECOND)
   // Built as an SMTPPool (src/seams/nodemailer.ts) rather than `createTransport({ url, pool: true })`:
@@ -249,7 +258,7 @@ const smtpMailer = (smtpUrl: string, from: string, options: MailerOptions): Mail
       await waitForSlot?.()
       let info: Awaited<ReturnType<typeof transporter.sendMail>>
       try {
-        info = await transporter.sendMail(toNodemailer(message, from))
+        info = await transporter.sendMail(toNodemailer(message, from, dkim))
       } catch (error) {
         reportAttempt(attemptOfError(error))
         throw error
@@ -261,13 +270,13 @@ const smtpMailer = (smtpUrl: string, from: string, options: MailerOptions): Mail
   }
 }
 
-const outboxMailer = (outboxDir: string, from: string, logger: MailerLogger): Mailer => {
+const outboxMailer = (outboxDir: string, from: string, dkim: DkimConfig | undefined, logger: MailerLogger): Mailer => {
   // RFC 5322 lines end in CRLF; .eml readers and parsers expect the wire format.
   const transporter = createTransport({ streamTransport: true, buffer: true, newline: 'windows' })
   return {
     send: async (message) => {
       assertSafeHeaders(message)
-      const info = await transporter.sendMail(toNodemailer(message, from))
+      const info = await transporter.sendMail(toNodemailer(message, from, dkim))
       await mkdir(outboxDir, { recursive: true })
       // Sortable by time; the random part keeps two messages in one millisecond apart.
       const file = path.resolve(outboxDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`)
@@ -288,6 +297,8 @@ export const createMailer = (options: MailerOptions = {}): Mailer => {
   const logger = options.logger ?? console
   const smtpUrl = (options.smtpUrl ?? process.env.SMTP_URL ?? '').trim()
   const from = options.from || process.env.EMAIL_FROM?.trim() || DEFAULT_FROM
-  if (smtpUrl) return smtpMailer(smtpUrl, from, options)
-  return outboxMailer(options.outboxDir || process.env.EMAIL_OUTBOX_DIR?.trim() || DEFAULT_OUTBOX_DIR, from, logger)
+  // Throws on a half DKIM configuration or an unreadable key: better no mailer than unsigned mail.
+  const dkim = options.dkim === null ? undefined : (options.dkim ?? loadDkimConfig())
+  if (smtpUrl) return smtpMailer(smtpUrl, from, dkim, options)
+  return outboxMailer(options.outboxDir || process.env.EMAIL_OUTBOX_DIR?.trim() || DEFAULT_OUTBOX_DIR, from, dkim, logger)
 }
