@@ -7,6 +7,7 @@ import { createTransport } from 'nodemailer'
 
 import { createSmtpPool, type SocketCallback } from '../src/seams/nodemailer'
 import { loadDkimConfig, type DkimConfig } from './dkim'
+import { DEFAULT_FROM, newMessageId, senderDomain } from './headers'
 
 /**
  * The one way out for every email: `createMailer()` sends through SMTP when `SMTP_URL` is
@@ -107,7 +108,7 @@ const attemptOfError = (error: unknown): SmtpAttempt => {
   }
 }
 
-export const DEFAULT_FROM = 'Stevenson Clinic <no-reply@localhost>'
+export { DEFAULT_FROM }
 const DEFAULT_OUTBOX_DIR = './data/outbox'
 
 const positiveNumber = (value: string | undefined): number | undefined => {
@@ -153,6 +154,17 @@ const assertSafeHeaders = (message: OutgoingEmail) => {
 }
 
 /**
+ * Our headers go out as written (folded at spaces only): nodemailer would otherwise turn a value
+ * with quotes or angle brackets, such as List-Id's `"Clinic newsletter" <newsletter.domain>`,
+ * into one RFC 2047 encoded word, which no list header parser reads. Values were checked for
+ * line breaks (assertSafeHeaders); a non-ASCII value is left to nodemailer to encode.
+ */
+const prepared = (headers: Record<string, string>) =>
+  Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name, /^[\x20-\x7e]*$/.test(value) ? { prepared: true, foldLines: true, value } : value]),
+  ) as unknown as Record<string, string>
+
+/**
  * Only the fields we mean to send: a caller's stray `bcc` or `attachments` never rides along.
  * `dkim` goes with each message, not on the transport: nodemailer reads a transport's `dkim`
  * only from options it parsed itself, never from a pool instance handed to createTransport.
@@ -166,8 +178,10 @@ const toNodemailer = (message: OutgoingEmail, from: string, dkim: DkimConfig | u
   // node_modules/nodemailer/lib/mail-composer/index.js); its type definitions do not say so.
   html: message.html as string,
   text: message.text as string,
-  headers: message.headers,
-  messageId: message.messageId,
+  // Everything this process sends is sent by a program (RFC 3834): autoresponders stay quiet.
+  headers: prepared({ 'Auto-Submitted': 'auto-generated', ...message.headers }),
+  // Our own Message-ID when the caller has none (nodemailer's would do, but one shape for all: emails/headers.ts).
+  messageId: message.messageId ?? newMessageId(senderDomain(from)),
   ...(dkim ? { dkim } : {}),
 })
 

@@ -30,6 +30,8 @@ export type CompiledNewsletter = {
   text: string
   /** sha256 of the MJML source: equal hashes mean byte-identical emails before personalisation. */
   hash: string
+  /** The clinic's name, for the List-Id (emails/headers.ts); set by `compileNewsletter`. */
+  clinicName?: string
 }
 
 export type NewsletterRecipient = { name?: string | null; unsubscribeUrl: string; preferencesUrl: string }
@@ -245,7 +247,10 @@ export const compileNewsletter = async (
   if (!source.hasIntro && !source.articles.length) {
     throw new Error(`Newsletter "${newsletter.subject}" has nothing to send: write an intro or feature at least one published article.`)
   }
-  return compileNewsletterSource(source)
+  const compiled = await compileNewsletterSource(source)
+  // Set on the object itself: the pre-split parts are remembered by its identity.
+  compiled.clinicName = source.clinic.name
+  return compiled
 }
 
 const personalValues = (recipient: NewsletterRecipient) => {
@@ -335,8 +340,12 @@ export const PREVIEW_LINKS = { unsubscribeUrl: '#preview-unsubscribe', preferenc
 export const renderNewsletterPreview = async (
   payload: Payload,
   newsletter: Newsletter,
-  { sampleName = 'Alex', req }: { sampleName?: string; req?: PayloadRequest } = {},
-): Promise<{ subject: string; html: string; text: string; hash: string }> => {
+  {
+    sampleName = 'Alex',
+    req,
+    links = PREVIEW_LINKS,
+  }: { sampleName?: string; req?: PayloadRequest; links?: Pick<NewsletterRecipient, 'unsubscribeUrl' | 'preferencesUrl'> } = {},
+): Promise<{ subject: string; html: string; text: string; hash: string; clinicName: string }> => {
   const compiled = await compileNewsletter(payload, newsletter, { req })
-  return { subject: compiled.subject, hash: compiled.hash, ...personaliseNewsletter(compiled, { name: sampleName, ...PREVIEW_LINKS }) }
+  return { subject: compiled.subject, hash: compiled.hash, clinicName: compiled.clinicName ?? '', ...personaliseNewsletter(compiled, { name: sampleName, ...links }) }
 }

@@ -7,7 +7,7 @@ import type { Newsletter } from '../../payload-types'
 import { metrics } from '../../src/metrics/registry'
 import type { NewsletterSendConfig } from './config'
 import { storedCounts } from './counts'
-import { clinicHost, deliveryMessageId, newsletterMessage, type Ready } from './message'
+import { deliveryMessageId, newsletterListHeaders, newsletterMessage, type Ready } from './message'
 import { classifySmtpFailure, deliveryOutcomeOf } from './smtpErrors'
 import {
   cancelQueuedDeliveries,
@@ -165,7 +165,7 @@ export class NewsletterRun {
     for (;;) {
       if (this.halted) return false
       const page = await findAudiencePage(payload, this.newsletter, cursor, config.snapshotBatch)
-      queued += await insertDeliveries(payload, this.id, page.subscribers, (subscriberId) => deliveryMessageId(this.id, subscriberId))
+      queued += await insertDeliveries(payload, this.id, page.subscribers, () => deliveryMessageId())
       if (page.lastId !== null) cursor = page.lastId
       const done = page.scanned < config.snapshotBatch
       const data: Record<string, unknown> = { snapshotCursor: cursor === null ? null : String(cursor) }
@@ -236,7 +236,7 @@ export class NewsletterRun {
 
   private async send(compiled: CompiledNewsletter): Promise<RunOutcome> {
     const { config } = this
-    const host = clinicHost()
+    const listHeaders = newsletterListHeaders(compiled, this.newsletter)
     let smtpDown = false
     // Claims go in groups of `claimBatch` (one conditional update each) and results are
     // written together just before the next claim: a handful of commits per group instead of
@@ -258,7 +258,7 @@ export class NewsletterRun {
           const buffered = new Map(group.map((row) => [String(row.id), row]))
           for (const row of claimed) {
             const { name, manageSecret } = buffered.get(String(row.id)) ?? {}
-            this.dispatch(compiled, { ...row, name, manageSecret }, host)
+            this.dispatch(compiled, { ...row, name, manageSecret }, listHeaders)
           }
           continue
         }
@@ -291,7 +291,7 @@ export class NewsletterRun {
     return 'finished'
   }
 
-  private dispatch(compiled: CompiledNewsletter, row: Ready, host: string) {
+  private dispatch(compiled: CompiledNewsletter, row: Ready, listHeaders: Record<string, string>) {
     const attempts = (row.attempts ?? 0) + 1
     this.inFlight++
     const settle = (outcome: DeliveryOutcome) => {
@@ -302,7 +302,7 @@ export class NewsletterRun {
     }
     let message: ReturnType<typeof newsletterMessage>
     try {
-      message = newsletterMessage(compiled, row, this.id, host)
+      message = newsletterMessage(compiled, row, listHeaders)
     } catch (error) {
       settle({ status: 'failed', lastError: error instanceof Error ? error.message : String(error), attempts })
       return

@@ -72,11 +72,11 @@ const sampleName = (req: PayloadRequest) => {
 }
 
 /** Template and validation errors are the author's to fix: 422 with the renderer's message. */
-const renderOr422 = async (req: PayloadRequest, newsletter: Partial<Newsletter>) => {
+const renderOr422 = async (req: PayloadRequest, newsletter: Partial<Newsletter>, links?: ReturnType<typeof previewLinks>) => {
   try {
     // Loaded on first use: MJML and the Lexical converters stay out of the config's import graph.
     const { renderNewsletterPreview } = await import('../../emails/newsletters/compile')
-    return { ok: true as const, email: await renderNewsletterPreview(req.payload, newsletter as Newsletter, { sampleName: sampleName(req), req }) }
+    return { ok: true as const, email: await renderNewsletterPreview(req.payload, newsletter as Newsletter, { sampleName: sampleName(req), req, links }) }
   } catch (error) {
     const message = (error as Error)?.message || 'The newsletter could not be rendered.'
     req.payload.logger.warn({ event: 'newsletter.preview-failed', message })
@@ -166,23 +166,15 @@ const sendTest: PayloadHandler = async (req) => {
     }
     throw error
   }
-  const rendered = await renderOr422(req, newsletter)
-  if (!rendered.ok) return rendered.response
+  // The body's links are the headers' preview links: a test copy is a real copy whose opt-outs act on nobody.
   const links = previewLinks()
-  const domain = /@([^>\s]+)/.exec(process.env.EMAIL_FROM || '')?.[1] || new URL(getServerUrl()).hostname
+  const rendered = await renderOr422(req, newsletter, links)
+  if (!rendered.ok) return rendered.response
+  // Loaded on first use, like the renderer: the message module imports the newsletter compiler.
+  const { testSendMessage } = await import('../../jobs/newsletters/message')
   let info
   try {
-    info = await getMailer(req).send({
-      to,
-      subject: `[Test] ${rendered.email.subject}`,
-      html: rendered.email.html,
-      text: rendered.email.text,
-      headers: {
-        'List-Unsubscribe': `<${links.unsubscribeUrl}>, <mailto:${process.env.EMAIL_UNSUBSCRIBE_MAILBOX || `unsubscribe@${domain}`}?subject=test>`,
-        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-        'X-Newsletter-Test': String(newsletter.id),
-      },
-    })
+    info = await getMailer(req).send(testSendMessage(rendered.email, to, newsletter, links))
   } catch (error) {
     req.payload.logger.error({ event: 'newsletter.test-send-failed', newsletter: newsletter.id, err: error })
     return problem(502, `The mail server did not accept the test email: ${(error as Error).message}`)

@@ -19,18 +19,26 @@ export const preferencesUrl = (subscriber: SubscriberRef) => `${getServerUrl()}/
 
 export const unsubscribeUrl = (subscriber: SubscriberRef) => `${getServerUrl()}/email/unsubscribe?token=${manageToken(subscriber)}`
 
-/** The mailbox that receives `mailto:` unsubscribes, on the sender's domain. */
-const unsubscribeMailbox = () => {
-  const from = process.env.EMAIL_FROM || ''
-  const domain = /@([^>\s]+)/.exec(from)?.[1] || new URL(getServerUrl()).hostname
-  return process.env.EMAIL_UNSUBSCRIBE_MAILBOX || `unsubscribe@${domain}`
+/**
+ * The mailbox for `mailto:` unsubscribes, only when `EMAIL_UNSUBSCRIBE_MAILBOX` names one: a
+ * mailbox someone reads (or a program that acts on it) and unsubscribes the sender within two
+ * days, as Gmail and Yahoo require. An address nobody reads would be a promise broken; the
+ * https one-click URL alone meets RFC 8058.
+ */
+const unsubscribeMailbox = () => process.env.EMAIL_UNSUBSCRIBE_MAILBOX?.trim() || undefined
+
+/** `List-Unsubscribe` for a one-click URL: the URL, then the mailbox when one is configured (the subject carries `subjectNote`). */
+export const listUnsubscribeValue = (url: string, subjectNote: string) => {
+  const mailbox = unsubscribeMailbox()
+  return mailbox ? `<${url}>, <mailto:${mailbox}?subject=${encodeURIComponent(subjectNote)}>` : `<${url}>`
 }
 
 /**
  * RFC 2369 and RFC 8058 headers for a subscriber: an https URL that unsubscribes on a
- * single POST (what Gmail and Yahoo require of bulk senders), and a mailto: fallback.
+ * single POST (what Gmail and Yahoo require of bulk senders), and the mailto: fallback when
+ * EMAIL_UNSUBSCRIBE_MAILBOX is set.
  */
 export const listUnsubscribeHeaders = (subscriber: SubscriberRef): Record<string, string> => ({
-  'List-Unsubscribe': `<${unsubscribeUrl(subscriber)}>, <mailto:${unsubscribeMailbox()}?subject=unsubscribe%20${encodeURIComponent(manageToken(subscriber))}>`,
+  'List-Unsubscribe': listUnsubscribeValue(unsubscribeUrl(subscriber), `unsubscribe ${manageToken(subscriber)}`),
   'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
 })

@@ -10,11 +10,26 @@ export const dynamic = 'force-dynamic'
 const invalidLink = (clinic: any, kind: 'invalid' | 'gone') =>
   kind === 'gone' ? goneLinkPage(clinic) : renderPage({ clinic, status: 400, title: 'This link does not work', body: html`<p>The link is incomplete or was changed. Use the unsubscribe link in any of our emails exactly as it arrived.</p>` })
 
+/**
+ * A test send's opt-out link (`?preview=1`, src/endpoints/newsletterPreview.ts): it works like a
+ * real one, the page and the one-click POST answer 200, but it unsubscribes nobody and says so,
+ * so an owner (or a mail provider's link check) sees what a subscriber would.
+ */
+const isPreviewLink = (url: URL) => url.searchParams.get('preview') === '1' && !url.searchParams.has('token')
+const previewPage = (clinic: any) =>
+  renderPage({
+    clinic,
+    title: 'Test email: nobody was unsubscribed',
+    body: html`<p>This link came from a test copy of a newsletter. In a real newsletter it unsubscribes the reader at once; here it changed nothing and nobody was unsubscribed.</p>`,
+  })
+
 /** The page behind the unsubscribe link: one button, no login. */
 export const GET = async (request: Request) => {
   const payload = await getPayload({ config })
   const clinic = await payload.findGlobal({ slug: 'clinic', depth: 0 })
-  const token = new URL(request.url).searchParams.get('token')
+  const url = new URL(request.url)
+  if (isPreviewLink(url)) return previewPage(clinic)
+  const token = url.searchParams.get('token')
   const found = await findByManageToken(payload, token)
   if (found.kind !== 'ok') return invalidLink(clinic, found.kind)
   if (found.subscriber.status === 'unsubscribed') {
@@ -46,7 +61,9 @@ ${resubscribeForm(found.subscriber.email)}`,
 export const POST = async (request: Request) => {
   const payload = await getPayload({ config })
   const clinic = await payload.findGlobal({ slug: 'clinic', depth: 0 })
-  const found = await findByManageToken(payload, new URL(request.url).searchParams.get('token'))
+  const url = new URL(request.url)
+  if (isPreviewLink(url)) return previewPage(clinic)
+  const found = await findByManageToken(payload, url.searchParams.get('token'))
   if (found.kind !== 'ok') return invalidLink(clinic, found.kind)
   const subscriber = await unsubscribe(payload, found.subscriber)
   payload.logger.info({ event: 'subscriber.unsubscribed', subscriber: subscriber.id })
