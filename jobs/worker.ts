@@ -29,7 +29,12 @@ const { startWorkerMetricsServer } = await import('../src/metrics/workerServer')
 const { metrics, setHeartbeatSource } = await import('../src/metrics/registry')
 const { numberFromEnv } = await import('./shared/env')
 
+const { deliverabilityWarnings } = await import('../emails/deliverability')
+
 const payload = await getPayload({ config })
+// What keeps the clinic's mail out of inboxes, where the person who deploys reads: the
+// worker's log at start (the newsletter send panel shows the same list to the owner).
+for (const warning of deliverabilityWarnings()) payload.logger.warn({ event: 'worker.deliverability-warning', warning })
 const scheduler = new PublishingScheduler(payload)
 const webhooks = new WebhookDispatcher(payload)
 const transactionalMail = new TransactionalMailDispatcher(payload)

@@ -185,9 +185,21 @@ const sendTest: PayloadHandler = async (req) => {
   return Response.json({ sentTo: to, subject: `[Test] ${rendered.email.subject}`, messageId: info.messageId, ...(outboxFile ? { outboxFile } : {}) }, { status: 202 })
 }
 
+/**
+ * `GET /api/newsletters/deliverability` (staff): `{ warnings }`, the settings that keep this
+ * installation's mail out of inboxes (emails/deliverability.ts), for the send panel.
+ */
+const deliverability: PayloadHandler = async (req) => {
+  const refused = refuseNonStaff(req, 'see the mail settings')
+  if (refused) return refused
+  const { deliverabilityWarnings } = await import('../../emails/deliverability')
+  return Response.json({ warnings: deliverabilityWarnings() }, { headers: { 'Cache-Control': 'private, no-store' } })
+}
+
 export const newsletterPreviewEndpoints: Endpoint[] = [
   // Before `/:id/…` so "preview" is never read as an id.
   { path: '/preview', method: 'post', handler: previewUnsaved },
+  { path: '/deliverability', method: 'get', handler: deliverability },
   { path: '/:id/preview', method: 'get', handler: previewSaved },
   { path: '/:id/send-test', method: 'post', handler: sendTest },
 ]

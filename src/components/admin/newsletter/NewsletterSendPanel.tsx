@@ -4,6 +4,7 @@ import { ConfirmationModal, useDocumentInfo, useForm, useFormFields, useModal } 
 import React, { useState } from 'react'
 
 import type { NewsletterAction } from '../../../../jobs/newsletters/states'
+import { DeliverabilityWarnings } from './DeliverabilityWarnings'
 import { ScheduleSend } from './ScheduleSend'
 import { EMPTY_COUNTS, hasProgress, SendProgress } from './SendProgress'
 import { errorMessage, tally, type Counts, type NewsletterStatus } from './shared'
@@ -77,6 +78,7 @@ export const NewsletterSendPanel: React.FC = () => {
 
   return (
     <div className="newsletter-send-panel" aria-labelledby="newsletter-send-heading">
+      <DeliverabilityWarnings />
       <TestSend id={id} busy={busy} setBusy={setBusy} />
 
       <div style={box}>
