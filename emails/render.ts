@@ -46,8 +46,43 @@ export const compileTemplate = async (mjml: string): Promise<string> => {
     throw new Error(`MJML template could not be parsed: ${reason}`, { cause: error })
   }
   if (result.errors.length) throw new Error(`Invalid MJML template:\n${describeMjmlErrors(result.errors)}`)
-  return result.html
+  return tidyCompiledHtml(result.html)
 }
+
+/** Elements whose whitespace is content: left exactly as MJML wrote them. */
+const WHITESPACE_KEEPERS = /(<(pre|textarea|script)\b[\s\S]*?<\/\2\s*>)/gi
+
+/**
+ * What MJML's output needs before it is sent:
+ * - whitespace collapsed: about a quarter of MJML's HTML is indentation, and Gmail clips a
+ *   message past ~102 KB (hiding the footer's unsubscribe link). Outside <pre> (and textarea,
+ *   script), HTML renders any run of whitespace as one space, so a run becomes one space, or
+ *   one line break when it held one (lines stay short for quoted-printable and SMTP);
+ * - `height="auto"` dropped from images: not a valid value of the attribute (a number of
+ *   pixels), and the inline style already says `height:auto`;
+ * - MJML's `font-size:0px` written `font-size:0`: the same CSS. MJML puts it on layout wrappers
+ *   (to close the gaps between inline-block columns), which hold no text of their own, and
+ *   SpamAssassin reads `font-size:[0-4]px;` as hidden tiny text (HTML_FONT_TINY_NORDNS, 2
+ *   points behind a relay without reverse DNS); for the same reason the empty rule of an
+ *   `mj-divider` (`font-size:1px;margin:0px auto`, for Outlook's line height) is written 0
+ *   with the exact line-height rule MJML's own Outlook spacers use.
+ * Not MJML's `minify`, whose htmlnano step crashes on Node 20.
+ */
+export const tidyCompiledHtml = (html: string): string =>
+  html
+    .split(WHITESPACE_KEEPERS)
+    .map((piece, index) => {
+      // split() with two capture groups: [text, keeper, tagName, text, keeper, tagName, …]
+      if (index % 3 === 1) return piece
+      if (index % 3 === 2) return ''
+      return piece
+        .replace(/[ \t\r\n\f]*\n[ \t\r\n\f]*/g, '\n')
+        .replace(/[ \t\f]{2,}/g, ' ')
+        .replace(/(<img\b[^>]*?)\s+height="auto"/gi, '$1')
+        .replace(/font-size:0px;/g, 'font-size:0;')
+        .replace(/font-size:1px;margin:0px auto;/g, 'font-size:0;mso-line-height-rule:exactly;line-height:0;margin:0px auto;')
+    })
+    .join('')
 
 const TOKEN = /\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g
 
@@ -81,7 +116,7 @@ const toPlainText = compileHtmlToText({
     // "Label [https://…]"; a link whose text is its own URL is printed once.
     { selector: 'a', options: { linkBrackets: ['[', ']'], hideLinkHrefIfSameAsText: true } },
     { selector: 'img', format: 'skip' },
-    // The MJML preheader is a hidden div; it belongs to the inbox preview, not the body.
+    // The preheader (templates/layout.ts) is a hidden div; it belongs to the inbox preview, not the body.
     { selector: 'div[style*="display:none"]', format: 'skip' },
     { selector: 'h1', options: { uppercase: false } },
     { selector: 'h2', options: { uppercase: false } },

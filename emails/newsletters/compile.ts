@@ -2,7 +2,7 @@ import type { Payload, PayloadRequest } from 'payload'
 import { withClinicDefaults } from '../templates/clinicDefaults'
 
 import type { Article, Clinic, Media, Newsletter } from '../../payload-types'
-import { absoluteMediaUrl, articleUrl } from '../../src/utilities/siteUrl'
+import { absoluteMediaUrl, articleUrl, getSiteUrl } from '../../src/utilities/siteUrl'
 import { encodeQuotedPrintable, wrapQuotedPrintable } from '../../src/seams/nodemailer'
 import { escapeHtml } from '../escapeHtml'
 import type { EncodedPart } from '../transport'
@@ -47,6 +47,32 @@ export const newsletterTemplates: Record<Newsletter['template'], NewsletterEmail
 export const NEWSLETTER_TOKENS = ['name', 'unsubscribeUrl', 'preferencesUrl'] as const
 type TokenName = (typeof NEWSLETTER_TOKENS)[number]
 
+/**
+ * Featured articles a newsletter may show (the digest trims itself instead): each card is about
+ * 4 KB of HTML, and 12 keep the email well under MAX_EMAIL_HTML_BYTES.
+ */
+export const MAX_FEATURED_ARTICLES = 12
+
+/**
+ * Gmail clips a message whose HTML passes ~102 KB ("[Message clipped] View entire message"),
+ * and what it cuts first is the footer with the unsubscribe link. 90 KB leaves room for long
+ * names and links. The preview and the test send warn above it; a digest never exceeds it.
+ */
+export const MAX_EMAIL_HTML_BYTES = 90 * 1024
+
+/** What the owner is told about an email's size (preview, test send). */
+export const htmlSizeReport = (html: string) => {
+  const htmlBytes = Buffer.byteLength(html)
+  const kb = (htmlBytes / 1024).toFixed(1)
+  return {
+    htmlBytes,
+    htmlSizeWarning:
+      htmlBytes > MAX_EMAIL_HTML_BYTES
+        ? `The email's HTML is ${kb} KB, over ${MAX_EMAIL_HTML_BYTES / 1024} KB: Gmail clips it (from ~102 KB) and hides the unsubscribe link. Feature fewer articles or shorten the intro.`
+        : undefined,
+  }
+}
+
 /** Greeting used when a subscriber gave no name ("Hi there,"). */
 const ANONYMOUS_NAME = 'there'
 
@@ -56,7 +82,7 @@ const idOf = (value: unknown): string | number | undefined => {
   return value as string | number
 }
 
-type LoadOptions = { req?: PayloadRequest }
+type LoadOptions = { req?: PayloadRequest; /** Show only the first this many articles (a digest trimmed to size); the rest become a "more on the site" link. */ maxArticles?: number }
 
 /**
  * The featured articles that are published now, in the newsletter's order, with what a
@@ -87,8 +113,9 @@ export const loadPublishedArticles = async (
 
 const mediaImage = (media: Media | number | null | undefined, fallbackAlt: string): EmailArticle['image'] => {
   if (!media || typeof media !== 'object') return null
-  // The 768×512 card crop is sharp at 552 px on retina screens and far lighter than the original.
-  const src = absoluteMediaUrl(media.sizes?.card?.url || media.url)
+  // The hero crop (1920×800, cut around the focal point): the full width of the picture, so text
+  // in it (the seed's captions) survives; the 3:2 card crop cut its sides.
+  const src = absoluteMediaUrl(media.sizes?.hero?.url || media.sizes?.card?.url || media.url)
   return src ? { src, alt: media.alt || fallbackAlt } : null
 }
 
@@ -151,13 +178,15 @@ export const buildNewsletterSource = async (
     loadIntroReferences(payload, newsletter.intro, options),
   ])
   const shown = new Set(articles.map((doc) => String(doc.id)))
+  const listed = options.maxArticles !== undefined ? articles.slice(0, Math.max(1, options.maxArticles)) : articles
   const source = template(clinic, {
     subject: newsletter.subject ?? '',
     preheader: newsletter.preheader,
     introHtml: lexicalToEmailHtml(newsletter.intro, references),
-    articles: articles.map(toEmailArticle),
+    articles: listed.map(toEmailArticle),
     since: newsletter.digestSince,
     timeZone: clinic.timezone,
+    ...(listed.length < articles.length ? { more: { count: articles.length - listed.length, total: articles.length, url: `${getSiteUrl()}/articles` } } : {}),
   })
   return {
     ...source,
@@ -243,11 +272,22 @@ export const compileNewsletter = async (
   newsletter: Newsletter,
   options: LoadOptions = {},
 ): Promise<CompiledNewsletter> => {
-  const source = await buildNewsletterSource(payload, newsletter, options)
+  let source = await buildNewsletterSource(payload, newsletter, options)
   if (!source.hasIntro && !source.articles.length) {
     throw new Error(`Newsletter "${newsletter.subject}" has nothing to send: write an intro or feature at least one published article.`)
   }
-  const compiled = await compileNewsletterSource(source)
+  let compiled = await compileNewsletterSource(source)
+  // A digest lists every article of its period: after a busy stretch that passes Gmail's
+  // clipping size, so it shows as many as fit (measured, a couple of tries at most) and links
+  // the rest on the site. Budget: 2 KB below the limit for the recipient's name and links.
+  const budget = MAX_EMAIL_HTML_BYTES - 2048
+  let shown = source.articles.length
+  while (newsletter.template === 'digest' && Buffer.byteLength(compiled.html) > budget && shown > 1) {
+    const perArticle = Buffer.byteLength(compiled.html) / Math.max(1, shown)
+    shown = Math.max(1, Math.min(shown - 1, Math.floor(shown - (Buffer.byteLength(compiled.html) - budget) / perArticle) - 1))
+    source = await buildNewsletterSource(payload, newsletter, { ...options, maxArticles: shown })
+    compiled = await compileNewsletterSource(source)
+  }
   // Set on the object itself: the pre-split parts are remembered by its identity.
   compiled.clinicName = source.clinic.name
   return compiled
@@ -345,7 +385,8 @@ export const renderNewsletterPreview = async (
     req,
     links = PREVIEW_LINKS,
   }: { sampleName?: string; req?: PayloadRequest; links?: Pick<NewsletterRecipient, 'unsubscribeUrl' | 'preferencesUrl'> } = {},
-): Promise<{ subject: string; html: string; text: string; hash: string; clinicName: string }> => {
+): Promise<{ subject: string; html: string; text: string; hash: string; clinicName: string; htmlBytes: number; htmlSizeWarning?: string }> => {
   const compiled = await compileNewsletter(payload, newsletter, { req })
-  return { subject: compiled.subject, hash: compiled.hash, clinicName: compiled.clinicName ?? '', ...personaliseNewsletter(compiled, { name: sampleName, ...links }) }
+  const personalised = personaliseNewsletter(compiled, { name: sampleName, ...links })
+  return { subject: compiled.subject, hash: compiled.hash, clinicName: compiled.clinicName ?? '', ...personalised, ...htmlSizeReport(personalised.html) }
 }

@@ -103,7 +103,8 @@ const emailConverters = (context: LexicalEmailContext): HTMLConverters => {
       return `<p style="margin:0 0 16px;${providedCSSString}">${children || '<br />'}</p>`
     }),
     heading: converter(({ node, nodesToHTML, providedCSSString }) => {
-      const tag = typeof node.tag === 'string' && /^h[1-6]$/.test(node.tag) ? node.tag : 'h2'
+      // The email's title is its one <h1> (templates): an h1 in the intro becomes an h2.
+      const tag = typeof node.tag === 'string' && /^h[2-6]$/.test(node.tag) ? node.tag : 'h2'
       return `<${tag} style="margin:24px 0 8px;font-size:${headingSizes[tag]};line-height:1.3;font-weight:700;color:${theme.primary};${providedCSSString}">${childrenOf(node, nodesToHTML)}</${tag}>`
     }),
     list: converter(({ node, nodesToHTML }) => {

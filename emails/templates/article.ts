@@ -16,7 +16,7 @@ export const article: NewsletterEmailTemplate = (clinic, content) => {
   if (!featured) throw new Error('An article announcement needs its published article.')
   const url = escapeHtml(featured.url)
   const hero = featured.image
-    ? `<mj-section background-color="${theme.card}" padding="24px 24px 0"><mj-column><mj-image src="${escapeHtml(featured.image.src)}" alt="${escapeHtml(featured.image.alt)}" width="552px" border-radius="6px" padding="0" /></mj-column></mj-section>`
+    ? `<mj-section css-class="dm-card" background-color="${theme.card}" padding="24px 24px 0"><mj-column><mj-image src="${escapeHtml(featured.image.src)}" alt="${escapeHtml(featured.image.alt)}" width="552px" border-radius="6px" padding="0" /></mj-column></mj-section>`
     : ''
   return {
     subject,

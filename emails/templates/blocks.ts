@@ -9,7 +9,7 @@ import { theme } from './theme'
 
 /** A white card holding one column: MJML stacks columns on narrow screens. */
 export const section = (content: string) =>
-  `<mj-section background-color="${theme.card}" padding="8px 24px"><mj-column>${content}</mj-column></mj-section>`
+  `<mj-section css-class="dm-card" background-color="${theme.card}" padding="8px 24px"><mj-column>${content}</mj-column></mj-section>`
 
 export const heading = (html: string) =>
   `<mj-text padding="24px 0 8px"><h1 style="margin:0;font-size:26px;line-height:1.3;font-weight:700;color:${theme.primary};">${html}</h1></mj-text>`
@@ -51,7 +51,7 @@ export const articleCard = (article: {
   image?: { src: string; alt: string } | null
 }) => {
   const url = escapeHtml(article.url)
-  return `<mj-section background-color="${theme.card}" padding="0 24px 16px"><mj-column>
+  return `<mj-section css-class="dm-card" background-color="${theme.card}" padding="0 24px 16px"><mj-column>
   <mj-divider border-color="${theme.page}" border-width="2px" padding="8px 0 16px" />
   ${article.image ? `<mj-image src="${escapeHtml(article.image.src)}" alt="${escapeHtml(article.image.alt)}" width="552px" border-radius="6px" padding="8px 0" />` : ''}
   <mj-text padding="12px 0 4px"><h2 style="margin:0;font-size:21px;line-height:1.3;font-weight:700;"><a href="${url}" style="color:${theme.primary};text-decoration:none;">${escapeHtml(article.title)}</a></h2></mj-text>

@@ -31,7 +31,7 @@ const digestItem = (article: EmailArticle, timeZone: string) => {
 export const digest: NewsletterEmailTemplate = (clinic, content) => {
   const subject = oneLine(content.subject)
   const timeZone = content.timeZone || 'UTC'
-  const count = content.articles.length
+  const count = content.more?.total ?? content.articles.length
   const summary = `${count} new ${count === 1 ? 'article' : 'articles'}${content.since ? ` since ${formatDate(content.since, timeZone)}` : ''}`
   return {
     subject,
@@ -45,6 +45,15 @@ export const digest: NewsletterEmailTemplate = (clinic, content) => {
           paragraph(`Hi {{name}}, here is what is new from ${escapeHtml(clinic.name)}: ${escapeHtml(summary)}.`),
           richText(content.introHtml ?? ''),
           content.articles.map((item) => digestItem(item, timeZone)).join(`\n${divider()}\n`),
+          content.more
+            ? [
+                divider(),
+                paragraph(
+                  `${escapeHtml(String(content.more.count))} more ${content.more.count === 1 ? 'article' : 'articles'} on our site: ${link(escapeHtml(content.more.url), 'read all new articles &#8594;')}`,
+                  'font-weight:700;',
+                ),
+              ].join('\n')
+            : '',
         ].join('\n'),
       ),
     }),

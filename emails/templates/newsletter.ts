@@ -1,4 +1,5 @@
-import { articleCard, oneLine, paragraph, richText, section } from './blocks'
+import { escapeHtml } from '../escapeHtml'
+import { articleCard, heading, oneLine, paragraph, richText, section } from './blocks'
 import { layout } from './layout'
 import type { NewsletterEmailTemplate } from './types'
 
@@ -16,7 +17,8 @@ export const newsletter: NewsletterEmailTemplate = (clinic, content) => {
       title: subject,
       preheader: content.preheader || content.articles[0]?.excerpt || '',
       body: [
-        section([paragraph('Hi {{name}},', 'padding-top:16px;'), richText(content.introHtml ?? '')].join('\n')),
+        // The subject is the email's one <h1> (the intro's headings are h2 and below: lexicalToEmailHtml.ts).
+        section([heading(escapeHtml(subject)), paragraph('Hi {{name}},', 'padding-top:8px;'), richText(content.introHtml ?? '')].join('\n')),
         ...content.articles.map(articleCard),
       ].join('\n'),
     }),

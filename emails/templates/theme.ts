@@ -12,6 +12,22 @@ export const theme = {
   onPrimaryMuted: '#d9eeeb',
   page: '#eef5f4',
   card: '#ffffff',
+  /**
+   * Dark mode (clients that honour prefers-color-scheme, `color-scheme` metas in layout.ts):
+   * light text on dark teal-greys, and the button turned light (#5fa8a0, 6.6:1 on the dark
+   * page) with dark text (5.8:1). Clients that force their own dark colours keep `accent` as
+   * the button's border, which stays ≥ 3:1 on any near-black they choose.
+   */
+  dark: {
+    page: '#101a1c',
+    card: '#18262a',
+    text: '#e4eeec',
+    mutedText: '#b5c7c4',
+    link: '#8fd0c8',
+    button: '#5fa8a0',
+    onButton: '#0b1f24',
+    header: '#0b3440',
+  },
   /** System fonts only: no web-font request (a tracking vector) and nothing to fall back from. */
   fontFamily: "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif",
 } as const

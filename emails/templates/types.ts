@@ -41,6 +41,8 @@ export type NewsletterEmailContent = {
   since?: string | null
   /** The clinic's timezone, for dates shown in the email. */
   timeZone?: string
+  /** Digest only: articles left out to keep the email under Gmail's clipping size, read on the site instead. */
+  more?: { count: number; total: number; url: string }
 }
 
 /** A newsletter template: `{{name}}`, `{{preferencesUrl}}` and `{{unsubscribeUrl}}` are its tokens. */

@@ -105,7 +105,7 @@ const PREVIEW_FIELDS = ['id', 'subject', 'preheader', 'intro', 'featuredArticles
 
 /**
  * `POST /api/newsletters/preview` (staff): the newsletter as currently typed in the admin,
- * unsaved, as JSON `{ subject, html, text }`. The admin's live preview calls it as the
+ * unsaved, as JSON `{ subject, html, text, htmlBytes, htmlSizeWarning? }` (the warning above 90 KB, where Gmail starts to clip). The admin's live preview calls it as the
  * owner types (debounced) and shows `html` in a sandboxed frame.
  */
 const previewUnsaved: PayloadHandler = async (req) => {
@@ -182,7 +182,11 @@ const sendTest: PayloadHandler = async (req) => {
   req.payload.logger.info({ event: 'newsletter.test-sent', newsletter: newsletter.id, user: req.user!.id, outboxFile: info.path })
   // Without SMTP_URL nothing is emailed: the owner is told which file to open instead of her inbox.
   const outboxFile = info.path ? path.relative(process.cwd(), info.path) || info.path : undefined
-  return Response.json({ sentTo: to, subject: `[Test] ${rendered.email.subject}`, messageId: info.messageId, ...(outboxFile ? { outboxFile } : {}) }, { status: 202 })
+  const { htmlBytes, htmlSizeWarning } = rendered.email
+  return Response.json(
+    { sentTo: to, subject: `[Test] ${rendered.email.subject}`, messageId: info.messageId, htmlBytes, ...(htmlSizeWarning ? { htmlSizeWarning } : {}), ...(outboxFile ? { outboxFile } : {}) },
+    { status: 202 },
+  )
 }
 
 /**

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util'
 
 import { ValidationError, type CollectionBeforeChangeHook } from 'payload'
 
-import { buildNewsletterSource, compileNewsletterSource, type NewsletterSource } from '../../../emails/newsletters/compile'
+import { buildNewsletterSource, compileNewsletterSource, MAX_FEATURED_ARTICLES, type NewsletterSource } from '../../../emails/newsletters/compile'
 import type { Newsletter } from '../../../payload-types'
 
 /** The fields that change what the email says (and so need a fresh check). */
@@ -34,6 +34,17 @@ export const validateNewsletterContent: CollectionBeforeChangeHook<Newsletter> =
     CONTENT_FIELDS.some((field) => field in data && !isDeepStrictEqual(comparable(field, data[field]), comparable(field, originalDoc?.[field])))
   const becomingScheduled = merged.status === 'scheduled' && (operation === 'create' || originalDoc?.status !== 'scheduled')
   if (!contentChanged && !becomingScheduled) return data
+
+  // Before building anything: the cap is what keeps the email under Gmail's clipping size. The
+  // digest is exempt: it is built by the worker and trims itself (compileNewsletter).
+  const featuredCount = Array.isArray(merged.featuredArticles) ? merged.featuredArticles.length : 0
+  if (merged.template !== 'digest' && featuredCount > MAX_FEATURED_ARTICLES) {
+    refuse(
+      'featuredArticles',
+      `A newsletter can feature at most ${MAX_FEATURED_ARTICLES} articles; this one has ${featuredCount}. Remove ${featuredCount - MAX_FEATURED_ARTICLES} (or send two newsletters): longer emails are clipped by Gmail, which hides the unsubscribe link.`,
+      req,
+    )
+  }
 
   let source: NewsletterSource
   try {

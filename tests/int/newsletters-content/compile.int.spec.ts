@@ -53,12 +53,12 @@ describe('compileNewsletter', () => {
     expect(html).toMatch(/<blockquote style="[^"]*border-left:4px solid[^"]*">/)
     expect(html).toMatch(/<img src="http:\/\/localhost:3000\/api\/media\/file\/calm-room\.jpg" alt="A calm treatment room" width="552" style="[^"]*max-width:552px/)
 
-    // Article cards, in order: image (the card crop, absolute), linked title, excerpt, "Read more".
+    // Article cards, in order: image (the hero crop, full width so text in it survives; absolute), linked title, excerpt, "Read more".
     const firstAt = html.indexOf('Easing a stiff neck')
     const secondAt = html.indexOf('Why scars tighten')
     expect(firstAt).toBeGreaterThan(0)
     expect(secondAt).toBeGreaterThan(firstAt)
-    expect(html).toMatch(/src="http:\/\/localhost:3000\/api\/media\/file\/calm-room-768x512\.jpg"/)
+    expect(html).toMatch(/src="http:\/\/localhost:3000\/api\/media\/file\/calm-room-1920x800\.jpg"/)
     expect(html).toContain(`href="http://localhost:3000/articles/${first.slug}"`)
     expect(html).toContain('Three stretches for desk days.')
     expect(html.match(/Read more/g)?.length).toBeGreaterThanOrEqual(2)
@@ -205,7 +205,7 @@ describe('compileNewsletter', () => {
     const article = await publishedArticle({ title: 'A new article', excerpt: 'Its excerpt.', heroImage: image.id })
     const announcement = await compileNewsletter(payload, await createNewsletter({ template: 'article', subject: 'A new article', featuredArticles: [article.id] }))
     expect(announcement.html).toContain('Read the article')
-    expect(announcement.html).toContain('calm-room-768x512.jpg')
+    expect(announcement.html).toContain('calm-room-1920x800.jpg')
     expect(announcement.html).toContain(`http://localhost:3000/articles/${article.slug}`)
 
     const other = await publishedArticle({ title: 'Another one', publishedAt: '2026-11-04T15:00:00.000Z' })

@@ -6,7 +6,7 @@ import React, { useEffect, useMemo, useRef, useState } from 'react'
 
 import { errorMessage } from './shared'
 
-type Rendered = { subject: string; html: string; text: string }
+type Rendered = { subject: string; html: string; text: string; htmlBytes?: number; htmlSizeWarning?: string }
 
 const WIDTHS = { desktop: 640, mobile: 375 } as const
 /** Long enough that typing a word does not re-render the email per keystroke. */
@@ -124,9 +124,15 @@ export const NewsletterPreview: React.FC = () => {
         {loading ? 'Updating preview…' : rendered ? (
           <>
             Subject: <strong data-testid="preview-subject">{rendered.subject}</strong>
+            {rendered.htmlBytes ? <span data-testid="preview-size"> · {(rendered.htmlBytes / 1024).toFixed(1)} KB of HTML</span> : null}
           </>
         ) : null}
       </p>
+      {rendered?.htmlSizeWarning ? (
+        <p role="alert" data-testid="preview-size-warning" style={{ color: 'var(--theme-warning-650, var(--theme-warning-500))', margin: '0 0 calc(var(--base) * 0.5)' }}>
+          {rendered.htmlSizeWarning}
+        </p>
+      ) : null}
       {error ? (
         <p role="alert" style={{ color: 'var(--theme-error-500)', margin: '0 0 calc(var(--base) * 0.5)' }}>
           {error}

@@ -6,13 +6,13 @@ import React, { useState } from 'react'
 import { errorMessage } from './shared'
 import { box, MessageLine, noMargin, PanelButton, type Message } from './ui'
 
-type SentTest = { sentTo: string; outboxFile?: string }
+type SentTest = { sentTo: string; outboxFile?: string; htmlBytes?: number; htmlSizeWarning?: string }
 
-/** What the owner is told after a test: her inbox, or (no SMTP_URL, development) the file to open. */
-export const testSentMessage = ({ sentTo, outboxFile }: SentTest) =>
-  outboxFile
+/** What the owner is told after a test: her inbox, or (no SMTP_URL, development) the file to open; and the email's size. */
+export const testSentMessage = ({ sentTo, outboxFile, htmlBytes }: SentTest) =>
+  (outboxFile
     ? `No mail server is set up (SMTP_URL is empty), so nothing was emailed: the test for ${sentTo} was written to ${outboxFile}. Open that file in a mail program to see it.`
-    : `Test sent to ${sentTo}. Check your inbox.`
+    : `Test sent to ${sentTo}. Check your inbox.`) + (htmlBytes ? ` Email size: ${(htmlBytes / 1024).toFixed(1)} KB of HTML.` : '')
 
 /** "Send test to me": the last saved version, subject marked [Test], to the logged-in user. */
 export const TestSend: React.FC<{ id: number | string; busy: boolean; setBusy: (busy: boolean) => void }> = ({ id, busy, setBusy }) => {
@@ -25,7 +25,8 @@ export const TestSend: React.FC<{ id: number | string; busy: boolean; setBusy: (
     try {
       const response = await fetch(`/api/newsletters/${id}/send-test`, { method: 'POST', credentials: 'include' })
       if (!response.ok) throw new Error(await errorMessage(response, 'The test email was not sent'))
-      setMessage({ kind: 'ok', text: testSentMessage((await response.json()) as SentTest) })
+      const sent = (await response.json()) as SentTest
+      setMessage(sent.htmlSizeWarning ? { kind: 'error', text: `${testSentMessage(sent)} ${sent.htmlSizeWarning}` } : { kind: 'ok', text: testSentMessage(sent) })
     } catch (caught) {
       setMessage({ kind: 'error', text: (caught as Error).message })
     } finally {
