@@ -528,6 +528,10 @@ export interface Newsletter {
    */
   audienceTopics?: (number | Condition)[] | null;
   template: 'newsletter' | 'article' | 'digest';
+  /**
+   * Once sent, a copy without any reader’s name or links is public at /email/newsletters/<id> (and in the archive, GET /api/newsletters/archive), linked as “View in browser” at the top of the email. Untick to keep this newsletter out of the archive.
+   */
+  webVersion?: boolean | null;
   status: 'draft' | 'scheduled' | 'sending' | 'paused' | 'sent' | 'cancelled' | 'failed';
   sendAt?: string | null;
   /**
@@ -1353,6 +1357,7 @@ export interface NewslettersSelect<T extends boolean = true> {
   audience?: T;
   audienceTopics?: T;
   template?: T;
+  webVersion?: T;
   status?: T;
   sendAt?: T;
   sourceArticle?: T;

@@ -1,6 +1,7 @@
 import type { CollectionConfig } from 'payload'
 
 import { isStaff } from '../../src/access/isStaff'
+import { newsletterArchiveEndpoints } from '../../src/endpoints/newsletterArchive'
 import { newsletterPreviewEndpoints } from '../../src/endpoints/newsletterPreview'
 import { newsletterSendingEndpoints } from '../../src/endpoints/newsletterSending'
 import { NEWSLETTER_STATUSES } from '../../jobs/newsletters/states'
@@ -89,6 +90,16 @@ export const Newsletters: CollectionConfig<'newsletters'> = {
       admin: { position: 'sidebar' },
     },
     {
+      name: 'webVersion',
+      type: 'checkbox',
+      defaultValue: true,
+      admin: {
+        position: 'sidebar',
+        description:
+          'Once sent, a copy without any reader’s name or links is public at /email/newsletters/<id> (and in the archive, GET /api/newsletters/archive), linked as “View in browser” at the top of the email. Untick to keep this newsletter out of the archive.',
+      },
+    },
+    {
       name: 'status',
       type: 'select',
       required: true,
@@ -163,6 +174,6 @@ export const Newsletters: CollectionConfig<'newsletters'> = {
     { name: 'leaseOwner', type: 'text', index: true, admin: { hidden: true } },
     { name: 'leaseExpiresAt', type: 'date', index: true, admin: { hidden: true } },
   ],
-  endpoints: [...newsletterPreviewEndpoints, ...newsletterSendingEndpoints],
+  endpoints: [...newsletterArchiveEndpoints, ...newsletterPreviewEndpoints, ...newsletterSendingEndpoints],
   timestamps: true,
 }

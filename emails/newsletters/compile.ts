@@ -4,6 +4,7 @@ import { withClinicDefaults } from '../templates/clinicDefaults'
 import type { Article, Clinic, Media, Newsletter } from '../../payload-types'
 import { absoluteMediaUrl, articleUrl, getSiteUrl } from '../../src/utilities/siteUrl'
 import { encodeQuotedPrintable, wrapQuotedPrintable } from '../../src/seams/nodemailer'
+import { getServerUrl } from '../../src/utilities/serverUrl'
 import { escapeHtml } from '../escapeHtml'
 import type { EncodedPart } from '../transport'
 import { compileOnce, htmlToPlainText, mjmlHash } from '../render'
@@ -73,8 +74,11 @@ export const htmlSizeReport = (html: string) => {
   }
 }
 
+/** Where a newsletter's public web copy is read (src/app/(subscribers)/email/newsletters/[id]). */
+export const webVersionUrl = (id: string | number) => `${getServerUrl()}/email/newsletters/${encodeURIComponent(String(id))}`
+
 /** Greeting used when a subscriber gave no name ("Hi there,"). */
-const ANONYMOUS_NAME = 'there'
+export const ANONYMOUS_NAME = 'there'
 
 const idOf = (value: unknown): string | number | undefined => {
   if (value === null || value === undefined) return undefined
@@ -82,7 +86,11 @@ const idOf = (value: unknown): string | number | undefined => {
   return value as string | number
 }
 
-type LoadOptions = { req?: PayloadRequest; /** Show only the first this many articles (a digest trimmed to size); the rest become a "more on the site" link. */ maxArticles?: number }
+type LoadOptions = {
+  req?: PayloadRequest
+  /** Build the public web copy (emails/newsletters/webVersion.ts) rather than the email. */
+  web?: boolean
+  /** Show only the first this many articles (a digest trimmed to size); the rest become a "more on the site" link. */ maxArticles?: number }
 
 /**
  * The featured articles that are published now, in the newsletter's order, with what a
@@ -166,7 +174,7 @@ export type NewsletterSource = EmailSource & {
  */
 export const buildNewsletterSource = async (
   payload: Payload,
-  newsletter: Pick<Newsletter, 'subject' | 'preheader' | 'intro' | 'featuredArticles' | 'template' | 'digestSince'>,
+  newsletter: Pick<Newsletter, 'subject' | 'preheader' | 'intro' | 'featuredArticles' | 'template' | 'digestSince'> & Partial<Pick<Newsletter, 'id' | 'webVersion'>>,
   options: LoadOptions = {},
 ): Promise<NewsletterSource> => {
   const template = newsletterTemplates[newsletter.template ?? 'newsletter']
@@ -186,6 +194,8 @@ export const buildNewsletterSource = async (
     articles: listed.map(toEmailArticle),
     since: newsletter.digestSince,
     timeZone: clinic.timezone,
+    // A saved newsletter with a web copy links it; an unsaved preview has no address yet.
+    ...(options.web ? { web: true } : newsletter.id !== undefined && newsletter.webVersion !== false ? { webVersionUrl: webVersionUrl(newsletter.id) } : {}),
     ...(listed.length < articles.length ? { more: { count: articles.length - listed.length, total: articles.length, url: `${getSiteUrl()}/articles` } } : {}),
   })
   return {

@@ -1,6 +1,6 @@
 import { escapeHtml } from '../escapeHtml'
 import { button, heading, oneLine, paragraph, richText, section } from './blocks'
-import { layout } from './layout'
+import { layout, newsletterFrame } from './layout'
 import { theme } from './theme'
 import type { NewsletterEmailTemplate } from './types'
 
@@ -23,6 +23,7 @@ export const article: NewsletterEmailTemplate = (clinic, content) => {
     mjml: layout({
       clinic,
       title: subject,
+      ...newsletterFrame(content),
       preheader: content.preheader || featured.excerpt || `New on ${clinic.name}: ${featured.title}`,
       body: [
         hero,

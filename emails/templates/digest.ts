@@ -2,7 +2,7 @@ import { TZDate } from '@date-fns/tz'
 
 import { escapeHtml } from '../escapeHtml'
 import { divider, heading, link, oneLine, paragraph, richText, section } from './blocks'
-import { layout } from './layout'
+import { layout, newsletterFrame } from './layout'
 import { theme } from './theme'
 import type { EmailArticle, NewsletterEmailTemplate } from './types'
 
@@ -38,6 +38,7 @@ export const digest: NewsletterEmailTemplate = (clinic, content) => {
     mjml: layout({
       clinic,
       title: subject,
+      ...newsletterFrame(content),
       preheader: content.preheader || `${summary}: ${content.articles.map((item) => item.title).join(' · ')}`,
       body: section(
         [

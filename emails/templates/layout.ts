@@ -17,6 +17,8 @@ export type LayoutInput = {
    * Off only for mail to someone who is not (yet) subscribed, such as the confirmation.
    */
   footerLinks?: boolean
+  /** A "View in browser" link above the header, to the newsletter's web copy. */
+  webVersionUrl?: string
 }
 
 /** Escapes CMS text and keeps its line breaks (the mailing address is several lines). */
@@ -106,7 +108,17 @@ const darkStyles = () => {
  * The frame of every clinic email: header with name and tagline, the body, and a footer
  * with the postal address, the medical disclaimer and (usually) the opt-out links.
  */
-export const layout = ({ clinic, preheader, title, body, footerLinks = true }: LayoutInput): string => `<mjml lang="en" dir="ltr">
+/** First in the body, so it is also the text part's first line. */
+const viewInBrowser = (url: string) => `
+    <mj-section padding="8px 24px"><mj-column>
+      <mj-text align="center" font-size="13px" color="${theme.mutedText}" padding="0"><p style="margin:0;">${link(escapeHtml(url), 'View in browser')}</p></mj-text>
+    </mj-column></mj-section>`
+
+/** What every newsletter template passes to the layout from its content: the web copy's link, or the web copy's own shape. */
+export const newsletterFrame = (content: { webVersionUrl?: string; web?: boolean }) =>
+  content.web ? { footerLinks: false } : { webVersionUrl: content.webVersionUrl }
+
+export const layout = ({ clinic, preheader, title, body, footerLinks = true, webVersionUrl }: LayoutInput): string => `<mjml lang="en" dir="ltr">
   <mj-head>
     <mj-title>${escapeHtml(title ?? clinic.name)}</mj-title>
     <mj-raw>
@@ -120,7 +132,7 @@ export const layout = ({ clinic, preheader, title, body, footerLinks = true }: L
     </mj-attributes>
     ${darkStyles()}
   </mj-head>
-  <mj-body css-class="dm-body" background-color="${theme.page}" width="600px">${preheaderBlock(preheader)}${header(clinic)}
+  <mj-body css-class="dm-body" background-color="${theme.page}" width="600px">${preheaderBlock(preheader)}${webVersionUrl ? viewInBrowser(webVersionUrl) : ''}${header(clinic)}
 ${body}${footer(clinic, footerLinks)}
   </mj-body>
 </mjml>

@@ -1,6 +1,6 @@
 import { escapeHtml } from '../escapeHtml'
 import { articleCard, heading, oneLine, paragraph, richText, section } from './blocks'
-import { layout } from './layout'
+import { layout, newsletterFrame } from './layout'
 import type { NewsletterEmailTemplate } from './types'
 
 /**
@@ -15,6 +15,7 @@ export const newsletter: NewsletterEmailTemplate = (clinic, content) => {
     mjml: layout({
       clinic,
       title: subject,
+      ...newsletterFrame(content),
       preheader: content.preheader || content.articles[0]?.excerpt || '',
       body: [
         // The subject is the email's one <h1> (the intro's headings are h2 and below: lexicalToEmailHtml.ts).

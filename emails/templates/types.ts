@@ -41,6 +41,10 @@ export type NewsletterEmailContent = {
   since?: string | null
   /** The clinic's timezone, for dates shown in the email. */
   timeZone?: string
+  /** The newsletter's public web copy, linked as "View in browser" at the top (unset: no link). */
+  webVersionUrl?: string
+  /** Building the web copy itself: no opt-out links (no reader to opt out) and no "View in browser". */
+  web?: boolean
   /** Digest only: articles left out to keep the email under Gmail's clipping size, read on the site instead. */
   more?: { count: number; total: number; url: string }
 }
