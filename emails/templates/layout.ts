@@ -91,7 +91,8 @@ const darkStyles = () => {
       .dm-card div, .dm-card p, .dm-card li, .dm-card h1, .dm-card h2, .dm-card h3, .dm-footer div, .dm-footer p { color: ${d.text} !important; }
       .dm-card a, .dm-footer a { color: ${d.link} !important; }
       .dm-footer div, .dm-footer p { color: ${d.mutedText} !important; }
-      .dm-button td, .dm-button a, .dm-button p { background-color: ${d.button} !important; color: ${d.onButton} !important; }`
+      .dm-button td, .dm-button a, .dm-button p { background-color: ${d.button} !important; color: ${d.onButton} !important; }
+      .dm-card p[style*="border-top"] { border-top-color: ${d.rule} !important; }`
   return `<mj-style>
       :root { color-scheme: light dark; supported-color-schemes: light dark; }
       @media (prefers-color-scheme: dark) {${rules}
@@ -104,13 +105,9 @@ const darkStyles = () => {
     </mj-style>`
 }
 
-/**
- * The frame of every clinic email: header with name and tagline, the body, and a footer
- * with the postal address, the medical disclaimer and (usually) the opt-out links.
- */
 /** First in the body, so it is also the text part's first line. */
 const viewInBrowser = (url: string) => `
-    <mj-section padding="8px 24px"><mj-column>
+    <mj-section css-class="dm-footer" padding="8px 24px"><mj-column>
       <mj-text align="center" font-size="13px" color="${theme.mutedText}" padding="0"><p style="margin:0;">${link(escapeHtml(url), 'View in browser')}</p></mj-text>
     </mj-column></mj-section>`
 
@@ -118,6 +115,10 @@ const viewInBrowser = (url: string) => `
 export const newsletterFrame = (content: { webVersionUrl?: string; web?: boolean }) =>
   content.web ? { footerLinks: false } : { webVersionUrl: content.webVersionUrl }
 
+/**
+ * The frame of every clinic email: header with name and tagline, the body, and a footer
+ * with the postal address, the medical disclaimer and (usually) the opt-out links.
+ */
 export const layout = ({ clinic, preheader, title, body, footerLinks = true, webVersionUrl }: LayoutInput): string => `<mjml lang="en" dir="ltr">
   <mj-head>
     <mj-title>${escapeHtml(title ?? clinic.name)}</mj-title>

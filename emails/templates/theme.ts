@@ -27,6 +27,8 @@ export const theme = {
     button: '#5fa8a0',
     onButton: '#0b1f24',
     header: '#0b3440',
+    /** Rules between cards: the light page colour would glare on the dark card. */
+    rule: '#2c4247',
   },
   /** System fonts only: no web-font request (a tracking vector) and nothing to fall back from. */
   fontFamily: "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif",
