@@ -39,6 +39,7 @@ export interface Config {
     'worker-heartbeats': WorkerHeartbeat;
     'content-changes': ContentChange;
     alerts: Alert;
+    redirects: Redirect;
     'payload-kv': PayloadKv;
     'payload-jobs': PayloadJob;
     'payload-locked-documents': PayloadLockedDocument;
@@ -69,6 +70,7 @@ export interface Config {
     'worker-heartbeats': WorkerHeartbeatsSelect<false> | WorkerHeartbeatsSelect<true>;
     'content-changes': ContentChangesSelect<false> | ContentChangesSelect<true>;
     alerts: AlertsSelect<false> | AlertsSelect<true>;
+    redirects: RedirectsSelect<false> | RedirectsSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-jobs': PayloadJobsSelect<false> | PayloadJobsSelect<true>;
     'payload-locked-documents': PayloadLockedDocumentsSelect<false> | PayloadLockedDocumentsSelect<true>;
@@ -893,6 +895,34 @@ export interface Alert {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "redirects".
+ */
+export interface Redirect {
+  id: number;
+  from: string;
+  to?: {
+    type?: ('reference' | 'custom') | null;
+    reference?:
+      | ({
+          relationTo: 'articles';
+          value: number | Article;
+        } | null)
+      | ({
+          relationTo: 'conditions';
+          value: number | Condition;
+        } | null)
+      | ({
+          relationTo: 'services';
+          value: number | Service;
+        } | null);
+    url?: string | null;
+  };
+  type: '301' | '302';
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "payload-kv".
  */
 export interface PayloadKv {
@@ -1096,6 +1126,10 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'alerts';
         value: number | Alert;
+      } | null)
+    | ({
+        relationTo: 'redirects';
+        value: number | Redirect;
       } | null);
   globalSlug?: string | null;
   user: {
@@ -1606,6 +1640,23 @@ export interface AlertsSelect<T extends boolean = true> {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "redirects_select".
+ */
+export interface RedirectsSelect<T extends boolean = true> {
+  from?: T;
+  to?:
+    | T
+    | {
+        type?: T;
+        reference?: T;
+        url?: T;
+      };
+  type?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "payload-kv_select".
  */
 export interface PayloadKvSelect<T extends boolean = true> {
@@ -1745,6 +1796,15 @@ export interface Clinic {
     lastDigestAt?: string | null;
   };
   /**
+   * Where each page lives on the website (SITE_URL + the path): used by emails, JSON-LD, feeds, the sitemap and redirects. {slug} and {id} are filled in; FAQs have no slug, their {slug} is their id.
+   */
+  frontEnd?: {
+    articlePath?: string | null;
+    conditionPath?: string | null;
+    servicePath?: string | null;
+    faqPath?: string | null;
+  };
+  /**
    * Computed from this document on every read; front ends place it in a <script type="application/ld+json"> tag.
    */
   jsonLd?:
@@ -1836,6 +1896,14 @@ export interface ClinicSelect<T extends boolean = true> {
         day?: T;
         time?: T;
         lastDigestAt?: T;
+      };
+  frontEnd?:
+    | T
+    | {
+        articlePath?: T;
+        conditionPath?: T;
+        servicePath?: T;
+        faqPath?: T;
       };
   jsonLd?: T;
   updatedAt?: T;

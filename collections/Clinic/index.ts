@@ -10,7 +10,19 @@ import { optionsFrom } from '../../src/fields/optionsFrom'
 import { urlField } from '../../src/fields/url'
 import { clinicJsonLd } from '../../src/jsonld/clinic'
 import { DEFAULT_CLINIC_TIME_ZONE } from '../../src/utilities/clinicTime'
+import { DEFAULT_FRONT_END_PATTERNS, FRONT_END_PATTERN_FIELDS, frontEndPatternProblem, type FrontEndCollection } from '../../src/utilities/siteUrl'
 import { canonicaliseTimeZone, validateTimeZone } from './timeZones'
+
+const validateFrontEndPattern: TextFieldSingleValidation = (value) => (!value ? true : (frontEndPatternProblem(value) ?? true))
+
+const frontEndPatternField = (collection: FrontEndCollection, label: string) => ({
+  name: FRONT_END_PATTERN_FIELDS[collection],
+  type: 'text' as const,
+  label,
+  defaultValue: DEFAULT_FRONT_END_PATTERNS[collection],
+  validate: validateFrontEndPattern,
+  admin: { placeholder: DEFAULT_FRONT_END_PATTERNS[collection] },
+})
 
 const DAYS = optionsFrom(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'])
 
@@ -119,6 +131,25 @@ export const Clinic: GlobalConfig<'clinic'> = {
           ],
         },
         { name: 'lastDigestAt', type: 'date', admin: { readOnly: true } },
+      ],
+    },
+    {
+      name: 'frontEnd',
+      type: 'group',
+      label: 'Front-end URLs',
+      admin: {
+        description:
+          'Where each page lives on the website (SITE_URL + the path): used by emails, JSON-LD, feeds, the sitemap and redirects. {slug} and {id} are filled in; FAQs have no slug, their {slug} is their id.',
+      },
+      fields: [
+        {
+          type: 'row',
+          fields: [frontEndPatternField('articles', 'Article path'), frontEndPatternField('conditions', 'Condition path')],
+        },
+        {
+          type: 'row',
+          fields: [frontEndPatternField('services', 'Service path'), frontEndPatternField('faqs', 'FAQ path')],
+        },
       ],
     },
     jsonLdField(clinicJsonLd),

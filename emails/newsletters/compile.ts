@@ -2,7 +2,7 @@ import type { Payload, PayloadRequest } from 'payload'
 import { withClinicDefaults } from '../templates/clinicDefaults'
 
 import type { Article, Clinic, Media, Newsletter } from '../../payload-types'
-import { absoluteMediaUrl, articleUrl } from '../../src/utilities/siteUrl'
+import { absoluteMediaUrl, articleUrl, DEFAULT_FRONT_END_PATTERNS, frontEndPatternsOf, type FrontEndPatterns } from '../../src/utilities/siteUrl'
 import { encodeQuotedPrintable, wrapQuotedPrintable } from '../../src/seams/nodemailer'
 import { escapeHtml } from '../escapeHtml'
 import type { EncodedPart } from '../transport'
@@ -90,10 +90,11 @@ const mediaImage = (media: Media | number | null | undefined, fallbackAlt: strin
   return src ? { src, alt: media.alt || fallbackAlt } : null
 }
 
-export const toEmailArticle = (doc: Article): EmailArticle => ({
+/** `patterns`: the clinic global's front-end paths (an article's link is SITE_URL + its path). */
+export const toEmailArticle = (doc: Article, patterns: FrontEndPatterns = DEFAULT_FRONT_END_PATTERNS): EmailArticle => ({
   title: doc.title,
   excerpt: doc.excerpt,
-  url: articleUrl(doc.slug),
+  url: articleUrl(doc.slug, patterns),
   publishedAt: doc.publishedAt,
   image: mediaImage(doc.heroImage, doc.title),
 })
@@ -149,11 +150,12 @@ export const buildNewsletterSource = async (
     loadIntroReferences(payload, newsletter.intro, options),
   ])
   const shown = new Set(articles.map((doc) => String(doc.id)))
+  const patterns = frontEndPatternsOf(clinic)
   const source = template(clinic, {
     subject: newsletter.subject ?? '',
     preheader: newsletter.preheader,
-    introHtml: lexicalToEmailHtml(newsletter.intro, references),
-    articles: articles.map(toEmailArticle),
+    introHtml: lexicalToEmailHtml(newsletter.intro, { ...references, patterns }),
+    articles: articles.map((doc) => toEmailArticle(doc, patterns)),
     since: newsletter.digestSince,
     timeZone: clinic.timezone,
   })
