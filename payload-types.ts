@@ -157,6 +157,7 @@ export interface Article {
     };
     [k: string]: unknown;
   };
+  contentHtml?: string | null;
   conditions?: (number | Condition)[] | null;
   services?: (number | Service)[] | null;
   /**
@@ -306,6 +307,7 @@ export interface Condition {
     };
     [k: string]: unknown;
   } | null;
+  howMassageHelpsHtml?: string | null;
   techniques?:
     | (
         | 'myofascial-release'
@@ -410,6 +412,7 @@ export interface Service {
     };
     [k: string]: unknown;
   } | null;
+  descriptionHtml?: string | null;
   options?:
     | {
         durationMinutes: number;
@@ -581,6 +584,7 @@ export interface Faq {
     };
     [k: string]: unknown;
   };
+  answerHtml?: string | null;
   category: 'insurance' | 'booking' | 'treatment' | 'general';
   /**
    * Lower numbers come first.
@@ -1184,6 +1188,7 @@ export interface ArticlesSelect<T extends boolean = true> {
   excerpt?: T;
   heroImage?: T;
   content?: T;
+  contentHtml?: T;
   conditions?: T;
   services?: T;
   seo?:
@@ -1226,6 +1231,7 @@ export interface ConditionsSelect<T extends boolean = true> {
         id?: T;
       };
   howMassageHelps?: T;
+  howMassageHelpsHtml?: T;
   techniques?: T;
   relatedServices?: T;
   relatedArticles?: T;
@@ -1270,6 +1276,7 @@ export interface ServicesSelect<T extends boolean = true> {
   category?: T;
   summary?: T;
   description?: T;
+  descriptionHtml?: T;
   options?:
     | T
     | {
@@ -1301,6 +1308,7 @@ export interface ServicesSelect<T extends boolean = true> {
 export interface FaqsSelect<T extends boolean = true> {
   question?: T;
   answer?: T;
+  answerHtml?: T;
   category?: T;
   order?: T;
   relatedConditions?: T;

@@ -4,6 +4,7 @@ import { authenticatedOrPublished } from '../../src/access/authenticatedOrPublis
 import { isStaff } from '../../src/access/isStaff'
 import { scheduleEndpoints } from '../../src/endpoints/schedule'
 import { jsonLdField, type JsonLdBuilder } from '../../src/fields/jsonLd'
+import { selectRichTextSources, withHtmlSiblings } from '../../src/fields/richTextHtml'
 import { scheduledChangeMarkerField } from '../../src/fields/scheduledChangeMarker'
 import { bumpContentRevisionAfterChange, bumpContentRevisionAfterDelete } from '../../src/hooks/bumpContentRevision'
 import { ignoreDraftFlagForPublic } from '../../src/hooks/ignoreDraftFlagForPublic'
@@ -67,14 +68,16 @@ export const publishedContentCollection = <S extends PublishedContentSlug>({
   endpoints: scheduleEndpoints,
   hooks: {
     // tagPublic*: what an anonymous answer contains, for the response cache and a CDN (src/cache/contentTags.ts).
-    beforeOperation: [ignoreDraftFlagForPublic, tagPublicLookup],
+    // selectRichTextSources: a REST select of `contentHtml` reads `content` too.
+    beforeOperation: [ignoreDraftFlagForPublic, tagPublicLookup, selectRichTextSources],
     afterRead: [tagPublicDocument],
     beforeChange: [...beforeChange, rememberPublicState],
     // bumpContentRevision*: public content changed, drop the dependent entries of every app process's response cache (src/cache).
     afterChange: [bumpContentRevisionAfterChange, ...afterChange, recordContentChange],
     afterDelete: [bumpContentRevisionAfterDelete, recordContentDelete],
   },
-  fields: [...fields, scheduledChangeMarkerField(), jsonLdField(jsonLd)],
+  // Each rich-text field gets its computed HTML sibling (`content` → `contentHtml`, src/fields/richTextHtml.ts).
+  fields: [...withHtmlSiblings(fields), scheduledChangeMarkerField(), jsonLdField(jsonLd)],
   versions: {
     drafts: { autosave: { interval: 800 }, schedulePublish: true },
     maxPerDoc: 50,
