@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
+import { redirectsPlugin } from '@payloadcms/plugin-redirects'
 import { lexicalEditor } from '@payloadcms/richtext-lexical'
 import { buildConfig } from 'payload'
 import sharp from 'sharp'
@@ -26,11 +27,16 @@ import { Users } from './collections/Users'
 import { WebhookDeliveries } from './collections/WebhookDeliveries'
 import { Webhooks } from './collections/Webhooks'
 import { WorkerHeartbeats } from './collections/WorkerHeartbeats'
+import { collapseRedirectChains } from './collections/Redirects/hooks/collapseRedirectChains'
+import { settleRedirectTarget } from './collections/Redirects/hooks/settleRedirectTarget'
 import { clinicEmailAdapter } from './emails/payloadEmailAdapter'
 import { extendJobsCollection } from './jobs/scheduling/jobsCollection'
 import { watchContentRevision } from './src/cache/watchContentRevision'
 import { chooseDatabase, databaseAdapter, DatabaseUriError, runMigrations } from './src/database'
 import { dashboardEndpoints } from './src/endpoints/dashboard'
+import { resolveRedirectEndpoint } from './src/endpoints/redirects'
+import { anyone } from './src/access/anyone'
+import { isStaff } from './src/access/isStaff'
 import { healthEndpoints } from './src/endpoints/health'
 import { metricsEndpoints } from './src/endpoints/metrics'
 import { unknownCollectionScheduleEndpoints } from './src/endpoints/schedule'
@@ -116,6 +122,24 @@ export default buildConfig({
     // no JSON/code editor downloaded from a public CDN.
     clinicTimesInAdmin({ except: ['newsletters'] }),
     localCodeEditors,
+    // Old front-end paths → new ones (README "Redirects"): Payload's own collection, read by
+    // anyone (REST, GraphQL, GET /api/redirects/resolve), edited by staff; created when a
+    // published slug changes (src/hooks/redirectChangedSlug.ts), chains collapsed, loops refused.
+    redirectsPlugin({
+      collections: ['articles', 'conditions', 'services'],
+      redirectTypes: ['301', '302'],
+      redirectTypeFieldOverride: { defaultValue: '301' },
+      overrides: {
+        labels: { singular: 'Redirect', plural: 'Redirects' },
+        graphQL: { singularName: 'Redirect', pluralName: 'Redirects' },
+        admin: { group: 'Settings', useAsTitle: 'from', defaultColumns: ['from', 'to.url', 'type', 'updatedAt'] },
+        access: { read: anyone, create: isStaff, update: isStaff, delete: isStaff },
+        endpoints: [resolveRedirectEndpoint],
+        hooks: { beforeChange: [settleRedirectTarget], afterChange: [collapseRedirectChains] },
+      },
+    }),
+    // The cost limits and input checks every collection has (src/query), for the plugin's too.
+    (config) => ({ ...config, collections: (config.collections ?? []).map((c) => (c.slug === 'redirects' ? withQueryGuards([c])[0]! : c)) }),
   ],
   // Password resets and Payload's other system mail, through the project's transport.
   email: clinicEmailAdapter(),

@@ -7,6 +7,7 @@ import { jsonLdField, type JsonLdBuilder } from '../../src/fields/jsonLd'
 import { selectRichTextSources, withHtmlSiblings } from '../../src/fields/richTextHtml'
 import { scheduledChangeMarkerField } from '../../src/fields/scheduledChangeMarker'
 import { bumpContentRevisionAfterChange, bumpContentRevisionAfterDelete } from '../../src/hooks/bumpContentRevision'
+import { redirectChangedSlug } from '../../src/hooks/redirectChangedSlug'
 import { ignoreDraftFlagForPublic } from '../../src/hooks/ignoreDraftFlagForPublic'
 import { tagPublicDocument, tagPublicLookup } from '../../src/hooks/tagPublicRead'
 import { recordContentChange, recordContentDelete, rememberPublicState } from '../../src/webhooks/recordContentEvent'
@@ -73,7 +74,8 @@ export const publishedContentCollection = <S extends PublishedContentSlug>({
     afterRead: [tagPublicDocument],
     beforeChange: [...beforeChange, rememberPublicState],
     // bumpContentRevision*: public content changed, drop the dependent entries of every app process's response cache (src/cache).
-    afterChange: [bumpContentRevisionAfterChange, ...afterChange, recordContentChange],
+    // redirectChangedSlug: a published slug change leaves a 301 from the old path (before recordContentChange, which uses up the remembered state).
+    afterChange: [bumpContentRevisionAfterChange, ...afterChange, redirectChangedSlug, recordContentChange],
     afterDelete: [bumpContentRevisionAfterDelete, recordContentDelete],
   },
   // Each rich-text field gets its computed HTML sibling (`content` → `contentHtml`, src/fields/richTextHtml.ts).

@@ -3,7 +3,8 @@ import type { CollectionSlug, Field, FieldHook, PayloadRequest } from 'payload'
 import { metrics } from '../metrics/registry'
 import { graphqlMaySelect } from '../query/graphqlSelection'
 import { loadThroughRequest } from '../seams/requestDataLoader'
-import { loadFrontEndPatterns, type FrontEndPatterns } from '../utilities/siteUrl'
+import { loadFrontEndPatterns } from '../utilities/frontEndPatterns'
+import { type FrontEndPatterns } from '../utilities/siteUrl'
 
 /** Returns the related documents the reader may see, whether the value arrived populated or as IDs. */
 export type RelatedDocs = <T extends Record<string, any>>(

@@ -4,7 +4,8 @@ import { metrics } from '../metrics/registry'
 import { graphqlMaySelect } from '../query/graphqlSelection'
 import { collectSiteReferences, lexicalToSiteHtml, type SiteHtmlContext, type SiteUpload } from '../richtext/lexicalToSiteHtml'
 import { loadThroughRequest } from '../seams/requestDataLoader'
-import { frontEndUrl, loadFrontEndPatterns } from '../utilities/siteUrl'
+import { loadFrontEndPatterns } from '../utilities/frontEndPatterns'
+import { frontEndUrl } from '../utilities/siteUrl'
 
 /** The sibling's name: `content` → `contentHtml`. src/query/graphqlSelection.ts keeps a source whose sibling is queried. */
 export const HTML_SIBLING_SUFFIX = 'Html'

@@ -1,5 +1,3 @@
-import type { Payload, PayloadRequest } from 'payload'
-
 import { getServerUrl } from './serverUrl'
 
 /**
@@ -50,7 +48,7 @@ export const frontEndPatternProblem = (pattern: unknown): string | null => {
   return null
 }
 
-type ClinicWithFrontEnd = { frontEnd?: Partial<Record<string, string | null>> | null } | null | undefined
+export type ClinicWithFrontEnd = { frontEnd?: Partial<Record<string, string | null>> | null } | null | undefined
 
 /** The patterns the clinic global sets, a default for each one left empty (or unusable: a row written past validation). */
 export const frontEndPatternsOf = (clinic: ClinicWithFrontEnd): FrontEndPatterns => {
@@ -87,22 +85,4 @@ export const absoluteMediaUrl = (url: string | null | undefined): string | undef
   if (!url) return undefined
   if (/^https?:\/\//i.test(url)) return url
   return `${getServerUrl()}${url.startsWith('/') ? '' : '/'}${url}`
-}
-
-type PatternsRequest = { payload: Payload; [PATTERNS]?: Promise<FrontEndPatterns> }
-const PATTERNS = Symbol.for('clinic.frontEndPatterns')
-
-/**
- * The clinic global's patterns, read once per request (JSON-LD of a list of twenty documents
- * reads the global once). Read with `req`, so an anonymous answer that uses them is tagged
- * `clinic` (src/hooks/tagPublicRead.ts) and dropped from the response cache when they change.
- */
-export const loadFrontEndPatterns = (payload: Payload, req?: PayloadRequest): Promise<FrontEndPatterns> => {
-  const memo = req as unknown as PatternsRequest | undefined
-  if (memo?.[PATTERNS]) return memo[PATTERNS]
-  const loading = payload
-    .findGlobal({ slug: 'clinic', depth: 0, select: { frontEnd: true }, overrideAccess: true, req })
-    .then((clinic) => frontEndPatternsOf(clinic as ClinicWithFrontEnd))
-  if (memo) memo[PATTERNS] = loading
-  return loading
 }
