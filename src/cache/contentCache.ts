@@ -4,7 +4,7 @@ import { LRUCache } from 'lru-cache'
 
 import { captureResponse, dropHeader, fillHeadersOf, forceHeader, respondWith, type CapturedResponse } from './cachedResponse'
 import type { ContentCacheConfig } from './config'
-import { classifyGraphql, classifyRest, graphqlParamsFromSearch, isAuthenticated, type Classification } from './rules'
+import { classifyGraphql, classifyRest, classifySitePath, graphqlParamsFromSearch, isAuthenticated, type Classification } from './rules'
 import { ANY_CHANGE_TAG, CONTENT_TAGS_HEADER } from './contentTags'
 import { TaggedStore } from './taggedStore'
 import { fetchUpstream, forwardUpstream, type Transport, type UpstreamRequest } from './upstream'
@@ -161,10 +161,13 @@ export class ContentCache {
     const url = req.url ?? '/'
     const queryStart = url.indexOf('?')
     const pathname = queryStart === -1 ? url : url.slice(0, queryStart)
-    if (!this.config.enabled || !pathname.startsWith('/api/')) return this.passThrough(req, res, next, null)
     const method = req.method ?? 'GET'
-    if (isAuthenticated(req.headers)) return this.passThrough(req, res, next, 'private')
     const isRead = method === 'GET' || method === 'HEAD'
+    // Feeds and the sitemap: public whoever asks (they read as an anonymous visitor), keyed by path.
+    const sitePath = this.config.enabled && isRead ? classifySitePath(pathname) : undefined
+    if (sitePath?.cacheable) return void this.serve(req, res, sitePath.key, { method: 'GET', url: pathname, headers: fillHeadersOf(req) })
+    if (!this.config.enabled || !pathname.startsWith('/api/')) return this.passThrough(req, res, next, null)
+    if (isAuthenticated(req.headers)) return this.passThrough(req, res, next, 'private')
     if (pathname === '/api/graphql') {
       if (isRead) {
         const classification = this.classify(`GET ${url}`, () => {

@@ -70,6 +70,18 @@ export const classifyRest = (pathname: string, search: URLSearchParams): Classif
   return { cacheable: true, key: `rest ${pathname}?${sorted.toString()}` }
 }
 
+/**
+ * The feeds and sitemap (src/feeds): `/feeds/articles.{rss,atom,json}`, `/feeds/conditions/<slug>.rss`,
+ * `/sitemap.xml`, `/sitemap-<n>.xml`. Their answers do not depend on the query string, so the key
+ * is the path alone (a `?x=random` cannot fill the cache with copies) and the fill asks for the path.
+ */
+const SITE_PATH = /^\/(?:feeds\/articles\.(?:rss|atom|json)|feeds\/conditions\/[A-Za-z0-9_-]{1,150}\.rss|sitemap\.xml|sitemap-\d{1,7}\.xml)$/
+
+export const SITE_KEY_PREFIX = 'site '
+
+export const classifySitePath = (pathname: string): Classification | undefined =>
+  SITE_PATH.test(pathname) ? { cacheable: true, key: `${SITE_KEY_PREFIX}${pathname}` } : undefined
+
 export type GraphqlParams = { query?: unknown; variables?: unknown; operationName?: unknown }
 
 /** Object keys sorted at every level: `{b:1,a:2}` and `{a:2,b:1}` are one cache key. */
