@@ -27,10 +27,18 @@ export type SiteServer = {
  * cache on a loopback port, the routes on a unix socket). `route` may answer a path itself
  * (the sitemap with a small page size).
  */
-export const startSiteServer = async (name: string, route?: (pathname: string) => Promise<Response> | undefined): Promise<SiteServer> => {
+export const startSiteServer = async (
+  name: string,
+  route?: (pathname: string) => Promise<Response> | undefined,
+  options: { allowedOrigins?: string[]; logUnlistedOrigin?: (message: string) => void } = {},
+): Promise<SiteServer> => {
   const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`))
   const socketPath = path.join(socketDir, 'next.sock')
-  const cache = new ContentCache(contentCacheConfig({} as NodeJS.ProcessEnv), { transport: httpTransport({ socketPath }), allowedOrigins: [] })
+  const cache = new ContentCache(contentCacheConfig({} as NodeJS.ProcessEnv), {
+    transport: httpTransport({ socketPath }),
+    allowedOrigins: options.allowedOrigins ?? [],
+    logUnlistedOrigin: options.logUnlistedOrigin,
+  })
   installContentCacheBridge(cache)
   const ctx = await startTestPayload(name)
   const routes = await import('@payloadcms/next/routes')
