@@ -118,10 +118,6 @@ export default buildConfig({
   endpoints: [...subscribeEndpoints, ...unknownCollectionScheduleEndpoints, ...healthEndpoints, ...metricsEndpoints, ...dashboardEndpoints],
   editor: lexicalEditor(),
   plugins: [
-    // Admin display only: dates on the clinic's clock (the newsletter form has its own), and
-    // no JSON/code editor downloaded from a public CDN.
-    clinicTimesInAdmin({ except: ['newsletters'] }),
-    localCodeEditors,
     // Old front-end paths → new ones (README "Redirects"): Payload's own collection, read by
     // anyone (REST, GraphQL, GET /api/redirects/resolve), edited by staff; created when a
     // published slug changes (src/hooks/redirectChangedSlug.ts), chains collapsed, loops refused.
@@ -139,7 +135,12 @@ export default buildConfig({
       },
     }),
     // The cost limits and input checks every collection has (src/query), for the plugin's too.
+    // Both before clinicTimesInAdmin, which then shows the redirects' dates on the clinic clock too.
     (config) => ({ ...config, collections: (config.collections ?? []).map((c) => (c.slug === 'redirects' ? withQueryGuards([c])[0]! : c)) }),
+    // Admin display only: dates on the clinic's clock (the newsletter form has its own), and
+    // no JSON/code editor downloaded from a public CDN.
+    clinicTimesInAdmin({ except: ['newsletters'] }),
+    localCodeEditors,
   ],
   // Password resets and Payload's other system mail, through the project's transport.
   email: clinicEmailAdapter(),
