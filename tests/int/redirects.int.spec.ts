@@ -95,6 +95,19 @@ describe('redirects edited by staff', () => {
     const self = await create('/same', '/same')
     expect(self.status).toBe(400)
     expect(http.fieldErrors(self.json)[0].message).toMatch(/loop/)
+    // To a document whose page is the redirect's own source.
+    const toItself = await http.api('POST', '/redirects', {
+      credentials: { token },
+      body: { from: '/articles/a', to: { type: 'reference', reference: { relationTo: 'articles', value: articleId } }, type: '301' },
+    })
+    expect(toItself.status).toBe(400)
+    expect(http.fieldErrors(toItself.json)[0]).toMatchObject({ path: 'to.reference' })
+    const toDocument = await http.api('POST', '/redirects', {
+      credentials: { token },
+      body: { from: '/neck', to: { type: 'reference', reference: { relationTo: 'articles', value: articleId } }, type: '302' },
+    })
+    expect(toDocument.status).toBe(201)
+    expect((await resolve('/neck')).json).toEqual({ to: '/articles/a', status: 302 })
     const notPath = await create('https://elsewhere.test/x', '/y')
     expect(notPath.status).toBe(400)
     expect(http.fieldErrors(notPath.json)[0]).toMatchObject({ path: 'from' })

@@ -1,6 +1,18 @@
-import { ValidationError, type CollectionBeforeChangeHook } from 'payload'
+import { ValidationError, type CollectionBeforeChangeHook, type PayloadRequest } from 'payload'
 
 import { MAX_REDIRECT_HOPS, normaliseRedirectPath, redirectPathProblem } from '../../../src/redirects/paths'
+import { loadFrontEndPatterns } from '../../../src/utilities/frontEndPatterns'
+import { frontEndPath, isFrontEndCollection } from '../../../src/utilities/siteUrl'
+
+/** The current front-end path of a referenced document (published or not: staff may point at a draft to publish later). */
+const referencedPath = async (req: PayloadRequest, reference: unknown): Promise<string | null> => {
+  const { relationTo, value } = (reference ?? {}) as { relationTo?: string; value?: unknown }
+  const id = value && typeof value === 'object' ? (value as { id?: number | string }).id : (value as number | string | undefined)
+  if (!relationTo || !isFrontEndCollection(relationTo) || id === undefined || id === null) return null
+  const doc = await req.payload.findByID({ collection: relationTo, id, depth: 0, overrideAccess: true, disableErrors: true, select: { slug: true } as never, req })
+  if (!doc) return null
+  return frontEndPath(relationTo, doc as { id: number | string; slug?: string | null }, await loadFrontEndPatterns(req.payload))
+}
 
 type RedirectData = { id?: number | string; from?: string; to?: { type?: string | null; url?: string | null; reference?: unknown } | null; type?: string | null }
 
@@ -21,6 +33,12 @@ export const settleRedirectTarget: CollectionBeforeChangeHook = async ({ data, o
   if (fromProblem) refuse('from', fromProblem)
   const from = normaliseRedirectPath(next.from!)
   data.from = from
+  if (next.to?.type === 'reference') {
+    // A document's page: refused when it is this very path (the document lives here, the redirect would never end).
+    const target = await referencedPath(req, next.to.reference)
+    if (target && normaliseRedirectPath(target) === from) refuse('to.reference', `This redirect would loop: ${from} is the page of the document it points to.`)
+    return data
+  }
   if (next.to?.type !== 'custom' || typeof next.to.url !== 'string') return data
   const target = next.to.url
   // A full URL (another site) is not followed; a site path is checked like the source.
