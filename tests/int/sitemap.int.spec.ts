@@ -76,6 +76,21 @@ describe('sitemap', () => {
     await payload.update({ collection: 'conditions', id: docs[0]!.id, data: { _status: 'draft' } })
   })
 
+  it('follows the clinic\'s path patterns: a new pattern drops the cached sitemap, an unrelated clinic edit does not', async () => {
+    await site.get('/sitemap.xml')
+    expect((await site.get('/sitemap.xml')).headers.get('x-cache')).toBe('HIT')
+    await payload.updateGlobal({ slug: 'clinic', data: { name: 'Clinic', bookingUrl: 'https://example.com/book', tagline: 'Medical massage' } })
+    expect((await site.get('/sitemap.xml')).headers.get('x-cache')).toBe('HIT')
+    await payload.updateGlobal({ slug: 'clinic', data: { frontEnd: { articlePath: '/blog/{slug}' } } })
+    try {
+      const fresh = await site.get('/sitemap.xml')
+      expect(fresh.headers.get('x-cache')).toBe('MISS')
+      expect(locs(fresh.text)).toContain(`${SITE_URL}/blog/article-1`)
+    } finally {
+      await payload.updateGlobal({ slug: 'clinic', data: { frontEnd: { articlePath: '/articles/{slug}' } } })
+    }
+  })
+
   it('becomes a sitemap index past the page size, each page a urlset; a page that does not exist is a 404', async () => {
     pageSize = 2
     try {
