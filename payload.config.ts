@@ -33,6 +33,7 @@ import { chooseDatabase, databaseAdapter, DatabaseUriError, runMigrations } from
 import { dashboardEndpoints } from './src/endpoints/dashboard'
 import { healthEndpoints } from './src/endpoints/health'
 import { metricsEndpoints } from './src/endpoints/metrics'
+import { previewEndpoints } from './src/endpoints/preview'
 import { unknownCollectionScheduleEndpoints } from './src/endpoints/schedule'
 import { subscribeEndpoints } from './src/endpoints/subscribe'
 import { withEmptyDraftCleanup } from './src/drafts/emptyDrafts'
@@ -109,7 +110,7 @@ export default buildConfig({
     Alerts,
   ])),
   globals: [Clinic, AudienceStats, ContentRevision],
-  endpoints: [...subscribeEndpoints, ...unknownCollectionScheduleEndpoints, ...healthEndpoints, ...metricsEndpoints, ...dashboardEndpoints],
+  endpoints: [...subscribeEndpoints, ...unknownCollectionScheduleEndpoints, ...healthEndpoints, ...metricsEndpoints, ...dashboardEndpoints, ...previewEndpoints],
   editor: lexicalEditor(),
   plugins: [
     // Admin display only: dates on the clinic's clock (the newsletter form has its own), and

@@ -9,6 +9,7 @@ import { jsonLdField } from '../../src/fields/jsonLd'
 import { optionsFrom } from '../../src/fields/optionsFrom'
 import { urlField } from '../../src/fields/url'
 import { clinicJsonLd } from '../../src/jsonld/clinic'
+import { validatePreviewUrlTemplate } from '../../src/preview/url'
 import { DEFAULT_CLINIC_TIME_ZONE } from '../../src/utilities/clinicTime'
 import { canonicaliseTimeZone, validateTimeZone } from './timeZones'
 
@@ -119,6 +120,27 @@ export const Clinic: GlobalConfig<'clinic'> = {
           ],
         },
         { name: 'lastDigestAt', type: 'date', admin: { readOnly: true } },
+      ],
+    },
+    {
+      name: 'preview',
+      type: 'group',
+      label: 'Draft preview',
+      access: { read: isStaffField },
+      admin: { description: 'Where the Preview button and the Live Preview pane of articles, conditions, services and FAQs open the draft.' },
+      fields: [
+        {
+          name: 'urlTemplate',
+          type: 'text',
+          label: 'Preview URL template',
+          maxLength: 500,
+          validate: validatePreviewUrlTemplate,
+          admin: {
+            description:
+              'The front end\'s preview page, e.g. https://www.example-clinic.com/api/preview?collection={collection}&slug={slug}&token={token} ' +
+              '({collection}, {id}, {slug}, {token} are filled in). Empty: PREVIEW_URL from the environment; neither: no Preview button.',
+          },
+        },
       ],
     },
     jsonLdField(clinicJsonLd),

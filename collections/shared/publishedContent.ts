@@ -1,9 +1,10 @@
 import type { CollectionAfterChangeHook, CollectionBeforeChangeHook, CollectionConfig } from 'payload'
 
-import { authenticatedOrPublished } from '../../src/access/authenticatedOrPublished'
+import { authenticatedPublishedOrPreviewed } from '../../src/access/authenticatedPublishedOrPreviewed'
 import { isStaff } from '../../src/access/isStaff'
 import { scheduleEndpoints } from '../../src/endpoints/schedule'
 import { jsonLdField, type JsonLdBuilder } from '../../src/fields/jsonLd'
+import { previewAdmin } from '../../src/preview/adminPreview'
 import { scheduledChangeMarkerField } from '../../src/fields/scheduledChangeMarker'
 import { bumpContentRevisionAfterChange, bumpContentRevisionAfterDelete } from '../../src/hooks/bumpContentRevision'
 import { ignoreDraftFlagForPublic } from '../../src/hooks/ignoreDraftFlagForPublic'
@@ -33,7 +34,8 @@ type PublishedContentOptions<S extends PublishedContentSlug> = Omit<CollectionCo
 
 /**
  * A collection of published content (PUBLISHED_CONTENT_COLLECTIONS): what the four share, in
- * one place. Anyone reads published documents, staff read drafts and versions and write;
+ * one place. Anyone reads published documents, staff read drafts and versions and write, a
+ * preview token opens one document's draft (Preview and Live Preview in the admin);
  * drafts autosave, keep 50 versions and can be published on a schedule (the Schedule drawer
  * of the Publish button, the `/:id/schedule` endpoints); anonymous answers are tagged with the
  * documents they contain (tagPublic*), every public change drops the cached answers with its tags
@@ -51,6 +53,8 @@ export const publishedContentCollection = <S extends PublishedContentSlug>({
   admin: {
     // Published content sits together in the admin's "Content" group.
     group: 'Content',
+    // The Preview button and Live Preview pane open the front end with a fresh preview token (src/preview).
+    ...previewAdmin(config.slug),
     ...config.admin,
     components: {
       ...config.admin?.components,
@@ -58,7 +62,8 @@ export const publishedContentCollection = <S extends PublishedContentSlug>({
     },
   },
   access: {
-    read: authenticatedOrPublished,
+    // Published documents for the public; one document's draft for a preview token's reader (src/preview/grant.ts).
+    read: authenticatedPublishedOrPreviewed(config.slug),
     readVersions: isStaff,
     create: isStaff,
     update: isStaff,

@@ -13,6 +13,7 @@ import * as migration_20261202_214135_email_suppression from './20261202_214135_
 import * as migration_20261203_100830_transactional_outbox from './20261203_100830_transactional_outbox';
 import * as migration_20261203_103545_subscriber_upkeep from './20261203_103545_subscriber_upkeep';
 import * as migration_20261203_113316_delivery_message_id_index from './20261203_113316_delivery_message_id_index';
+import * as migration_20261204_010951_preview_url_template from './20261204_010951_preview_url_template';
 
 export const migrations = [
   {
@@ -88,6 +89,11 @@ export const migrations = [
   {
     up: migration_20261203_113316_delivery_message_id_index.up,
     down: migration_20261203_113316_delivery_message_id_index.down,
-    name: '20261203_113316_delivery_message_id_index'
+    name: '20261203_113316_delivery_message_id_index',
+  },
+  {
+    up: migration_20261204_010951_preview_url_template.up,
+    down: migration_20261204_010951_preview_url_template.down,
+    name: '20261204_010951_preview_url_template'
   },
 ];
