@@ -34,6 +34,8 @@ import { dashboardEndpoints } from './src/endpoints/dashboard'
 import { healthEndpoints } from './src/endpoints/health'
 import { metricsEndpoints } from './src/endpoints/metrics'
 import { previewEndpoints } from './src/endpoints/preview'
+import { searchEndpoints } from './src/endpoints/search'
+import { searchGraphqlQueries } from './src/search/graphql'
 import { unknownCollectionScheduleEndpoints } from './src/endpoints/schedule'
 import { subscribeEndpoints } from './src/endpoints/subscribe'
 import { withEmptyDraftCleanup } from './src/drafts/emptyDrafts'
@@ -110,7 +112,7 @@ export default buildConfig({
     Alerts,
   ])),
   globals: [Clinic, AudienceStats, ContentRevision],
-  endpoints: [...subscribeEndpoints, ...unknownCollectionScheduleEndpoints, ...healthEndpoints, ...metricsEndpoints, ...dashboardEndpoints, ...previewEndpoints],
+  endpoints: [...subscribeEndpoints, ...unknownCollectionScheduleEndpoints, ...healthEndpoints, ...metricsEndpoints, ...dashboardEndpoints, ...previewEndpoints, ...searchEndpoints],
   editor: lexicalEditor(),
   plugins: [
     // Admin display only: dates on the clinic's clock (the newsletter form has its own), and
@@ -129,6 +131,8 @@ export default buildConfig({
     maxComplexity: 1000,
     disablePlaygroundInProduction: true,
     schemaOutputFile: path.resolve(dirname, 'schema.graphql'),
+    // `Search(q:, collections:, limit:)`: the same search as GET /api/search (src/search).
+    queries: searchGraphqlQueries,
   },
   typescript: {
     outputFile: path.resolve(dirname, 'payload-types.ts'),
