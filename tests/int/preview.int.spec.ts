@@ -228,6 +228,37 @@ describe('GET /api/preview', () => {
   })
 })
 
+describe("the admin's Preview button and Live Preview pane", () => {
+  it('open the template URL with a fresh token for staff; null (no button, no pane) without a template, a user or a saved document', async () => {
+    const { createLocalReq } = await import('payload')
+    const { previewAdmin } = await import('../../src/preview/adminPreview')
+    const { preview, livePreview } = previewAdmin('articles')
+    const editor = (await ctx.payload.find({ collection: 'users', where: { email: { equals: 'editor@clinic.test' } }, overrideAccess: true })).docs[0]
+    const staffReq = await createLocalReq({ user: { ...editor, collection: 'users' } as never }, ctx.payload)
+    const anonymousReq = await createLocalReq({}, ctx.payload)
+    const doc = { id: articleId, slug: 'shoulder-care', title: 'Draft title & more' }
+    const liveUrl = (livePreview!.url as Function).bind(null)
+
+    const buttonUrl = (await preview!(doc, { req: staffReq, locale: 'en', token: null })) as string
+    expect(buttonUrl).toMatch(new RegExp(`^https://www\\.clinic\\.test/api/preview\\?collection=articles&id=${articleId}&slug=shoulder-care&token=`))
+    const token = new URL(buttonUrl).searchParams.get('token')!
+    expect(verifyPreviewToken(token)).toMatchObject({ ok: true, claims: { c: 'articles', i: String(articleId) } })
+    expect((await exchange(token)).json.title).toBe('Draft title & more')
+    const paneUrl = (await liveUrl({ data: doc, req: staffReq })) as string
+    expect(new URL(paneUrl).searchParams.get('collection')).toBe('articles')
+
+    expect(await preview!(doc, { req: anonymousReq, locale: 'en', token: null })).toBeNull()
+    expect(await preview!({ title: 'Not saved yet' }, { req: staffReq, locale: 'en', token: null })).toBeNull()
+    await ctx.payload.updateGlobal({ slug: 'clinic', data: { preview: { urlTemplate: '' } } })
+    try {
+      expect(await preview!(doc, { req: staffReq, locale: 'en', token: null })).toBeNull()
+      expect(await liveUrl({ data: doc, req: staffReq })).toBeNull()
+    } finally {
+      await ctx.payload.updateGlobal({ slug: 'clinic', data: { preview: { urlTemplate: TEMPLATE } } })
+    }
+  })
+})
+
 describe('preview settings', () => {
   it('PREVIEW_TOKEN_TTL is whole seconds, one hour by default and for unusable values', () => {
     expect(previewTokenTtlMs(undefined)).toBe(3600_000)
