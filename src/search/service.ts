@@ -1,7 +1,6 @@
 import type { Payload } from 'payload'
 
 import { PUBLISHED_CONTENT_COLLECTIONS, isPublishedContentSlug, type PublishedContentSlug } from '../../collections/shared/publishedContentSlugs'
-import { ANY_CHANGE_TAG } from '../cache/contentTags'
 import { CHANGE_LOG_WINDOW_MS } from '../cache/contentCache'
 import { SearchIndex } from './searchIndex'
 import { entryKey, SEARCH_SOURCES, toSearchEntry, type SearchEntry } from './sources'
@@ -15,7 +14,7 @@ const MAX_DOCUMENTS_PER_COLLECTION = 50_000
 /** Document tags of the change log (src/cache/contentTags.ts): `articles:12`, not `articles:list` nor `conditions:3:joins`. */
 const DOCUMENT_TAG = /^([a-z-]+):([A-Za-z0-9_-]{1,64})$/
 
-type ChangeRow = { id: number | string; tags?: unknown }
+type ChangeRow = { id: number | string; tags?: unknown; changedAt?: string | Date | null }
 
 /**
  * Keeps one SearchIndex per process fresh. Built on the first search from the Local API, read as
@@ -24,8 +23,8 @@ type ChangeRow = { id: number | string; tags?: unknown }
  * change log (`content-changes`, what every publish, unpublish, update and delete of public
  * content touched, in any process: src/hooks/bumpContentRevision.ts) names the documents to read
  * again: still readable, the entry is replaced; not any more, it is removed. A change the log
- * cannot account for (the `content` tag, a gap longer than its window, more rows than one read)
- * rebuilds the whole index, which keeps answering meanwhile. Nothing about who searched, nor
+ * cannot account for (a gap longer than half its window, more rows than one read) rebuilds the
+ * whole index, which keeps answering meanwhile. Nothing about who searched, nor
  * what, is kept.
  */
 export class SearchService {
@@ -36,8 +35,10 @@ export class SearchService {
   private lastLookAt = 0
   private timer: NodeJS.Timeout | undefined
   private stopped = false
-  /** When the index last took in a change (a test and the bench measure freshness with it). */
+  /** When the index last took in a change. */
   lastRefreshAt = 0
+  /** Full builds so far (the first included): changes are taken in one document at a time, not by rebuilding. */
+  builds = 0
 
   constructor(private readonly payload: Payload) {}
 
@@ -65,6 +66,7 @@ export class SearchService {
     for (const collection of PUBLISHED_CONTENT_COLLECTIONS) entries.push(...(await this.readPublished(collection)))
     const index = new SearchIndex(entries)
     this.index = index
+    this.builds += 1
     this.knownRevision = revision
     this.appliedChanges = new Set(changes.map((row) => String(row.id)))
     this.lastLookAt = startedAt
@@ -104,10 +106,10 @@ export class SearchService {
     const changes = await this.readChanges(startedAt)
     const fresh = changes.filter((row) => !this.appliedChanges.has(String(row.id)))
     const touched = new Map<PublishedContentSlug, Set<string>>()
-    let everything = changes.length >= CHANGE_LOG_READ_LIMIT
+    // Every row also carries `content` and list tags (src/cache/contentTags.ts changeTags); the document tags name what to read.
+    const everything = changes.length >= CHANGE_LOG_READ_LIMIT
     for (const row of fresh) {
       for (const tag of Array.isArray(row.tags) ? row.tags : []) {
-        if (tag === ANY_CHANGE_TAG) everything = true
         const match = typeof tag === 'string' ? DOCUMENT_TAG.exec(tag) : null
         if (match && isPublishedContentSlug(match[1])) {
           const ids = touched.get(match[1]) ?? new Set<string>()
@@ -124,7 +126,12 @@ export class SearchService {
     this.appliedChanges = new Set(changes.map((row) => String(row.id)))
     this.knownRevision = revision
     this.lastLookAt = startedAt
-    if (touched.size > 0) this.lastRefreshAt = Date.now()
+    if (touched.size > 0) {
+      this.lastRefreshAt = Date.now()
+      // How long after the change was logged this process took it in (bench:search reads it).
+      const newest = Math.max(...fresh.map((row) => (row.changedAt ? new Date(row.changedAt).getTime() : startedAt)))
+      this.payload.logger.info({ event: 'search.refreshed', documents: [...touched.values()].reduce((sum, ids) => sum + ids.size, 0), lagMs: this.lastRefreshAt - newest })
+    }
   }
 
   private async reindex(collection: PublishedContentSlug, ids: string[]) {

@@ -1,5 +1,5 @@
 import type { SearchEntry } from './sources'
-import { indexTerm, words } from './text'
+import { indexTerm, wordsOf } from './text'
 
 /** Characters of context in a snippet, around its first highlighted word. */
 const SNIPPET_LENGTH = 180
@@ -14,19 +14,31 @@ const escapeHtml = (text: string) =>
  * snippet goes into a page as HTML). Without a matching word: the start of the excerpt or body.
  */
 export const buildSnippet = (entry: SearchEntry, matchedTerms: ReadonlySet<string>): string => {
+  const matches = (word: string) => {
+    const term = indexTerm(word)
+    return term !== null && matchedTerms.has(term)
+  }
   for (const text of [entry.excerpt, entry.body, entry.symptoms, entry.techniques, entry.title]) {
     if (!text) continue
-    const found = words(text).filter(({ word }) => {
-      const term = indexTerm(word)
-      return term !== null && matchedTerms.has(term)
-    })
-    if (found.length === 0) continue
-    const first = found[0]
-    let start = Math.max(0, first.start - Math.floor(SNIPPET_LENGTH / 3))
-    // Start at a word boundary.
-    if (start > 0) start = text.indexOf(' ', start) + 1 || start
-    let end = Math.min(text.length, start + SNIPPET_LENGTH)
-    if (end < text.length) end = text.lastIndexOf(' ', end) > first.end ? text.lastIndexOf(' ', end) : end
+    // Words are read lazily: up to the first match, then to the end of its window only.
+    let first: { start: number; end: number } | undefined
+    let start = 0
+    let end = text.length
+    const found: Array<{ start: number; end: number }> = []
+    for (const { word, start: wordStart, end: wordEnd } of wordsOf(text)) {
+      if (first && wordEnd > end) break
+      if (!matches(word)) continue
+      if (!first) {
+        first = { start: wordStart, end: wordEnd }
+        start = Math.max(0, wordStart - Math.floor(SNIPPET_LENGTH / 3))
+        // Start at a word boundary.
+        if (start > 0) start = text.indexOf(' ', start) + 1 || start
+        end = Math.min(text.length, start + SNIPPET_LENGTH)
+        if (end < text.length) end = text.lastIndexOf(' ', end) > wordEnd ? text.lastIndexOf(' ', end) : end
+      }
+      found.push({ start: wordStart, end: wordEnd })
+    }
+    if (!first) continue
     let html = start > 0 ? '…' : ''
     let at = start
     for (const { start: wordStart, end: wordEnd } of found) {

@@ -32,10 +32,11 @@ export const lexicalText = (value: unknown): string => {
 /** Words and their offsets in `text`: letters and digits, apostrophes inside a word kept ("don't"). */
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu
 
-export const words = (text: string): Array<{ word: string; start: number; end: number }> =>
-  [...text.matchAll(WORD)].map((match) => ({ word: match[0], start: match.index, end: match.index + match[0].length }))
+export function* wordsOf(text: string): Generator<{ word: string; start: number; end: number }> {
+  for (const match of text.matchAll(WORD)) yield { word: match[0], start: match.index, end: match.index + match[0].length }
+}
 
-export const tokenize = (text: string): string[] => words(text).map(({ word }) => word)
+export const tokenize = (text: string): string[] => text.match(WORD) ?? []
 
 // Short and frequent: they would match nearly every document and crowd the ranking.
 const STOP_WORDS = new Set(
@@ -66,7 +67,9 @@ const undouble = (word: string) => (/([^aeiouylsz])\1$/.test(word) ? word.slice(
 
 /** The index term of a word, or null for a stop word. Also strips accents ("mobilisation" and "mobilización" meet). */
 export const indexTerm = (word: string): string | null => {
-  const lower = word.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/['’]s$/, '').replace(/['’]/g, '')
+  // Most words are plain ASCII: skip the Unicode normalisation (the snippets call this for every word they show).
+  const plain = /^[A-Za-z0-9]+$/.test(word) ? word : word.normalize('NFKD').replace(/\p{M}/gu, '')
+  const lower = plain.toLowerCase().replace(/['’]s$/, '').replace(/['’]/g, '')
   if (!lower || STOP_WORDS.has(lower)) return null
   return stem(lower)
 }
