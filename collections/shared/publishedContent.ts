@@ -18,6 +18,9 @@ import type { PublishedContentSlug } from './publishedContentSlugs'
  */
 const SCHEDULE_PUBLISH_BUTTON = '/src/components/admin/scheduling/PublishButton#PublishButton'
 
+/** Payload's Preview button, minting a fresh preview token on each click (src/components/admin/preview/PreviewButton.tsx). */
+const PREVIEW_BUTTON = '/src/components/admin/preview/PreviewButton#PreviewButton'
+
 type PublishedContentOptions<S extends PublishedContentSlug> = Omit<CollectionConfig<S>, 'access' | 'endpoints' | 'hooks' | 'versions'> & {
   slug: S
   /** Builds the document's schema.org JSON-LD (the last field). */
@@ -58,7 +61,7 @@ export const publishedContentCollection = <S extends PublishedContentSlug>({
     ...config.admin,
     components: {
       ...config.admin?.components,
-      edit: { ...config.admin?.components?.edit, PublishButton: SCHEDULE_PUBLISH_BUTTON },
+      edit: { ...config.admin?.components?.edit, PublishButton: SCHEDULE_PUBLISH_BUTTON, PreviewButton: PREVIEW_BUTTON },
     },
   },
   access: {

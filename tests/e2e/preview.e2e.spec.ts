@@ -112,15 +112,19 @@ afterAll(async () => {
 })
 
 describe('Preview and Live Preview in the admin', () => {
-  it('the Preview button opens the front end with a fresh token, which shows the saved draft', async () => {
+  it('the Preview button mints a token on the click and opens the front end, which shows the saved draft', async () => {
     await page.goto(`${server.url}/admin/collections/articles/${articleId}`)
     const button = page.locator('#preview-button')
     await button.waitFor()
     const href = (await button.getAttribute('href'))!
     expect(href.startsWith(`${frontEndUrl}/preview?collection=articles&slug=shoulder-care&token=`)).toBe(true)
     const [previewTab] = await Promise.all([context.waitForEvent('page'), button.click()])
-    await previewTab.waitForLoadState()
+    await previewTab.waitForURL((url) => url.href.startsWith(`${frontEndUrl}/preview?`))
     await expect.poll(() => previewTab.locator('#title').textContent(), { timeout: 30_000 }).toBe('Saved draft title')
+    // A token minted by the click (POST /api/preview-token), not the one in the link rendered with the page.
+    const clickedToken = new URL(previewTab.url()).searchParams.get('token')
+    expect(clickedToken).toBeTruthy()
+    expect(clickedToken).not.toBe(new URL(href).searchParams.get('token'))
     expect(exchanges.at(-1)).toBe(200)
     await previewTab.close()
     // The public still reads the published version.
