@@ -36,6 +36,7 @@ import { metricsEndpoints } from './src/endpoints/metrics'
 import { previewEndpoints } from './src/endpoints/preview'
 import { searchEndpoints } from './src/endpoints/search'
 import { searchGraphqlQueries } from './src/search/graphql'
+import { warmSearchIndex } from './src/search/service'
 import { unknownCollectionScheduleEndpoints } from './src/endpoints/schedule'
 import { subscribeEndpoints } from './src/endpoints/subscribe'
 import { withEmptyDraftCleanup } from './src/drafts/emptyDrafts'
@@ -160,6 +161,8 @@ export default buildConfig({
     // In the production server only (server.ts): keeps its response cache in step with
     // changes made by other processes.
     watchContentRevision(payload)
+    // Also in the production server only: the search index is built at start and kept fresh (src/search).
+    warmSearchIndex(payload)
     // Heartbeat reads, SMTP outcomes for /api/health, and the alert watchdog (app only): src/monitoring.
     startMonitoring(payload)
   },

@@ -1,6 +1,7 @@
 import type { Payload } from 'payload'
 
 import { PUBLISHED_CONTENT_COLLECTIONS, isPublishedContentSlug, type PublishedContentSlug } from '../../collections/shared/publishedContentSlugs'
+import { registeredContentCache } from '../cache/bridge'
 import { CHANGE_LOG_WINDOW_MS } from '../cache/contentCache'
 import { SearchIndex } from './searchIndex'
 import { entryKey, SEARCH_SOURCES, toSearchEntry, type SearchEntry } from './sources'
@@ -9,6 +10,11 @@ import { entryKey, SEARCH_SOURCES, toSearchEntry, type SearchEntry } from './sou
 export const SEARCH_POLL_INTERVAL_MS = 200
 /** Rows read per look at the change log; more than this since the last look means a full rebuild. */
 const CHANGE_LOG_READ_LIMIT = 1000
+/**
+ * Each look reads the rows logged since the previous look, less this margin: a row's time is its writer's clock, and a row
+ * may commit a moment after the time it carries (MongoDB: several hosts, a transaction). Rows already applied are skipped by id.
+ */
+const CHANGE_LOG_OVERLAP_MS = 10_000
 /** Published documents read per collection for the index; a site this size has a few hundred. */
 const MAX_DOCUMENTS_PER_COLLECTION = 50_000
 /** Document tags of the change log (src/cache/contentTags.ts): `articles:12`, not `articles:list` nor `conditions:3:joins`. */
@@ -23,8 +29,8 @@ type ChangeRow = { id: number | string; tags?: unknown; changedAt?: string | Dat
  * change log (`content-changes`, what every publish, unpublish, update and delete of public
  * content touched, in any process: src/hooks/bumpContentRevision.ts) names the documents to read
  * again: still readable, the entry is replaced; not any more, it is removed. A change the log
- * cannot account for (a gap longer than half its window, more rows than one read) rebuilds the
- * whole index, which keeps answering meanwhile. Nothing about who searched, nor
+ * cannot account for (no look for half its window, more than CHANGE_LOG_READ_LIMIT rows since the
+ * last look) rebuilds the whole index, which keeps answering meanwhile. Nothing about who searched, nor
  * what, is kept.
  */
 export class SearchService {
@@ -61,7 +67,7 @@ export class SearchService {
     const startedAt = Date.now()
     // The token and the log first: a change after these reads is picked up by the next poll.
     const revision = await this.readRevision()
-    const changes = await this.readChanges(startedAt)
+    const changes = await this.readChanges(startedAt - CHANGE_LOG_OVERLAP_MS)
     const entries: SearchEntry[] = []
     for (const collection of PUBLISHED_CONTENT_COLLECTIONS) entries.push(...(await this.readPublished(collection)))
     const index = new SearchIndex(entries)
@@ -81,11 +87,17 @@ export class SearchService {
     this.timer.unref()
   }
 
+  private lastErrorLoggedAt = 0
+
   private async poll() {
     try {
       await this.refresh()
     } catch (error) {
-      this.payload.logger.error({ event: 'search.refreshFailed', err: error })
+      // The index keeps answering as it was; said once per 10 s, not five times a second.
+      if (Date.now() - this.lastErrorLoggedAt > 10_000) {
+        this.lastErrorLoggedAt = Date.now()
+        this.payload.logger.error({ event: 'search.refreshFailed', err: error })
+      }
     }
     this.schedulePoll()
   }
@@ -103,7 +115,7 @@ export class SearchService {
       await this.rebuild()
       return
     }
-    const changes = await this.readChanges(startedAt)
+    const changes = await this.readChanges(this.lastLookAt - CHANGE_LOG_OVERLAP_MS)
     const fresh = changes.filter((row) => !this.appliedChanges.has(String(row.id)))
     const touched = new Map<PublishedContentSlug, Set<string>>()
     // Every row also carries `content` and list tags (src/cache/contentTags.ts changeTags); the document tags name what to read.
@@ -162,10 +174,10 @@ export class SearchService {
     return doc?.revision ?? null
   }
 
-  private async readChanges(now: number): Promise<ChangeRow[]> {
+  private async readChanges(since: number): Promise<ChangeRow[]> {
     const { docs } = await this.payload.db.find<ChangeRow>({
       collection: 'content-changes',
-      where: { changedAt: { greater_than_equal: new Date(now - CHANGE_LOG_WINDOW_MS).toISOString() } },
+      where: { changedAt: { greater_than_equal: new Date(since).toISOString() } },
       sort: '-changedAt',
       limit: CHANGE_LOG_READ_LIMIT,
       pagination: false,
@@ -184,4 +196,16 @@ export const searchServiceFor = (payload: Payload): SearchService => {
     services.set(payload, service)
   }
   return service
+}
+
+/**
+ * In the production server only (a response cache is registered there: server.ts; not in the
+ * worker, the seed or tests): builds the index while the server starts, so the first reader
+ * does not wait for it, and starts the watcher.
+ */
+export const warmSearchIndex = (payload: Payload) => {
+  if (!registeredContentCache()) return
+  searchServiceFor(payload)
+    .ready()
+    .catch((error) => payload.logger.error({ event: 'search.warmFailed', err: error }))
 }
