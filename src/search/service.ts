@@ -204,8 +204,14 @@ export const searchServiceFor = (payload: Payload): SearchService => {
  * does not wait for it, and starts the watcher.
  */
 export const warmSearchIndex = (payload: Payload) => {
-  if (!registeredContentCache()) return
-  searchServiceFor(payload)
-    .ready()
-    .catch((error) => payload.logger.error({ event: 'search.warmFailed', err: error }))
+  const cache = registeredContentCache()
+  if (!cache) return
+  const service = searchServiceFor(payload)
+  // Stops with the cache's own watcher (server shutdown, tests' tear-down), before the database closes.
+  const stopCacheWatcher = cache.stopWatching
+  cache.stopWatching = () => {
+    stopCacheWatcher?.()
+    service.stop()
+  }
+  service.ready().catch((error) => payload.logger.error({ event: 'search.warmFailed', err: error }))
 }
