@@ -132,6 +132,12 @@ describe('POST /api/preview-token', () => {
     expect(check).toEqual({ ok: true, claims: { c: 'articles', i: String(articleId), e: expiresAt } })
     // A never-published draft can be previewed too: that is what preview is for.
     expect((await mint({ collection: 'articles', id: draftOnlyId })).status).toBe(200)
+    // FAQs have no slug: {slug} is empty, the rest works.
+    const faq = await ctx.payload.create({ collection: 'faqs', draft: true, data: { _status: 'draft', question: 'Draft question?', answer: richText('Draft answer.') } })
+    const forFaq = await mint({ collection: 'faqs', id: faq.id })
+    expect(forFaq.status).toBe(200)
+    expect(forFaq.json.url).toBe(`https://www.clinic.test/api/preview?collection=faqs&id=${faq.id}&slug=&token=${encodeURIComponent(forFaq.json.token)}`)
+    expect((await exchange(forFaq.json.token)).json.question).toBe('Draft question?')
   })
 
   it('falls back to PREVIEW_URL, and gives url null without any template', async () => {
