@@ -35,7 +35,10 @@ const createPreviewToken: PayloadHandler = async (req) => {
   const rawId = body?.id
   const id = typeof rawId === 'number' || typeof rawId === 'string' ? parseDocumentId(req, String(rawId)) : null
   if (id === null) return problem(400, '"id" must be the id of a document (a number or an id string).', NO_STORE)
-  const doc = await req.payload.findByID({ collection, id, draft: true, depth: 0, req, overrideAccess: false, disableErrors: true, select: { slug: true } as never })
+  // An id that cannot exist on this database (MongoDB: not an ObjectId) is simply no document.
+  const doc = await req.payload
+    .findByID({ collection, id, draft: true, depth: 0, req, overrideAccess: false, disableErrors: true, select: { slug: true } as never })
+    .catch(() => null)
   if (!doc) return problem(404, `No ${collection} document with id ${id}.`, NO_STORE)
   const minted = await mintPreview(req.payload, { collection, id, slug: (doc as { slug?: string | null }).slug })
   return json(minted, 200, NO_STORE)
