@@ -1813,6 +1813,15 @@ export interface Clinic {
     faqPath?: string | null;
   };
   /**
+   * Where the Preview button and the Live Preview pane of articles, conditions, services and FAQs open the draft.
+   */
+  preview?: {
+    /**
+     * The front end's preview page, e.g. https://www.example-clinic.com/api/preview?collection={collection}&slug={slug}&token={token} ({collection}, {id}, {slug}, {token} are filled in). Empty: PREVIEW_URL from the environment; neither: no Preview button.
+     */
+    urlTemplate?: string | null;
+  };
+  /**
    * Computed from this document on every read; front ends place it in a <script type="application/ld+json"> tag.
    */
   jsonLd?:
@@ -1912,6 +1921,11 @@ export interface ClinicSelect<T extends boolean = true> {
         conditionPath?: T;
         servicePath?: T;
         faqPath?: T;
+      };
+  preview?:
+    | T
+    | {
+        urlTemplate?: T;
       };
   jsonLd?: T;
   updatedAt?: T;

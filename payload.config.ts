@@ -39,6 +39,10 @@ import { anyone } from './src/access/anyone'
 import { isStaff } from './src/access/isStaff'
 import { healthEndpoints } from './src/endpoints/health'
 import { metricsEndpoints } from './src/endpoints/metrics'
+import { previewEndpoints } from './src/endpoints/preview'
+import { searchEndpoints } from './src/endpoints/search'
+import { searchGraphqlQueries } from './src/search/graphql'
+import { warmSearchIndex } from './src/search/service'
 import { unknownCollectionScheduleEndpoints } from './src/endpoints/schedule'
 import { subscribeEndpoints } from './src/endpoints/subscribe'
 import { withEmptyDraftCleanup } from './src/drafts/emptyDrafts'
@@ -115,7 +119,7 @@ export default buildConfig({
     Alerts,
   ])),
   globals: [Clinic, AudienceStats, ContentRevision],
-  endpoints: [...subscribeEndpoints, ...unknownCollectionScheduleEndpoints, ...healthEndpoints, ...metricsEndpoints, ...dashboardEndpoints],
+  endpoints: [...subscribeEndpoints, ...unknownCollectionScheduleEndpoints, ...healthEndpoints, ...metricsEndpoints, ...dashboardEndpoints, ...previewEndpoints, ...searchEndpoints],
   editor: lexicalEditor(),
   plugins: [
     // Old front-end paths → new ones (README "Redirects"): Payload's own collection, read by
@@ -153,6 +157,8 @@ export default buildConfig({
     maxComplexity: 1000,
     disablePlaygroundInProduction: true,
     schemaOutputFile: path.resolve(dirname, 'schema.graphql'),
+    // `Search(q:, collections:, limit:)`: the same search as GET /api/search (src/search).
+    queries: searchGraphqlQueries,
   },
   typescript: {
     outputFile: path.resolve(dirname, 'payload-types.ts'),
@@ -180,6 +186,8 @@ export default buildConfig({
     // In the production server only (server.ts): keeps its response cache in step with
     // changes made by other processes.
     watchContentRevision(payload)
+    // Also in the production server only: the search index is built at start and kept fresh (src/search).
+    warmSearchIndex(payload)
     // Heartbeat reads, SMTP outcomes for /api/health, and the alert watchdog (app only): src/monitoring.
     startMonitoring(payload)
   },

@@ -9,6 +9,7 @@ import { jsonLdField } from '../../src/fields/jsonLd'
 import { optionsFrom } from '../../src/fields/optionsFrom'
 import { urlField } from '../../src/fields/url'
 import { clinicJsonLd } from '../../src/jsonld/clinic'
+import { validatePreviewUrlTemplate } from '../../src/preview/url'
 import { DEFAULT_CLINIC_TIME_ZONE } from '../../src/utilities/clinicTime'
 import { DEFAULT_FRONT_END_PATTERNS, FRONT_END_PATTERN_FIELDS, frontEndPatternProblem, type FrontEndCollection } from '../../src/utilities/siteUrl'
 import { canonicaliseTimeZone, validateTimeZone } from './timeZones'
@@ -149,6 +150,27 @@ export const Clinic: GlobalConfig<'clinic'> = {
         {
           type: 'row',
           fields: [frontEndPatternField('services', 'Service path'), frontEndPatternField('faqs', 'FAQ path')],
+        },
+      ],
+    },
+    {
+      name: 'preview',
+      type: 'group',
+      label: 'Draft preview',
+      access: { read: isStaffField },
+      admin: { description: 'Where the Preview button and the Live Preview pane of articles, conditions, services and FAQs open the draft.' },
+      fields: [
+        {
+          name: 'urlTemplate',
+          type: 'text',
+          label: 'Preview URL template',
+          maxLength: 500,
+          validate: validatePreviewUrlTemplate,
+          admin: {
+            description:
+              'The front end\'s preview page, e.g. https://www.example-clinic.com/api/preview?collection={collection}&slug={slug}&token={token} ' +
+              '({collection}, {id}, {slug}, {token} are filled in). Empty: PREVIEW_URL from the environment; neither: no Preview button.',
+          },
         },
       ],
     },

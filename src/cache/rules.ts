@@ -48,7 +48,7 @@ const DOCUMENT_ID = /^[A-Za-z0-9_-]{1,64}$/
 
 /**
  * REST reads of published content: `/api/{collection}`, `/api/{collection}/count`,
- * `/api/{collection}/{id}` and `/api/globals/clinic`, without `draft`. Everything else
+ * `/api/{collection}/{id}` and `/api/globals/clinic`, without `draft` or `token`. Everything else
  * (versions, schedules, media files, users, subscribers, custom endpoints) goes through.
  */
 export const classifyRest = (pathname: string, search: URLSearchParams): Classification => {
@@ -65,6 +65,8 @@ export const classifyRest = (pathname: string, search: URLSearchParams): Classif
     }
   }
   if (search.has('draft')) return bypass('draft parameter')
+  // A preview token (src/preview) opens a draft: whatever path carries one, its answer is never shared.
+  if (search.has('token')) return bypass('token parameter')
   const sorted = new URLSearchParams(search)
   sorted.sort()
   return { cacheable: true, key: `rest ${pathname}?${sorted.toString()}` }

@@ -13,7 +13,7 @@ import * as migration_20261202_214135_email_suppression from './20261202_214135_
 import * as migration_20261203_100830_transactional_outbox from './20261203_100830_transactional_outbox';
 import * as migration_20261203_103545_subscriber_upkeep from './20261203_103545_subscriber_upkeep';
 import * as migration_20261203_113316_delivery_message_id_index from './20261203_113316_delivery_message_id_index';
-import * as migration_20261204_011127_frontend_kit_a from './20261204_011127_frontend_kit_a';
+import * as migration_20261204_015325_frontend_kit from './20261204_015325_frontend_kit';
 
 export const migrations = [
   {
@@ -92,8 +92,8 @@ export const migrations = [
     name: '20261203_113316_delivery_message_id_index',
   },
   {
-    up: migration_20261204_011127_frontend_kit_a.up,
-    down: migration_20261204_011127_frontend_kit_a.down,
-    name: '20261204_011127_frontend_kit_a'
+    up: migration_20261204_015325_frontend_kit.up,
+    down: migration_20261204_015325_frontend_kit.down,
+    name: '20261204_015325_frontend_kit'
   },
 ];

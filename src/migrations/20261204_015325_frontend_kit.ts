@@ -40,6 +40,7 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   await db.run(sql`ALTER TABLE \`clinic\` ADD \`front_end_condition_path\` text DEFAULT '/conditions/{slug}';`)
   await db.run(sql`ALTER TABLE \`clinic\` ADD \`front_end_service_path\` text DEFAULT '/services/{slug}';`)
   await db.run(sql`ALTER TABLE \`clinic\` ADD \`front_end_faq_path\` text DEFAULT '/faq#{slug}';`)
+  await db.run(sql`ALTER TABLE \`clinic\` ADD \`preview_url_template\` text;`)
 }
 
 export async function down({ db, payload, req }: MigrateDownArgs): Promise<void> {
@@ -119,4 +120,5 @@ export async function down({ db, payload, req }: MigrateDownArgs): Promise<void>
   await db.run(sql`ALTER TABLE \`clinic\` DROP COLUMN \`front_end_condition_path\`;`)
   await db.run(sql`ALTER TABLE \`clinic\` DROP COLUMN \`front_end_service_path\`;`)
   await db.run(sql`ALTER TABLE \`clinic\` DROP COLUMN \`front_end_faq_path\`;`)
+  await db.run(sql`ALTER TABLE \`clinic\` DROP COLUMN \`preview_url_template\`;`)
 }
