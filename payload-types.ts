@@ -39,6 +39,7 @@ export interface Config {
     'worker-heartbeats': WorkerHeartbeat;
     'content-changes': ContentChange;
     alerts: Alert;
+    redirects: Redirect;
     'payload-kv': PayloadKv;
     'payload-jobs': PayloadJob;
     'payload-locked-documents': PayloadLockedDocument;
@@ -69,6 +70,7 @@ export interface Config {
     'worker-heartbeats': WorkerHeartbeatsSelect<false> | WorkerHeartbeatsSelect<true>;
     'content-changes': ContentChangesSelect<false> | ContentChangesSelect<true>;
     alerts: AlertsSelect<false> | AlertsSelect<true>;
+    redirects: RedirectsSelect<false> | RedirectsSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-jobs': PayloadJobsSelect<false> | PayloadJobsSelect<true>;
     'payload-locked-documents': PayloadLockedDocumentsSelect<false> | PayloadLockedDocumentsSelect<true>;
@@ -155,6 +157,7 @@ export interface Article {
     };
     [k: string]: unknown;
   };
+  contentHtml?: string | null;
   conditions?: (number | Condition)[] | null;
   services?: (number | Service)[] | null;
   /**
@@ -304,6 +307,7 @@ export interface Condition {
     };
     [k: string]: unknown;
   } | null;
+  howMassageHelpsHtml?: string | null;
   techniques?:
     | (
         | 'myofascial-release'
@@ -408,6 +412,7 @@ export interface Service {
     };
     [k: string]: unknown;
   } | null;
+  descriptionHtml?: string | null;
   options?:
     | {
         durationMinutes: number;
@@ -583,6 +588,7 @@ export interface Faq {
     };
     [k: string]: unknown;
   };
+  answerHtml?: string | null;
   category: 'insurance' | 'booking' | 'treatment' | 'general';
   /**
    * Lower numbers come first.
@@ -897,6 +903,34 @@ export interface Alert {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "redirects".
+ */
+export interface Redirect {
+  id: number;
+  from: string;
+  to?: {
+    type?: ('reference' | 'custom') | null;
+    reference?:
+      | ({
+          relationTo: 'articles';
+          value: number | Article;
+        } | null)
+      | ({
+          relationTo: 'conditions';
+          value: number | Condition;
+        } | null)
+      | ({
+          relationTo: 'services';
+          value: number | Service;
+        } | null);
+    url?: string | null;
+  };
+  type: '301' | '302';
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "payload-kv".
  */
 export interface PayloadKv {
@@ -1100,6 +1134,10 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'alerts';
         value: number | Alert;
+      } | null)
+    | ({
+        relationTo: 'redirects';
+        value: number | Redirect;
       } | null);
   globalSlug?: string | null;
   user: {
@@ -1154,6 +1192,7 @@ export interface ArticlesSelect<T extends boolean = true> {
   excerpt?: T;
   heroImage?: T;
   content?: T;
+  contentHtml?: T;
   conditions?: T;
   services?: T;
   seo?:
@@ -1196,6 +1235,7 @@ export interface ConditionsSelect<T extends boolean = true> {
         id?: T;
       };
   howMassageHelps?: T;
+  howMassageHelpsHtml?: T;
   techniques?: T;
   relatedServices?: T;
   relatedArticles?: T;
@@ -1240,6 +1280,7 @@ export interface ServicesSelect<T extends boolean = true> {
   category?: T;
   summary?: T;
   description?: T;
+  descriptionHtml?: T;
   options?:
     | T
     | {
@@ -1271,6 +1312,7 @@ export interface ServicesSelect<T extends boolean = true> {
 export interface FaqsSelect<T extends boolean = true> {
   question?: T;
   answer?: T;
+  answerHtml?: T;
   category?: T;
   order?: T;
   relatedConditions?: T;
@@ -1611,6 +1653,23 @@ export interface AlertsSelect<T extends boolean = true> {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "redirects_select".
+ */
+export interface RedirectsSelect<T extends boolean = true> {
+  from?: T;
+  to?:
+    | T
+    | {
+        type?: T;
+        reference?: T;
+        url?: T;
+      };
+  type?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "payload-kv_select".
  */
 export interface PayloadKvSelect<T extends boolean = true> {
@@ -1750,6 +1809,24 @@ export interface Clinic {
     lastDigestAt?: string | null;
   };
   /**
+   * Where each page lives on the website (SITE_URL + the path): used by emails, JSON-LD, feeds, the sitemap and redirects. {slug} and {id} are filled in; FAQs have no slug, their {slug} is their id.
+   */
+  frontEnd?: {
+    articlePath?: string | null;
+    conditionPath?: string | null;
+    servicePath?: string | null;
+    faqPath?: string | null;
+  };
+  /**
+   * Where the Preview button and the Live Preview pane of articles, conditions, services and FAQs open the draft.
+   */
+  preview?: {
+    /**
+     * The front end's preview page, e.g. https://www.example-clinic.com/api/preview?collection={collection}&slug={slug}&token={token} ({collection}, {id}, {slug}, {token} are filled in). Empty: PREVIEW_URL from the environment; neither: no Preview button.
+     */
+    urlTemplate?: string | null;
+  };
+  /**
    * Computed from this document on every read; front ends place it in a <script type="application/ld+json"> tag.
    */
   jsonLd?:
@@ -1841,6 +1918,19 @@ export interface ClinicSelect<T extends boolean = true> {
         day?: T;
         time?: T;
         lastDigestAt?: T;
+      };
+  frontEnd?:
+    | T
+    | {
+        articlePath?: T;
+        conditionPath?: T;
+        servicePath?: T;
+        faqPath?: T;
+      };
+  preview?:
+    | T
+    | {
+        urlTemplate?: T;
       };
   jsonLd?: T;
   updatedAt?: T;

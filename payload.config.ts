@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
+import { redirectsPlugin } from '@payloadcms/plugin-redirects'
 import { lexicalEditor } from '@payloadcms/richtext-lexical'
 import { buildConfig } from 'payload'
 import sharp from 'sharp'
@@ -26,13 +27,22 @@ import { Users } from './collections/Users'
 import { WebhookDeliveries } from './collections/WebhookDeliveries'
 import { Webhooks } from './collections/Webhooks'
 import { WorkerHeartbeats } from './collections/WorkerHeartbeats'
+import { collapseRedirectChains } from './collections/Redirects/hooks/collapseRedirectChains'
+import { settleRedirectTarget } from './collections/Redirects/hooks/settleRedirectTarget'
 import { clinicEmailAdapter } from './emails/payloadEmailAdapter'
 import { extendJobsCollection } from './jobs/scheduling/jobsCollection'
 import { watchContentRevision } from './src/cache/watchContentRevision'
 import { chooseDatabase, databaseAdapter, DatabaseUriError, runMigrations } from './src/database'
 import { dashboardEndpoints } from './src/endpoints/dashboard'
+import { resolveRedirectEndpoint } from './src/endpoints/redirects'
+import { anyone } from './src/access/anyone'
+import { isStaff } from './src/access/isStaff'
 import { healthEndpoints } from './src/endpoints/health'
 import { metricsEndpoints } from './src/endpoints/metrics'
+import { previewEndpoints } from './src/endpoints/preview'
+import { searchEndpoints } from './src/endpoints/search'
+import { searchGraphqlQueries } from './src/search/graphql'
+import { warmSearchIndex } from './src/search/service'
 import { unknownCollectionScheduleEndpoints } from './src/endpoints/schedule'
 import { subscribeEndpoints } from './src/endpoints/subscribe'
 import { withEmptyDraftCleanup } from './src/drafts/emptyDrafts'
@@ -109,9 +119,28 @@ export default buildConfig({
     Alerts,
   ])),
   globals: [Clinic, AudienceStats, ContentRevision],
-  endpoints: [...subscribeEndpoints, ...unknownCollectionScheduleEndpoints, ...healthEndpoints, ...metricsEndpoints, ...dashboardEndpoints],
+  endpoints: [...subscribeEndpoints, ...unknownCollectionScheduleEndpoints, ...healthEndpoints, ...metricsEndpoints, ...dashboardEndpoints, ...previewEndpoints, ...searchEndpoints],
   editor: lexicalEditor(),
   plugins: [
+    // Old front-end paths → new ones (README "Redirects"): Payload's own collection, read by
+    // anyone (REST, GraphQL, GET /api/redirects/resolve), edited by staff; created when a
+    // published slug changes (src/hooks/redirectChangedSlug.ts), chains collapsed, loops refused.
+    redirectsPlugin({
+      collections: ['articles', 'conditions', 'services'],
+      redirectTypes: ['301', '302'],
+      redirectTypeFieldOverride: { defaultValue: '301' },
+      overrides: {
+        labels: { singular: 'Redirect', plural: 'Redirects' },
+        graphQL: { singularName: 'Redirect', pluralName: 'Redirects' },
+        admin: { group: 'Settings', useAsTitle: 'from', defaultColumns: ['from', 'to.url', 'type', 'updatedAt'] },
+        access: { read: anyone, create: isStaff, update: isStaff, delete: isStaff },
+        endpoints: [resolveRedirectEndpoint],
+        hooks: { beforeChange: [settleRedirectTarget], afterChange: [collapseRedirectChains] },
+      },
+    }),
+    // The cost limits and input checks every collection has (src/query), for the plugin's too.
+    // Both before clinicTimesInAdmin, which then shows the redirects' dates on the clinic clock too.
+    (config) => ({ ...config, collections: (config.collections ?? []).map((c) => (c.slug === 'redirects' ? withQueryGuards([c])[0]! : c)) }),
     // Admin display only: dates on the clinic's clock (the newsletter form has its own), and
     // no JSON/code editor downloaded from a public CDN.
     clinicTimesInAdmin({ except: ['newsletters'] }),
@@ -128,6 +157,8 @@ export default buildConfig({
     maxComplexity: 1000,
     disablePlaygroundInProduction: true,
     schemaOutputFile: path.resolve(dirname, 'schema.graphql'),
+    // `Search(q:, collections:, limit:)`: the same search as GET /api/search (src/search).
+    queries: searchGraphqlQueries,
   },
   typescript: {
     outputFile: path.resolve(dirname, 'payload-types.ts'),
@@ -155,6 +186,8 @@ export default buildConfig({
     // In the production server only (server.ts): keeps its response cache in step with
     // changes made by other processes.
     watchContentRevision(payload)
+    // Also in the production server only: the search index is built at start and kept fresh (src/search).
+    warmSearchIndex(payload)
     // Heartbeat reads, SMTP outcomes for /api/health, and the alert watchdog (app only): src/monitoring.
     startMonitoring(payload)
   },

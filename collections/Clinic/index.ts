@@ -9,8 +9,21 @@ import { jsonLdField } from '../../src/fields/jsonLd'
 import { optionsFrom } from '../../src/fields/optionsFrom'
 import { urlField } from '../../src/fields/url'
 import { clinicJsonLd } from '../../src/jsonld/clinic'
+import { validatePreviewUrlTemplate } from '../../src/preview/url'
 import { DEFAULT_CLINIC_TIME_ZONE } from '../../src/utilities/clinicTime'
+import { DEFAULT_FRONT_END_PATTERNS, FRONT_END_PATTERN_FIELDS, frontEndPatternProblem, type FrontEndCollection } from '../../src/utilities/siteUrl'
 import { canonicaliseTimeZone, validateTimeZone } from './timeZones'
+
+const validateFrontEndPattern: TextFieldSingleValidation = (value) => (!value ? true : (frontEndPatternProblem(value) ?? true))
+
+const frontEndPatternField = (collection: FrontEndCollection, label: string) => ({
+  name: FRONT_END_PATTERN_FIELDS[collection],
+  type: 'text' as const,
+  label,
+  defaultValue: DEFAULT_FRONT_END_PATTERNS[collection],
+  validate: validateFrontEndPattern,
+  admin: { placeholder: DEFAULT_FRONT_END_PATTERNS[collection] },
+})
 
 const DAYS = optionsFrom(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'])
 
@@ -119,6 +132,46 @@ export const Clinic: GlobalConfig<'clinic'> = {
           ],
         },
         { name: 'lastDigestAt', type: 'date', admin: { readOnly: true } },
+      ],
+    },
+    {
+      name: 'frontEnd',
+      type: 'group',
+      label: 'Front-end URLs',
+      admin: {
+        description:
+          'Where each page lives on the website (SITE_URL + the path): used by emails, JSON-LD, feeds, the sitemap and redirects. {slug} and {id} are filled in; FAQs have no slug, their {slug} is their id.',
+      },
+      fields: [
+        {
+          type: 'row',
+          fields: [frontEndPatternField('articles', 'Article path'), frontEndPatternField('conditions', 'Condition path')],
+        },
+        {
+          type: 'row',
+          fields: [frontEndPatternField('services', 'Service path'), frontEndPatternField('faqs', 'FAQ path')],
+        },
+      ],
+    },
+    {
+      name: 'preview',
+      type: 'group',
+      label: 'Draft preview',
+      access: { read: isStaffField },
+      admin: { description: 'Where the Preview button and the Live Preview pane of articles, conditions, services and FAQs open the draft.' },
+      fields: [
+        {
+          name: 'urlTemplate',
+          type: 'text',
+          label: 'Preview URL template',
+          maxLength: 500,
+          validate: validatePreviewUrlTemplate,
+          admin: {
+            description:
+              'The front end\'s preview page, e.g. https://www.example-clinic.com/api/preview?collection={collection}&slug={slug}&token={token} ' +
+              '({collection}, {id}, {slug}, {token} are filled in). Empty: PREVIEW_URL from the environment; neither: no Preview button.',
+          },
+        },
       ],
     },
     jsonLdField(clinicJsonLd),

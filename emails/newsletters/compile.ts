@@ -2,7 +2,7 @@ import type { Payload, PayloadRequest } from 'payload'
 import { withClinicDefaults } from '../templates/clinicDefaults'
 
 import type { Article, Clinic, Media, Newsletter } from '../../payload-types'
-import { absoluteMediaUrl, articleUrl, getSiteUrl } from '../../src/utilities/siteUrl'
+import { absoluteMediaUrl, articleUrl, DEFAULT_FRONT_END_PATTERNS, frontEndPatternsOf, getSiteUrl, type FrontEndPatterns } from '../../src/utilities/siteUrl'
 import { encodeQuotedPrintable, wrapQuotedPrintable } from '../../src/seams/nodemailer'
 import { getServerUrl } from '../../src/utilities/serverUrl'
 import { escapeHtml } from '../escapeHtml'
@@ -127,10 +127,11 @@ const mediaImage = (media: Media | number | null | undefined, fallbackAlt: strin
   return src ? { src, alt: media.alt || fallbackAlt } : null
 }
 
-export const toEmailArticle = (doc: Article): EmailArticle => ({
+/** `patterns`: the clinic global's front-end paths (an article's link is SITE_URL + its path). */
+export const toEmailArticle = (doc: Article, patterns: FrontEndPatterns = DEFAULT_FRONT_END_PATTERNS): EmailArticle => ({
   title: doc.title,
   excerpt: doc.excerpt,
-  url: articleUrl(doc.slug),
+  url: articleUrl(doc.slug, patterns),
   publishedAt: doc.publishedAt,
   image: mediaImage(doc.heroImage, doc.title),
 })
@@ -187,11 +188,12 @@ export const buildNewsletterSource = async (
   ])
   const shown = new Set(articles.map((doc) => String(doc.id)))
   const listed = options.maxArticles !== undefined ? articles.slice(0, Math.max(1, options.maxArticles)) : articles
+  const patterns = frontEndPatternsOf(clinic)
   const source = template(clinic, {
     subject: newsletter.subject ?? '',
     preheader: newsletter.preheader,
-    introHtml: lexicalToEmailHtml(newsletter.intro, references),
-    articles: listed.map(toEmailArticle),
+    introHtml: lexicalToEmailHtml(newsletter.intro, { ...references, patterns }),
+    articles: listed.map((doc) => toEmailArticle(doc, patterns)),
     since: newsletter.digestSince,
     timeZone: clinic.timezone,
     // A saved newsletter with a web copy links it; an unsaved preview has no address yet.

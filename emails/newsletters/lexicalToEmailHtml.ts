@@ -2,7 +2,7 @@ import { convertLexicalToHTML, type HTMLConverter, type HTMLConverters } from '@
 import { sanitizeUrl } from 'payload/shared'
 
 import { lexicalDocumentProblem, richTextLimits } from '../../src/utilities/lexicalLimits'
-import { absoluteMediaUrl, articleUrl, getSiteUrl } from '../../src/utilities/siteUrl'
+import { absoluteMediaUrl, articleUrl, getSiteUrl, type FrontEndPatterns } from '../../src/utilities/siteUrl'
 import { escapeHtml } from '../escapeHtml'
 import { theme } from '../templates/theme'
 
@@ -26,6 +26,8 @@ export type LexicalEmailContext = {
   uploads?: Map<string, EmailUpload>
   /** Slugs of linked articles by id, for internal links stored unpopulated. */
   articleSlugs?: Map<string, string>
+  /** The clinic global's front-end paths (defaults when absent). */
+  patterns?: FrontEndPatterns
 }
 
 const FORMAT = { bold: 1, italic: 2, strikethrough: 4, underline: 8, code: 16, subscript: 32, superscript: 64 } as const
@@ -131,7 +133,7 @@ const emailConverters = (context: LexicalEmailContext): HTMLConverters => {
         // Only published articles have public pages the email can point at (their slugs were
         // looked up by id; a slug written into the node is not trusted); other links go to the site.
         const slug = fields.doc?.relationTo === 'articles' ? context.articleSlugs?.get(idOf(fields.doc?.value) ?? '') : undefined
-        return linkHtml(slug ? articleUrl(slug) : getSiteUrl(), children, fields.newTab)
+        return linkHtml(slug ? articleUrl(slug, context.patterns) : getSiteUrl(), children, fields.newTab)
       }
       return linkHtml(fields.url, children, fields.newTab)
     }),

@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto'
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 
 import { ANY_CHANGE_TAG, CLOUDFLARE_TAGS_HEADER, CONTENT_TAGS_HEADER, parseContentTags, SURROGATE_KEY_HEADER } from './contentTags'
+import { SITE_KEY_PREFIX } from './rules'
 import type { UpstreamResponse } from './upstream'
+
+const SITE_CONTENT_TYPE = /^application\/(?:rss\+xml|atom\+xml|feed\+json|xml)\b/i
 
 /**
  * What the response cache keeps of an answer and how it serves it: which headers a fill
@@ -80,8 +83,10 @@ export const captureResponse = (key: string, upstream: UpstreamResponse, cacheCo
   for (const [name, value] of Object.entries(upstream.headers)) {
     if (value !== undefined && !DROPPED_RESPONSE_HEADERS.has(name)) headers[name] = value
   }
-  const isJson = /^application\/json\b/i.test(String(upstream.headers['content-type'] ?? ''))
-  let isPublic = upstream.status === 200 && isJson && !upstream.headers['set-cookie']
+  const contentType = String(upstream.headers['content-type'] ?? '')
+  // JSON for the API; the feeds' and sitemap's own types for their paths (src/cache/rules.ts classifySitePath).
+  const isKeptType = key.startsWith(SITE_KEY_PREFIX) ? SITE_CONTENT_TYPE.test(contentType) : /^application\/json\b/i.test(contentType)
+  let isPublic = upstream.status === 200 && isKeptType && !upstream.headers['set-cookie']
   // GraphQL reports failures with 200 and `errors`: never keep those.
   if (isPublic && key.startsWith('graphql ')) {
     try {

@@ -4,8 +4,9 @@ import { LRUCache } from 'lru-cache'
 
 import { captureResponse, dropHeader, fillHeadersOf, forceHeader, respondWith, type CapturedResponse } from './cachedResponse'
 import type { ContentCacheConfig } from './config'
-import { classifyGraphql, classifyRest, graphqlParamsFromSearch, isAuthenticated, type Classification } from './rules'
+import { classifyGraphql, classifyRest, classifySitePath, graphqlParamsFromSearch, isAuthenticated, type Classification } from './rules'
 import { ANY_CHANGE_TAG, CONTENT_TAGS_HEADER } from './contentTags'
+import { UnlistedOriginLog } from '../security/unlistedOrigins'
 import { TaggedStore } from './taggedStore'
 import { fetchUpstream, forwardUpstream, type Transport, type UpstreamRequest } from './upstream'
 
@@ -63,13 +64,15 @@ export class ContentCache {
   })
   private readonly cacheControl: string
   private readonly allowedOrigins: ReadonlySet<string>
+  private readonly unlistedOrigins: UnlistedOriginLog
 
   readonly counters = { hit: 0, miss: 0, bypass: 0, stored: 0, invalidations: 0, clears: 0, dropped: 0 }
 
   constructor(
     private readonly config: ContentCacheConfig,
-    private readonly options: { transport: Transport; allowedOrigins: string[]; now?: () => number },
+    private readonly options: { transport: Transport; allowedOrigins: string[]; now?: () => number; logUnlistedOrigin?: (message: string) => void },
   ) {
+    this.unlistedOrigins = new UnlistedOriginLog(options.allowedOrigins, options.logUnlistedOrigin)
     this.pollIntervalMs = config.pollIntervalMs
     this.entries = new TaggedStore({ maxBytes: config.maxBytes, ledgerMs: config.upstreamTimeoutMs + 5_000, now: () => this.now() })
     this.cacheControl =
@@ -158,13 +161,18 @@ export class ContentCache {
 
   /** Handles one request of the public server: from memory, through a fill, or by Next. */
   handle(req: IncomingMessage, res: ServerResponse, next: NextHandler) {
+    // Every public request passes here (server.ts), cached or not: an origin CORS refuses is logged once.
+    this.unlistedOrigins.note(req.headers.origin)
     const url = req.url ?? '/'
     const queryStart = url.indexOf('?')
     const pathname = queryStart === -1 ? url : url.slice(0, queryStart)
-    if (!this.config.enabled || !pathname.startsWith('/api/')) return this.passThrough(req, res, next, null)
     const method = req.method ?? 'GET'
-    if (isAuthenticated(req.headers)) return this.passThrough(req, res, next, 'private')
     const isRead = method === 'GET' || method === 'HEAD'
+    // Feeds and the sitemap: public whoever asks (they read as an anonymous visitor), keyed by path.
+    const sitePath = this.config.enabled && isRead ? classifySitePath(pathname) : undefined
+    if (sitePath?.cacheable) return void this.serve(req, res, sitePath.key, { method: 'GET', url: pathname, headers: fillHeadersOf(req) })
+    if (!this.config.enabled || !pathname.startsWith('/api/')) return this.passThrough(req, res, next, null)
+    if (isAuthenticated(req.headers)) return this.passThrough(req, res, next, 'private')
     if (pathname === '/api/graphql') {
       if (isRead) {
         const classification = this.classify(`GET ${url}`, () => {

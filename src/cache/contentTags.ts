@@ -13,7 +13,7 @@
  *   (publishing one that does must drop the "nothing found" answer);
  * - `articles:list`: any other list or count of the collection, which any change in it can
  *   alter (a document entering, leaving or moving);
- * - `clinic`: the clinic global;
+ * - `clinic`: the clinic global; `clinic:front-end`: its front-end path patterns, used by page URLs (JSON-LD, feeds, sitemap);
  * - `content`: every change drops it; carried only by an answer whose documents are not known
  *   (too many to list in a header, or an answer that came without tags).
  *
@@ -22,6 +22,8 @@
 
 export const CLINIC_TAG = 'clinic'
 export const ANY_CHANGE_TAG = 'content'
+/** The clinic global's front-end path patterns: carried by answers with page URLs (JSON-LD, feeds, sitemap), dropped when they change. */
+export const FRONT_END_PATTERNS_TAG = 'clinic:front-end'
 
 export const documentTag = (collection: string, id: number | string) => `${collection}:${id}`
 export const listTag = (collection: string) => `${collection}:list`

@@ -48,7 +48,7 @@ const DOCUMENT_ID = /^[A-Za-z0-9_-]{1,64}$/
 
 /**
  * REST reads of published content: `/api/{collection}`, `/api/{collection}/count`,
- * `/api/{collection}/{id}` and `/api/globals/clinic`, without `draft`. Everything else
+ * `/api/{collection}/{id}` and `/api/globals/clinic`, without `draft` or `token`. Everything else
  * (versions, schedules, media files, users, subscribers, custom endpoints) goes through.
  */
 export const classifyRest = (pathname: string, search: URLSearchParams): Classification => {
@@ -65,10 +65,24 @@ export const classifyRest = (pathname: string, search: URLSearchParams): Classif
     }
   }
   if (search.has('draft')) return bypass('draft parameter')
+  // A preview token (src/preview) opens a draft: whatever path carries one, its answer is never shared.
+  if (search.has('token')) return bypass('token parameter')
   const sorted = new URLSearchParams(search)
   sorted.sort()
   return { cacheable: true, key: `rest ${pathname}?${sorted.toString()}` }
 }
+
+/**
+ * The feeds and sitemap (src/feeds): `/feeds/articles.{rss,atom,json}`, `/feeds/conditions/<slug>.rss`,
+ * `/sitemap.xml`, `/sitemap-<n>.xml`. Their answers do not depend on the query string, so the key
+ * is the path alone (a `?x=random` cannot fill the cache with copies) and the fill asks for the path.
+ */
+const SITE_PATH = /^\/(?:feeds\/articles\.(?:rss|atom|json)|feeds\/conditions\/[A-Za-z0-9_-]{1,150}\.rss|sitemap\.xml|sitemap-\d{1,7}\.xml)$/
+
+export const SITE_KEY_PREFIX = 'site '
+
+export const classifySitePath = (pathname: string): Classification | undefined =>
+  SITE_PATH.test(pathname) ? { cacheable: true, key: `${SITE_KEY_PREFIX}${pathname}` } : undefined
 
 export type GraphqlParams = { query?: unknown; variables?: unknown; operationName?: unknown }
 

@@ -3,6 +3,8 @@ import type { CollectionSlug, Field, FieldHook, PayloadRequest } from 'payload'
 import { metrics } from '../metrics/registry'
 import { graphqlMaySelect } from '../query/graphqlSelection'
 import { loadThroughRequest } from '../seams/requestDataLoader'
+import { loadFrontEndPatterns } from '../utilities/frontEndPatterns'
+import { type FrontEndPatterns } from '../utilities/siteUrl'
 
 /** Returns the related documents the reader may see, whether the value arrived populated or as IDs. */
 export type RelatedDocs = <T extends Record<string, any>>(
@@ -11,7 +13,10 @@ export type RelatedDocs = <T extends Record<string, any>>(
   select: Record<string, true>,
 ) => Promise<T[]>
 
-export type JsonLdBuilder = (doc: Record<string, any>, related: RelatedDocs) => Promise<Record<string, unknown>>
+/** Where pages live on the front end: the clinic global's path patterns, read at most once per request. */
+export type FrontEndContext = { patterns: () => Promise<FrontEndPatterns> }
+
+export type JsonLdBuilder = (doc: Record<string, any>, related: RelatedDocs, site: FrontEndContext) => Promise<Record<string, unknown>>
 
 /**
  * Related documents come through Payload's per-request DataLoader (src/seams): a list of ten articles
@@ -46,7 +51,7 @@ export const jsonLdField = (build: JsonLdBuilder): Field => {
   const computeJsonLd: FieldHook = ({ data, siblingData, req }) => {
     if (!graphqlMaySelect(req, 'jsonLd')) return undefined
     metrics().jsonLdBuilds.inc()
-    return build({ ...(data ?? {}), ...(siblingData ?? {}) }, relatedDocsFor(req))
+    return build({ ...(data ?? {}), ...(siblingData ?? {}) }, relatedDocsFor(req), { patterns: () => loadFrontEndPatterns(req.payload, req) })
   }
   return {
     name: 'jsonLd',

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto'
 import type { CollectionAfterChangeHook, CollectionAfterDeleteHook, CollectionSlug, GlobalAfterChangeHook, PayloadRequest } from 'payload'
 
 import { invalidateContentCache } from '../cache/bridge'
-import { CLINIC_TAG } from '../cache/contentTags'
+import { CLINIC_TAG, FRONT_END_PATTERNS_TAG } from '../cache/contentTags'
 import { documentChangeTags, updatePublicChange } from '../webhooks/recordContentEvent'
 
 /** Change-log rows older than this are deleted when a new one is written (readers look back ten minutes). */
@@ -73,7 +73,9 @@ export const bumpContentRevisionAfterDelete: CollectionAfterDeleteHook = async (
   return doc
 }
 
-export const bumpContentRevisionAfterGlobalChange: GlobalAfterChangeHook = async ({ doc, req }) => {
-  await bump(req, [CLINIC_TAG])
+export const bumpContentRevisionAfterGlobalChange: GlobalAfterChangeHook = async ({ doc, previousDoc, req }) => {
+  // New front-end path patterns change every page URL (JSON-LD, feeds, sitemap): their own tag.
+  const patternsChanged = JSON.stringify(doc?.frontEnd ?? null) !== JSON.stringify(previousDoc?.frontEnd ?? null)
+  await bump(req, patternsChanged ? [CLINIC_TAG, FRONT_END_PATTERNS_TAG] : [CLINIC_TAG])
   return doc
 }

@@ -1,6 +1,6 @@
 import type { CollectionAfterReadHook, CollectionBeforeOperationHook, GlobalAfterReadHook, PayloadRequest, Where } from 'payload'
 
-import { CLINIC_TAG, CONTENT_TAGS_HEADER, documentTag, formatContentTags, joinTag, listTag, slugTag } from '../cache/contentTags'
+import { CLINIC_TAG, CONTENT_TAGS_HEADER, FRONT_END_PATTERNS_TAG, documentTag, formatContentTags, joinTag, listTag, slugTag } from '../cache/contentTags'
 import { valueAt } from '../cache/publicRowTags'
 
 /**
@@ -92,3 +92,6 @@ export const tagClinicRead: GlobalAfterReadHook = ({ doc, req }) => {
   addTags(req, [CLINIC_TAG])
   return doc
 }
+
+/** An answer that used the clinic's front-end path patterns (src/utilities/frontEndPatterns.ts). */
+export const tagFrontEndPatternsRead = (req: PayloadRequest) => addTags(req, [FRONT_END_PATTERNS_TAG])

@@ -1,5 +1,5 @@
 import type { JsonLdBuilder } from '../fields/jsonLd'
-import { getServerUrl } from '../utilities/serverUrl'
+import { getSiteUrl } from '../utilities/siteUrl'
 import { clinicId, compact, SCHEMA_CONTEXT } from './shared'
 
 const DAY_NAMES: Record<string, string> = {
@@ -18,7 +18,7 @@ export const clinicJsonLd: JsonLdBuilder = async (doc) => {
     '@context': SCHEMA_CONTEXT,
     '@type': 'MedicalClinic',
     '@id': clinicId(),
-    url: getServerUrl(),
+    url: getSiteUrl(),
     name: doc.name,
     description: doc.tagline,
     telephone: doc.phone,

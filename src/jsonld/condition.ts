@@ -1,17 +1,18 @@
 import { TECHNIQUES } from '../fields/techniques'
 import type { JsonLdBuilder } from '../fields/jsonLd'
-import { absoluteUrl, clinicId, compact, NAME_ONLY, SCHEMA_CONTEXT } from './shared'
+import { frontEndUrl } from '../utilities/siteUrl'
+import { clinicId, compact, withFragment, NAME_ONLY, SCHEMA_CONTEXT } from './shared'
 
 const techniqueLabel = (value: string) => TECHNIQUES.find((technique) => technique.value === value)?.label ?? value
 
-export const conditionJsonLd: JsonLdBuilder = async (doc, related) => {
-  const url = absoluteUrl(`/conditions/${doc.slug ?? ''}`)
+export const conditionJsonLd: JsonLdBuilder = async (doc, related, site) => {
+  const url = frontEndUrl('conditions', doc, await site.patterns())
   const review = doc.medicalReview ?? {}
   const services = (await related<{ name?: string }>('services', doc.relatedServices, NAME_ONLY)).filter((service) => service.name)
   return compact({
     '@context': SCHEMA_CONTEXT,
     '@type': 'MedicalWebPage',
-    '@id': `${url}#page`,
+    '@id': withFragment(url, 'page'),
     url,
     name: doc.seo?.title || doc.name,
     description: doc.seo?.description || doc.summary,

@@ -1,13 +1,14 @@
 import type { JsonLdBuilder } from '../fields/jsonLd'
+import { frontEndUrl } from '../utilities/siteUrl'
 import { convertLexicalToPlaintext } from '@payloadcms/richtext-lexical/plaintext'
 
-import { absoluteUrl, compact, SCHEMA_CONTEXT } from './shared'
+import { compact, SCHEMA_CONTEXT } from './shared'
 
-export const faqJsonLd: JsonLdBuilder = async (doc) =>
+export const faqJsonLd: JsonLdBuilder = async (doc, _related, site) =>
   compact({
     '@context': SCHEMA_CONTEXT,
     '@type': 'FAQPage',
-    url: absoluteUrl(`/faqs#faq-${doc.id ?? ''}`),
+    url: frontEndUrl('faqs', doc, await site.patterns()),
     mainEntity: [
       compact({
         '@type': 'Question',

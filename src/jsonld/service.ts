@@ -1,13 +1,14 @@
 import type { JsonLdBuilder } from '../fields/jsonLd'
-import { absoluteUrl, clinicId, compact, NAME_ONLY, SCHEMA_CONTEXT } from './shared'
+import { frontEndUrl } from '../utilities/siteUrl'
+import { clinicId, compact, withFragment, NAME_ONLY, SCHEMA_CONTEXT } from './shared'
 
-export const serviceJsonLd: JsonLdBuilder = async (doc, related) => {
+export const serviceJsonLd: JsonLdBuilder = async (doc, related, site) => {
   const conditions = await related<{ name?: string }>('conditions', doc.conditions, NAME_ONLY)
-  const url = absoluteUrl(`/services/${doc.slug ?? ''}`)
+  const url = frontEndUrl('services', doc, await site.patterns())
   return compact({
     '@context': SCHEMA_CONTEXT,
     '@type': 'MedicalTherapy',
-    '@id': `${url}#therapy`,
+    '@id': withFragment(url, 'therapy'),
     url,
     name: doc.name,
     description: doc.seo?.description || doc.summary,

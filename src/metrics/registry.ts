@@ -76,6 +76,7 @@ const createMetrics = () => {
       registers,
     }),
     jsonLdBuilds: counter('clinic_jsonld_builds_total', 'JSON-LD objects this process computed for a read (src/fields/jsonLd.ts).'),
+    richTextHtmlBuilds: counter('clinic_richtext_html_builds_total', 'Rich-text HTML siblings (<field>Html) this process rendered for a read (src/fields/richTextHtml.ts).'),
     dbQueries: counter('clinic_db_queries_total', 'SQL statements this process sent to SQLite (Drizzle logger).'),
     alertChecks: counter('clinic_alert_checks_total', "Watchdog rounds finished by this app's processes."),
     alertEmails: counter('clinic_alert_emails_total', 'Alert emails by type (problem, recovery) and outcome (sent, failed).', ['type', 'outcome'] as const),

@@ -13,7 +13,8 @@ import * as migration_20261202_214135_email_suppression from './20261202_214135_
 import * as migration_20261203_100830_transactional_outbox from './20261203_100830_transactional_outbox';
 import * as migration_20261203_103545_subscriber_upkeep from './20261203_103545_subscriber_upkeep';
 import * as migration_20261203_113316_delivery_message_id_index from './20261203_113316_delivery_message_id_index';
-import * as migration_20261204_013823_newsletter_web_version from './20261204_013823_newsletter_web_version';
+import * as migration_20261204_015325_frontend_kit from './20261204_015325_frontend_kit';
+import * as migration_20261204_015848_newsletter_web_version from './20261204_015848_newsletter_web_version';
 
 export const migrations = [
   {
@@ -92,8 +93,13 @@ export const migrations = [
     name: '20261203_113316_delivery_message_id_index',
   },
   {
-    up: migration_20261204_013823_newsletter_web_version.up,
-    down: migration_20261204_013823_newsletter_web_version.down,
-    name: '20261204_013823_newsletter_web_version'
+    up: migration_20261204_015325_frontend_kit.up,
+    down: migration_20261204_015325_frontend_kit.down,
+    name: '20261204_015325_frontend_kit',
+  },
+  {
+    up: migration_20261204_015848_newsletter_web_version.up,
+    down: migration_20261204_015848_newsletter_web_version.down,
+    name: '20261204_015848_newsletter_web_version'
   },
 ];

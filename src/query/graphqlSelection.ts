@@ -84,7 +84,7 @@ const uploadDependencies = (collection: SanitizedCollectionConfig, names: Set<st
  * the same (tests/int/graphql-answers.int.spec.ts compares them with full reads,
  * bench/content-api/answers.ts across versions). Conservative, as graphqlMaySelect: a name selected
  * on any type keeps that field in every collection; nothing is left out when the query names jsonLd
- * (built from the whole document), for a query that cannot be read, for a mutation (its hooks may
+ * (built from the whole document; a queried `<name>Html` keeps its rich-text source), for a query that cannot be read, for a mutation (its hooks may
  * read documents with the request), or when the read has a select already (Payload's
  * `select: true`, jsonLd's related loads); upload collections keep what their URLs are computed from.
  */
@@ -101,6 +101,8 @@ export const selectOnlyQueriedFields: CollectionBeforeOperationHook = ({ args, c
   const exclude: Record<string, false> = {}
   for (const field of collection.flattenedFields) {
     if (ALWAYS_READ.has(field.name) || names.has(field.name) || dependencies.has(field.name) || !GRAPHQL_NAME.test(field.name)) continue
+    // A rich-text field whose HTML sibling is queried (`contentHtml`, src/fields/richTextHtml.ts) is what it renders from.
+    if (field.type === 'richText' && names.has(`${field.name}Html`)) continue
     exclude[field.name] = false
   }
   const next: Record<string, unknown> = Object.keys(exclude).length ? { ...args, select: exclude } : { ...args }

@@ -1,4 +1,4 @@
-import { createLocalReq, type PayloadRequest } from 'payload'
+import { createLocalReq, type Payload, type PayloadRequest } from 'payload'
 
 /**
  * A request that reads as an anonymous visitor would (REST/GraphQL without credentials): no
@@ -16,3 +16,11 @@ import { createLocalReq, type PayloadRequest } from 'payload'
  */
 export const anonymousRequestLike = (req: PayloadRequest): Promise<PayloadRequest> =>
   createLocalReq({ req: { transactionID: req.transactionID }, context: { ...req.context } }, req.payload)
+
+/**
+ * A request of an anonymous visitor for reads made outside any HTTP request of Payload's (the
+ * feed and sitemap routes): access rules as for the public, its own DataLoader, and the
+ * `x-content-tags` its reads collect (src/hooks/tagPublicRead.ts) in `responseHeaders`. Same
+ * reliance on `createLocalReq` as above.
+ */
+export const anonymousRequest = (payload: Payload): Promise<PayloadRequest> => createLocalReq({}, payload)

@@ -11,6 +11,8 @@ import type { Webhook } from '../../payload-types'
 import { changeTags, type PublicRowTags } from '../cache/contentTags'
 import { publicRowTags } from '../cache/publicRowTags'
 import { anonymousRequestLike } from '../seams/localRequest'
+import { loadFrontEndPatterns } from '../utilities/frontEndPatterns'
+import { frontEndPath, isFrontEndCollection } from '../utilities/siteUrl'
 
 export type ContentEvent = 'publish' | 'unpublish' | 'update' | 'delete'
 
@@ -86,6 +88,16 @@ const decide = (before: PublicState | null, after: PublicState | null): ContentE
   if (wasPublic && !isPublic) return 'unpublish'
   if (wasPublic && isPublic && before?.updatedAt !== after?.updatedAt) return 'update'
   return null
+}
+
+/**
+ * The public state remembered before this update (the top of its stack), for afterChange hooks
+ * that run before recordContentChange (the automatic redirects: src/hooks/redirectChangedSlug.ts);
+ * undefined when none was remembered (webhooks disabled for the request).
+ */
+export const publicStateBefore = (req: PayloadRequest, collection: string, id: number | string): PublicState | undefined => {
+  const stack = statesOf(req).get(keyOf(collection, id))
+  return stack?.[stack.length - 1]
 }
 
 /**
@@ -173,12 +185,17 @@ const recordEvent = async (
   })
   if (!webhooks.length) return
   const doc = event.event === 'publish' || event.event === 'update' ? await publicDocument(req, event.collection, event.id) : null
+  // The front-end path the document had (SITE_URL-relative, from the clinic's patterns): a static site removes that page.
+  const oldPath =
+    event.previousSlug && isFrontEndCollection(event.collection)
+      ? frontEndPath(event.collection, { id: event.id, slug: event.previousSlug }, await loadFrontEndPatterns(payload, req))
+      : undefined
   const body = JSON.stringify({
     event: event.event,
     collection: event.collection,
     id: event.id,
     slug: event.slug,
-    ...(event.previousSlug ? { previousSlug: event.previousSlug } : {}),
+    ...(event.previousSlug ? { previousSlug: event.previousSlug, oldPath } : {}),
     occurredAt: new Date().toISOString(),
     // What a CDN in front should purge (Cache-Tag / Surrogate-Key; README "Caching").
     tags: event.tags,

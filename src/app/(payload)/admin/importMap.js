@@ -26,6 +26,7 @@ import { ClinicTimeCell as ClinicTimeCell_55237b53c221a43e1cee1a12314f0b53 } fro
 import { ClinicDateField as ClinicDateField_b496505db166b4662900d6eb283c5e30 } from '../../../../src/components/admin/clinicTime/ClinicDateField'
 import { LocalJsonField as LocalJsonField_f6fa5f6eff7c7f13237446626e3de6b4 } from '../../../../src/components/admin/LocalCodeField'
 import { DiscardEmptyDraft as DiscardEmptyDraft_d73eb63bb95f6fb60ca009fb8e7caae3 } from '../../../../src/components/admin/DiscardEmptyDraft'
+import { PreviewButton as PreviewButton_8f18cc34f0e2ca418cb4351b2ac0a9ec } from '../../../../src/components/admin/preview/PreviewButton'
 import { PublishButton as PublishButton_5d78004d122b7c57a2b3b255ca880018 } from '../../../../src/components/admin/scheduling/PublishButton'
 import { NewsletterPreview as NewsletterPreview_1097d0d941bdefcbd87c52ea92641cf2 } from '../../../../src/components/admin/newsletter/NewsletterPreview'
 import { NewsletterDeliveryReport as NewsletterDeliveryReport_4582304e6f00a1009dd39afe0b28a250 } from '../../../../src/components/admin/newsletter/NewsletterDeliveryReport'
@@ -78,6 +79,7 @@ export const importMap = {
   "/src/components/admin/clinicTime/ClinicDateField#ClinicDateField": ClinicDateField_b496505db166b4662900d6eb283c5e30,
   "/src/components/admin/LocalCodeField#LocalJsonField": LocalJsonField_f6fa5f6eff7c7f13237446626e3de6b4,
   "/src/components/admin/DiscardEmptyDraft#DiscardEmptyDraft": DiscardEmptyDraft_d73eb63bb95f6fb60ca009fb8e7caae3,
+  "/src/components/admin/preview/PreviewButton#PreviewButton": PreviewButton_8f18cc34f0e2ca418cb4351b2ac0a9ec,
   "/src/components/admin/scheduling/PublishButton#PublishButton": PublishButton_5d78004d122b7c57a2b3b255ca880018,
   "/src/components/admin/newsletter/NewsletterPreview#NewsletterPreview": NewsletterPreview_1097d0d941bdefcbd87c52ea92641cf2,
   "/src/components/admin/newsletter/NewsletterDeliveryReport#NewsletterDeliveryReport": NewsletterDeliveryReport_4582304e6f00a1009dd39afe0b28a250,
