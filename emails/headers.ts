@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 
+import addressparser from 'nodemailer/lib/addressparser'
 
 /**
  * The headers mailbox providers read to sort mail, made the same way for every message:
@@ -22,7 +23,8 @@ export const DEFAULT_FROM = 'Stevenson Clinic <no-reply@localhost>'
 
 /** The domain of `EMAIL_FROM` (lower case), or of the default sender. */
 export const senderDomain = (from = process.env.EMAIL_FROM?.trim() || DEFAULT_FROM): string => {
-  const address = /<([^>]*)>\s*$/.exec(from)?.[1] ?? from
+  // nodemailer's own parser (display names with commas, quotes, comments), as it reads EMAIL_FROM to send.
+  const address = addressparser(from, { flatten: true })[0]?.address ?? ''
   return (address.split('@').pop() ?? '').trim().toLowerCase() || 'localhost'
 }
 
