@@ -53,6 +53,7 @@ import { withQueryGuards } from './src/query/withQueryGuards'
 import { clinicTimesInAdmin } from './src/plugins/clinicTimesInAdmin'
 import { localCodeEditors } from './src/plugins/localCodeEditors'
 import { seedOnFirstRun } from './src/seed/seedOnFirstRun'
+import { yieldBetweenStatements } from './src/seams/libsql'
 import { getAllowedOrigins } from './src/utilities/allowedOrigins'
 
 const dirname = path.dirname(fileURLToPath(import.meta.url))
@@ -180,6 +181,9 @@ export default buildConfig({
   hooks: { afterError: [logGraphqlErrorByCause] },
   telemetry: false,
   onInit: async (payload) => {
+    // SQLite statements run synchronously: let the event loop turn between them, so a cached read
+    // never waits behind a whole autosave (src/seams/libsql.ts).
+    yieldBetweenStatements(payload)
     // The SQLite schema comes from the committed migrations only (see src/database.ts).
     await runMigrations(payload, database)
     await seedOnFirstRun(payload)
