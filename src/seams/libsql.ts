@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
+
 import type { Payload } from 'payload'
 
 /**
@@ -9,16 +11,19 @@ import type { Payload } from 'payload'
  * (microseconds of work) waits behind a whole autosave or publish (~18 ms of CPU, 18 statements):
  * the p99 of cached reads while someone edits (bench:editing).
  *
- * `yieldBetweenStatements` gives the event loop one turn (`setImmediate`) before each statement,
- * so waiting requests and timers run between the statements of a long operation instead of after
- * all of them. Each yield costs a few microseconds when nothing waits; statement order and results
- * are unchanged (drizzle awaits each statement before building the next; nothing here uses
- * transactions, see src/database.ts).
+ * `yieldBetweenStatements` makes the statements of staff writes (`withTurnsBetweenStatements`:
+ * the REST POST, PATCH, PUT and DELETE handlers, src/server/restHandlers.ts) wait one event-loop
+ * turn (`setImmediate`) each, so waiting requests and timers run between the statements of an
+ * autosave or a publish instead of after all of them. Reads run straight through: a turn before
+ * every statement of every request interleaved all 32 connections' uncached reads and cost ~9 %
+ * of their throughput (bench:content-api), for no gain (a page read is three statements).
+ * Statement order and results are unchanged (drizzle awaits each statement before building the
+ * next; nothing here uses transactions, see src/database.ts).
  *
  * Undocumented: the adapter's `client` property and drizzle calling `client.execute` for every
  * query are internals. tests/int/seams/libsql.int.spec.ts states both behaviours relied on (the
  * driver does not yield by itself; with this installed, a timer runs between two statements of
- * one Payload operation) and fails when an upgrade changes either.
+ * one write, and never within a read) and fails when an upgrade changes either.
  *
  * MongoDB (`@payloadcms/db-mongodb`): every query is a network round trip through the driver's
  * socket, which yields to the event loop by itself; there is no `client.execute`, and this does
@@ -28,7 +33,17 @@ type LibsqlClient = { execute: (...args: unknown[]) => Promise<unknown>; [YIELDI
 
 const YIELDING = Symbol.for('clinic.libsqlYieldsBetweenStatements')
 
+// On globalThis: Next's route bundles and the server may each load a copy of this module.
+const WORK = Symbol.for('clinic.libsqlTurnsBetweenStatements')
+const turnsBetweenStatements = ((globalThis as { [WORK]?: AsyncLocalStorage<true> })[WORK] ??= new AsyncLocalStorage<true>())
+
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+/** Runs `handler` with a turn of the event loop before each of its SQLite statements (once installed). */
+export const withTurnsBetweenStatements =
+  <A extends unknown[], R>(handler: (...args: A) => Promise<R>) =>
+  (...args: A): Promise<R> =>
+    turnsBetweenStatements.run(true, () => handler(...args))
 
 /** The adapter's libsql client, or undefined on another adapter (MongoDB). */
 export const libsqlClientOf = (payload: Payload): LibsqlClient | undefined => {
@@ -37,14 +52,14 @@ export const libsqlClientOf = (payload: Payload): LibsqlClient | undefined => {
   return client as LibsqlClient
 }
 
-/** Makes each statement of the SQLite adapter wait one event-loop turn first (once per client). True when installed. */
+/** Makes the SQLite adapter's statements inside `withTurnsBetweenStatements` wait a turn first (once per client). True when installed. */
 export const yieldBetweenStatements = (payload: Payload): boolean => {
   const client = libsqlClientOf(payload)
   if (!client) return false
   if (client[YIELDING]) return true
   const execute = client.execute.bind(client)
   client.execute = async (...args: unknown[]) => {
-    await nextTurn()
+    if (turnsBetweenStatements.getStore()) await nextTurn()
     return execute(...args)
   }
   client[YIELDING] = true

@@ -1,12 +1,13 @@
-import { REST_DELETE, REST_GET, REST_PATCH, REST_POST } from '@payloadcms/next/routes'
-
 import { POST as GRAPHQL_ROUTE_POST } from '../../src/app/(payload)/api/graphql/route'
 import config from '../../payload.config'
+import { restHandlers } from '../../src/server/restHandlers'
 import { jsonOrUndefined } from './json'
 
 const BASE = 'http://localhost:3000'
 
-const rest = { GET: REST_GET(config), POST: REST_POST(config), PATCH: REST_PATCH(config), DELETE: REST_DELETE(config) }
+// The handlers Next mounts at /api/[...slug] (writes with turns between their statements: src/seams/libsql.ts).
+const { GET, POST, PATCH, DELETE } = restHandlers(config)
+const rest = { GET, POST, PATCH, DELETE }
 // The route Next mounts at /api/graphql: Payload's handler behind the project's cost limits.
 const graphql = GRAPHQL_ROUTE_POST
 
