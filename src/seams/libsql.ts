@@ -18,7 +18,10 @@ import type { Payload } from 'payload'
  * every statement of every request interleaved all 32 connections' uncached reads and cost ~9 %
  * of their throughput (bench:content-api), for no gain (a page read is three statements).
  * Statement order and results are unchanged (drizzle awaits each statement before building the
- * next; nothing here uses transactions, see src/database.ts).
+ * next; nothing here uses transactions, see src/database.ts). What changes: another request's
+ * statements may now run between two statements of a write in the same process, as they always
+ * could between processes (app and worker on one file) and on MongoDB, so nothing may rely on a
+ * write running uninterrupted (the conditional claims in src/seams/database.ts do not).
  *
  * Undocumented: the adapter's `client` property and drizzle calling `client.execute` for every
  * query are internals. tests/int/seams/libsql.int.spec.ts states both behaviours relied on (the
