@@ -15,25 +15,15 @@ import path from 'node:path'
 import { PUBLISHED_CONTENT_COLLECTIONS } from '../../collections/shared/publishedContentSlugs'
 import { localPayloadOnServerData, ROOT, seedServerDatabase, startProductionServer, type RunningServer } from '../../tests/helpers/server'
 import { createCleanup } from '../lib/cleanup'
+import { positiveIntFromEnv } from '../lib/env'
 import { machineInfo } from '../lib/machine'
 import { percentile } from '../lib/stats'
 import { generateDocuments, QUERIES, richTextOf } from './content'
 import { compareEngines } from './engines'
 import { runLoad } from './load'
 
-const wholeNumber = (name: string, fallback: number) => {
-  const raw = process.env[name]
-  if (raw === undefined || raw === '') return fallback
-  const value = Number(raw)
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`${name} must be a whole number >= 1 (got "${raw}").`)
-    process.exit(1)
-  }
-  return value
-}
-
-const DURATION_MS = wholeNumber('BENCH_DURATION', 10) * 1000
-const DOCUMENTS = wholeNumber('BENCH_DOCUMENTS', 1000)
+const DURATION_MS = positiveIntFromEnv('BENCH_DURATION', 10) * 1000
+const DOCUMENTS = positiveIntFromEnv('BENCH_DOCUMENTS', 1000)
 const CONNECTIONS = 8
 const FRESHNESS_ROUNDS = 10
 /** A change counts as visible once this many answers in a row show it (the warm spare, if it takes over, has its own index). */

@@ -1,7 +1,8 @@
-import { convertLexicalToHTML, type HTMLConverter, type HTMLConverters } from '@payloadcms/richtext-lexical/html'
+import { convertLexicalToHTML, type HTMLConverters } from '@payloadcms/richtext-lexical/html'
 import { sanitizeUrl } from 'payload/shared'
 
-import { lexicalDocumentProblem, richTextLimits } from '../../src/utilities/lexicalLimits'
+import { childrenOf, converter, formattedText, idOf, lexicalNodes, smallCount, type AnyNode } from '../../src/richtext/converterParts'
+import { lexicalDocumentProblem } from '../../src/utilities/lexicalLimits'
 import { absoluteMediaUrl, articleUrl, getSiteUrl, type FrontEndPatterns } from '../../src/utilities/siteUrl'
 import { escapeHtml } from '../escapeHtml'
 import { theme } from '../templates/theme'
@@ -30,8 +31,6 @@ export type LexicalEmailContext = {
   patterns?: FrontEndPatterns
 }
 
-const FORMAT = { bold: 1, italic: 2, strikethrough: 4, underline: 8, code: 16, subscript: 32, superscript: 64 } as const
-
 const headingSizes: Record<string, string> = { h1: '26px', h2: '22px', h3: '19px', h4: '17px', h5: '16px', h6: '15px' }
 
 /** Cells a table cell may span: more is never an honest table in a 552 px column. */
@@ -55,12 +54,6 @@ const emailHref = (raw: unknown): string | undefined => {
   }
 }
 
-const idOf = (value: unknown): string | undefined => {
-  if (value === null || value === undefined) return undefined
-  if (typeof value === 'object') return 'id' in value ? String((value as { id: unknown }).id) : undefined
-  return String(value)
-}
-
 /** A link around `children`, or `children` alone when the URL is not one an email may carry. */
 const linkHtml = (rawHref: unknown, children: string, newTab?: unknown) => {
   const href = emailHref(rawHref)
@@ -68,10 +61,6 @@ const linkHtml = (rawHref: unknown, children: string, newTab?: unknown) => {
   return `<a href="${escapeHtml(href)}" style="color:${theme.primary};text-decoration:underline;"${newTab === true ? ' target="_blank" rel="noopener noreferrer"' : ''}>${children}</a>`
 }
 
-/** A positive whole number up to `max`, or undefined: attribute values from JSON are never trusted as they are. */
-const smallCount = (value: unknown, max: number) => (typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= max ? value : undefined)
-
-type AnyNode = { [key: string]: any; children?: AnyNode[] }
 
 /**
  * Every node type the email knows, each writing only attributes of its own: fixed strings,
@@ -81,23 +70,8 @@ type AnyNode = { [key: string]: any; children?: AnyNode[] }
  * is left out (`unknown`). `providedCSSString` is Payload's text-align from a fixed list.
  */
 const emailConverters = (context: LexicalEmailContext): HTMLConverters => {
-  const childrenOf = (node: AnyNode, nodesToHTML: Parameters<Extract<HTMLConverter<AnyNode>, Function>>[0]['nodesToHTML']) =>
-    Array.isArray(node.children) ? nodesToHTML({ nodes: node.children as never }).join('') : ''
-  const converter = (render: Extract<HTMLConverter<AnyNode>, Function>) => render
   return {
-    text: converter(({ node }) => {
-      // Text nodes also carry a `style` string (CSS): never written.
-      let html = typeof node.text === 'string' ? escapeHtml(node.text) : ''
-      const format = typeof node.format === 'number' ? node.format : 0
-      if (format & FORMAT.bold) html = `<strong>${html}</strong>`
-      if (format & FORMAT.italic) html = `<em>${html}</em>`
-      if (format & FORMAT.strikethrough) html = `<s>${html}</s>`
-      if (format & FORMAT.underline) html = `<u>${html}</u>`
-      if (format & FORMAT.code) html = `<code style="font-family:Menlo,Consolas,monospace;font-size:14px;">${html}</code>`
-      if (format & FORMAT.subscript) html = `<sub>${html}</sub>`
-      if (format & FORMAT.superscript) html = `<sup>${html}</sup>`
-      return html
-    }),
+    text: converter(({ node }) => formattedText(node, '<code style="font-family:Menlo,Consolas,monospace;font-size:14px;">')),
     linebreak: converter(() => '<br />'),
     tab: converter(() => ' '),
     paragraph: converter(({ node, nodesToHTML, providedCSSString }) => {
@@ -195,25 +169,6 @@ export const lexicalToEmailHtml = (data: unknown, context: LexicalEmailContext =
     // Indents become padding-inline-start, which Outlook ignores; lists carry their own.
     disableIndent: true,
   })
-}
-
-type LexicalNode = { type?: string; text?: unknown; children?: unknown; value?: unknown; relationTo?: string; fields?: Record<string, any> }
-
-/**
- * Every node of a document, depth first, without recursion (a hostile document may be
- * thousands of levels deep; these walkers run before the limits are checked) and at most
- * `maxNodes` of them.
- */
-function* lexicalNodes(data: unknown, maxNodes = richTextLimits().maxNodes): Generator<LexicalNode> {
-  const root = (data as { root?: unknown } | null)?.root
-  const pending: unknown[] = root && typeof root === 'object' ? [root] : []
-  let seen = 0
-  while (pending.length && seen++ <= maxNodes) {
-    const node = pending.pop() as LexicalNode
-    if (!node || typeof node !== 'object') continue
-    yield node
-    if (Array.isArray(node.children)) for (let i = node.children.length - 1; i >= 0; i--) pending.push(node.children[i])
-  }
 }
 
 /**

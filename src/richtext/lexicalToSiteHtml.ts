@@ -1,9 +1,10 @@
-import { convertLexicalToHTML, type HTMLConverter, type HTMLConverters } from '@payloadcms/richtext-lexical/html'
+import { convertLexicalToHTML, type HTMLConverters } from '@payloadcms/richtext-lexical/html'
 import { sanitizeUrl } from 'payload/shared'
 
 import { escapeHtml } from '../../emails/escapeHtml'
-import { lexicalDocumentProblem, richTextLimits } from '../utilities/lexicalLimits'
+import { lexicalDocumentProblem } from '../utilities/lexicalLimits'
 import { absoluteMediaUrl, type FrontEndCollection } from '../utilities/siteUrl'
+import { childrenOf, converter, formattedText, idOf, lexicalNodes, smallCount, type AnyNode } from './converterParts'
 
 /**
  * Lexical rich text → HTML for the website (the `<field>Html` siblings, src/fields/richTextHtml.ts):
@@ -24,17 +25,8 @@ export type SiteHtmlContext = {
   documentUrls: Map<string, string>
 }
 
-const FORMAT = { bold: 1, italic: 2, strikethrough: 4, underline: 8, code: 16, subscript: 32, superscript: 64 } as const
 const MAX_CELL_SPAN = 20
 const LINKABLE: ReadonlySet<string> = new Set<FrontEndCollection>(['articles', 'conditions', 'services', 'faqs'])
-
-type AnyNode = { [key: string]: any; children?: AnyNode[] }
-
-const idOf = (value: unknown): string | undefined => {
-  if (value === null || value === undefined) return undefined
-  if (typeof value === 'object') return 'id' in value ? String((value as { id: unknown }).id) : undefined
-  return String(value)
-}
 
 /** Payload's `sanitizeUrl`, then only http(s), mailto, tel, a site path or a fragment; re-serialised so quotes arrive encoded. */
 const siteHref = (raw: unknown): string | undefined => {
@@ -62,30 +54,13 @@ const linkHtml = (href: string | undefined, children: string, newTab?: unknown) 
   return `<a href="${escapeHtml(href)}"${newTab === true ? ' target="_blank" rel="noopener noreferrer"' : ''}>${children}</a>`
 }
 
-const smallCount = (value: unknown, max: number) => (typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= max ? value : undefined)
-
 /** Payload's `providedStyleTag` carries only text-align from a fixed list; written as a class, never as style. */
 const ALIGNMENTS = new Set(['left', 'center', 'right', 'justify', 'start', 'end'])
 const alignClass = (node: AnyNode) => (typeof node.format === 'string' && ALIGNMENTS.has(node.format) ? ` class="text-${node.format}"` : '')
 
 const siteConverters = (context: SiteHtmlContext): HTMLConverters => {
-  type Render = Extract<HTMLConverter<AnyNode>, Function>
-  const childrenOf = (node: AnyNode, nodesToHTML: Parameters<Render>[0]['nodesToHTML']) =>
-    Array.isArray(node.children) ? nodesToHTML({ nodes: node.children as never }).join('') : ''
-  const converter = (render: Render) => render
   return {
-    text: converter(({ node }) => {
-      let html = typeof node.text === 'string' ? escapeHtml(node.text) : ''
-      const format = typeof node.format === 'number' ? node.format : 0
-      if (format & FORMAT.bold) html = `<strong>${html}</strong>`
-      if (format & FORMAT.italic) html = `<em>${html}</em>`
-      if (format & FORMAT.strikethrough) html = `<s>${html}</s>`
-      if (format & FORMAT.underline) html = `<u>${html}</u>`
-      if (format & FORMAT.code) html = `<code>${html}</code>`
-      if (format & FORMAT.subscript) html = `<sub>${html}</sub>`
-      if (format & FORMAT.superscript) html = `<sup>${html}</sup>`
-      return html
-    }),
+    text: converter(({ node }) => formattedText(node)),
     linebreak: converter(() => '<br />'),
     tab: converter(() => '\t'),
     paragraph: converter(({ node, nodesToHTML }) => `<p${alignClass(node)}>${childrenOf(node, nodesToHTML) || '<br />'}</p>`),
@@ -151,8 +126,6 @@ const siteConverters = (context: SiteHtmlContext): HTMLConverters => {
   }
 }
 
-type LexicalNode = { type?: string; children?: unknown; value?: unknown; relationTo?: string; fields?: Record<string, any> }
-
 /** The media ids of upload nodes and the documents of internal links and relationship embeds; iterative, at most maxNodes. */
 export type LexicalReferenceId = number | string
 
@@ -167,24 +140,17 @@ export const collectSiteReferences = (
 ): { uploadIds: LexicalReferenceId[]; documents: Array<{ collection: FrontEndCollection; id: LexicalReferenceId }> } => {
   const uploadIds = new Map<string, LexicalReferenceId>()
   const documents = new Map<string, { collection: FrontEndCollection; id: LexicalReferenceId }>()
-  const root = (data as { root?: unknown } | null)?.root
-  const pending: unknown[] = root && typeof root === 'object' ? [root] : []
-  const maxNodes = richTextLimits().maxNodes
-  let seen = 0
   const addDocument = (collection: unknown, value: unknown) => {
     const id = rawIdOf(value)
     if (typeof collection === 'string' && LINKABLE.has(collection) && id !== undefined) documents.set(`${collection}:${id}`, { collection: collection as FrontEndCollection, id })
   }
-  while (pending.length && seen++ <= maxNodes) {
-    const node = pending.pop() as LexicalNode
-    if (!node || typeof node !== 'object') continue
+  for (const node of lexicalNodes(data)) {
     if (node.type === 'upload' && node.relationTo === 'media') {
       const id = rawIdOf(node.value)
       if (id !== undefined) uploadIds.set(String(id), id)
     }
     if (node.type === 'relationship') addDocument(node.relationTo, node.value)
     if (node.type === 'link' && node.fields?.linkType === 'internal') addDocument(node.fields.doc?.relationTo, node.fields.doc?.value)
-    if (Array.isArray(node.children)) for (const child of node.children) pending.push(child)
   }
   return { uploadIds: [...uploadIds.values()], documents: [...documents.values()] }
 }
