@@ -29,6 +29,7 @@ import { observeHttpRequest } from './src/metrics/httpMetrics'
 import { bodyLimitFor, holdBodyWithinLimit, refuseRequest } from './src/server/bodyLimits'
 import { exitOnUnhandledErrors } from './src/server/crashLogging'
 import { ignoredHostnameNote } from './src/server/listenAddress'
+import { answerSearchInProcess } from './src/server/searchRoute'
 import { sendSecurityHeaders } from './src/server/securityHeaders'
 import { serverSettings, ServerSettingsError, type ServerSettings } from './src/server/settings'
 import { EXIT_CONFIGURATION_ERROR, isStandby, reportReady, standBy, superviseServerProcesses } from './src/server/supervisor'
@@ -74,7 +75,8 @@ const runServerProcess = async () => {
 
   const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-next-'))
   const socketPath = path.join(socketDir, 'next.sock')
-  const cache = new ContentCache(config, { transport: httpTransport({ socketPath }), allowedOrigins: getAllowedOrigins() })
+  const allowedOrigins = getAllowedOrigins()
+  const cache = new ContentCache(config, { transport: httpTransport({ socketPath }), allowedOrigins })
   // Before Next loads Payload: its onInit finds the bridge and starts watching the revision.
   if (config.enabled) installContentCacheBridge(cache)
   // GET /api/metrics answers with the sum over every server process (src/metrics/cluster.ts).
@@ -91,6 +93,12 @@ const runServerProcess = async () => {
       if (!res.headersSent) res.writeHead(500)
       res.end()
     })
+  }
+
+  // What the cache does not answer: a search from this process's index (src/server/searchRoute.ts), everything else by Next.
+  const allowedOriginSet = new Set(allowedOrigins)
+  const inProcessOrNext = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (!answerSearchInProcess(req, res, allowedOriginSet, () => nextHandler(req, res))) nextHandler(req, res)
   }
 
   const internal = http.createServer(nextHandler)
@@ -113,7 +121,7 @@ const runServerProcess = async () => {
     if (Buffer.byteLength(url) > settings.maxUrlBytes) {
       return refuseRequest(res, 414, `The URL is too long: at most ${settings.maxUrlBytes} bytes of path and query are accepted.`)
     }
-    holdBodyWithinLimit(req, res, bodyLimitFor(url, settings.bodyLimits), () => cache.handle(req, res, nextHandler))
+    holdBodyWithinLimit(req, res, bodyLimitFor(url, settings.bodyLimits), () => cache.handle(req, res, inProcessOrNext))
   }
 
   const server = http.createServer(

@@ -3,6 +3,8 @@ import type { Payload } from 'payload'
 import { PUBLISHED_CONTENT_COLLECTIONS, isPublishedContentSlug, type PublishedContentSlug } from '../../collections/shared/publishedContentSlugs'
 import { registeredContentCache } from '../cache/bridge'
 import { CHANGE_LOG_WINDOW_MS } from '../cache/contentCache'
+import { answerSearch } from './answer'
+import { installSearchAnswerer } from './bridge'
 import { SearchIndex } from './searchIndex'
 import { entryKey, SEARCH_SOURCES, toSearchEntry, type SearchEntry } from './sources'
 
@@ -201,7 +203,8 @@ export const searchServiceFor = (payload: Payload): SearchService => {
 /**
  * In the production server only (a response cache is registered there: server.ts; not in the
  * worker, the seed or tests): builds the index while the server starts, so the first reader
- * does not wait for it, and starts the watcher.
+ * does not wait for it, starts the watcher, and hands the server the answerer it serves
+ * GET /api/search with in front of Next (src/search/bridge.ts, src/server/searchRoute.ts).
  */
 export const warmSearchIndex = (payload: Payload) => {
   const cache = registeredContentCache()
@@ -212,6 +215,8 @@ export const warmSearchIndex = (payload: Payload) => {
   cache.stopWatching = () => {
     stopCacheWatcher?.()
     service.stop()
+    installSearchAnswerer(undefined)
   }
+  installSearchAnswerer((params) => answerSearch(service, params))
   service.ready().catch((error) => payload.logger.error({ event: 'search.warmFailed', err: error }))
 }

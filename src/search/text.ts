@@ -65,8 +65,25 @@ export const stem = (word: string): string => {
 // "stopped" → "stopp" → "stop"; not "ll"/"ss"/"zz" ("rolled" stays "roll").
 const undouble = (word: string) => (/([^aeiouylsz])\1$/.test(word) ? word.slice(0, -1) : word)
 
+/**
+ * Snippets look up the term of every word they pass (src/search/snippet.ts), the same few
+ * thousand words of the site's vocabulary again and again: remembered here, up to a bound (a
+ * query's own words are at most 12 a search, so a stream of made-up words only refills it).
+ */
+const TERM_MEMO_LIMIT = 20_000
+const termMemo = new Map<string, string | null>()
+
 /** The index term of a word, or null for a stop word. Also strips accents ("mobilisation" and "mobilización" meet). */
 export const indexTerm = (word: string): string | null => {
+  const known = termMemo.get(word)
+  if (known !== undefined) return known
+  const term = computeIndexTerm(word)
+  if (termMemo.size >= TERM_MEMO_LIMIT) termMemo.clear()
+  if (word.length <= 64) termMemo.set(word, term)
+  return term
+}
+
+const computeIndexTerm = (word: string): string | null => {
   // Most words are plain ASCII: skip the Unicode normalisation (the snippets call this for every word they show).
   const plain = /^[A-Za-z0-9]+$/.test(word) ? word : word.normalize('NFKD').replace(/\p{M}/gu, '')
   const lower = plain.toLowerCase().replace(/['’]s$/, '').replace(/['’]/g, '')

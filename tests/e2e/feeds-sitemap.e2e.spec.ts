@@ -2,12 +2,13 @@ import { XMLParser } from 'fast-xml-parser'
 import Parser from 'rss-parser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { seedServerDatabase, startProductionServer, type RunningServer } from '../helpers/server'
+import { graphql, seedServerDatabase, startProductionServer, type RunningServer } from '../helpers/server'
 
 /**
  * The front-end kit in the production build (`npm start`: Next's route handlers behind the
- * response cache): feeds, the sitemap (and Next's rewrite of /sitemap-<n>.xml), the redirect
- * resolver, and the server's one log line for an origin CORS refuses. The behaviour in detail
+ * response cache): feeds, the sitemap (and Next's rewrite of /sitemap-<n>.xml), search (answered
+ * in front of Next: src/server/searchRoute.ts), the redirect resolver, and the server's one log
+ * line for an origin CORS refuses. The behaviour in detail
  * is in tests/int/{feeds,sitemap,redirects,cors-unlisted-origins}.int.spec.ts.
  */
 const SITE_URL = 'https://www.clinic.test'
@@ -73,5 +74,34 @@ describe('front-end kit under npm start', () => {
     }
     const lines = server.output().split('\n').filter((line) => line.includes('CORS: a request from origin "https://evil.test"'))
     expect(lines).toHaveLength(1)
+  })
+
+  it('answers GET /api/search in front of Next: the same results as GraphQL Search (through Payload), its headers and refusals', async () => {
+    const q = 'frozn sholder'
+    const rest = await get(`/api/search?q=${encodeURIComponent(q)}&collections=conditions,articles&limit=4`, { Origin: SITE_URL })
+    expect(rest.status).toBe(200)
+    expect(rest.headers.get('content-type')).toBe('application/json')
+    expect(rest.headers.get('cache-control')).toBe('no-store')
+    expect(rest.headers.get('x-cache')).toBe('BYPASS')
+    expect(rest.headers.get('access-control-allow-origin')).toBe(SITE_URL)
+    expect(rest.headers.get('vary')).toBe('Origin')
+    // Next's own headers (it sends Accept-CH on every answer) are absent: the answer did not come through Next.
+    expect(rest.headers.get('accept-ch')).toBeNull()
+    const body = JSON.parse(rest.text)
+    expect(body.results[0].title).toMatch(/^Frozen shoulder/)
+    const viaPayload = await graphql(
+      server.url,
+      `query ($q: String!) { Search(q: $q, collections: ["conditions", "articles"], limit: 4) { total results { collection id slug title snippet score } } }`,
+      { q },
+    )
+    expect(viaPayload.json.data.Search).toEqual({ total: body.total, results: body.results.map((hit: { id: number }) => ({ ...hit, id: String(hit.id) })) })
+
+    const refused = await get('/api/search?q=back&collections=users', { Origin: 'https://evil.test' })
+    expect(refused.status).toBe(400)
+    expect(JSON.parse(refused.text)).toEqual({ errors: [{ message: '"users" cannot be searched: "collections" takes articles, conditions, services, faqs.' }] })
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull()
+    expect((await get('/api/search')).status).toBe(400)
+    // Only GET is answered there; anything else is Payload's, as before.
+    expect((await fetch(`${server.url}/api/search?q=back`, { method: 'POST' })).status).toBe(404)
   })
 })

@@ -192,3 +192,21 @@ describe('GraphQL Search', () => {
     expect(limit.json.errors[0].message).toMatch(/"limit" must be a whole number from 1 to 50/)
   })
 })
+
+describe('typo tolerance is for words the site does not contain', () => {
+  it('"joint" finds joints, not every "point"; "joimt" (one letter wrong) still finds the joint', async () => {
+    const { SearchIndex } = await import('../../src/search/searchIndex')
+    const entry = (key: string, title: string) =>
+      ({ key, collection: 'articles', id: key, slug: key, title, excerpt: '', body: '', symptoms: '', techniques: '' }) as const
+    const index = new SearchIndex([entry('a', 'Joint replacement recovery'), entry('b', 'Trigger point therapy')])
+    const all = { collections: new Set(['articles'] as const), limit: 10 }
+    expect(index.hasTerm('joint')).toBe(true)
+    expect(index.search('joint', all).results.map((hit) => hit.title)).toEqual(['Joint replacement recovery'])
+    expect(index.search('point', all).results.map((hit) => hit.title)).toEqual(['Trigger point therapy'])
+    expect(index.search('joimt', all).results.map((hit) => hit.title)).toEqual(['Joint replacement recovery'])
+    // Once the only joint is gone, "joint" is a word the site does not contain: a typo of "point".
+    index.remove('a')
+    expect(index.hasTerm('joint')).toBe(false)
+    expect(index.search('joint', all).results.map((hit) => hit.title)).toEqual(['Trigger point therapy'])
+  })
+})
