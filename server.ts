@@ -21,9 +21,13 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
+import { Worker } from 'node:worker_threads'
+
 import { installContentCacheBridge } from './src/cache/bridge'
 import { ContentCache, httpTransport } from './src/cache/contentCache'
 import { registerContentCacheMetrics } from './src/metrics/cacheMetrics'
+import { installSearchMirror } from './src/search/bridge'
+import { SearchWorkerPool } from './src/search/workerPool'
 import { answerClusterMetricsRequests, useClusterMetrics } from './src/metrics/cluster'
 import { observeHttpRequest } from './src/metrics/httpMetrics'
 import { bodyLimitFor, holdBodyWithinLimit, refuseRequest } from './src/server/bodyLimits'
@@ -79,6 +83,12 @@ const runServerProcess = async () => {
   const cache = new ContentCache(config, { transport: httpTransport({ socketPath }), allowedOrigins })
   // Before Next loads Payload: its onInit finds the bridge and starts watching the revision.
   if (config.enabled) installContentCacheBridge(cache)
+  // The search threads, fed by Payload's search index once it is built (src/search/bridge.ts).
+  const searchPool =
+    settings.searchWorkers > 0
+      ? new SearchWorkerPool(() => new Worker(new URL('./searchWorker.mjs', import.meta.url)), settings.searchWorkers, (message) => console.error(message))
+      : undefined
+  installSearchMirror(searchPool)
   // GET /api/metrics answers with the sum over every server process (src/metrics/cluster.ts).
   useClusterMetrics()
   registerContentCacheMetrics(cache)
@@ -98,7 +108,7 @@ const runServerProcess = async () => {
   // What the cache does not answer: a search from this process's index (src/server/searchRoute.ts), everything else by Next.
   const allowedOriginSet = new Set(allowedOrigins)
   const inProcessOrNext = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    if (!answerSearchInProcess(req, res, allowedOriginSet, () => nextHandler(req, res))) nextHandler(req, res)
+    if (!answerSearchInProcess(req, res, { pool: searchPool, allowedOrigins: allowedOriginSet, next: () => nextHandler(req, res) })) nextHandler(req, res)
   }
 
   const internal = http.createServer(nextHandler)

@@ -1,20 +1,25 @@
-import type { SearchAnswer } from './answer'
+import type { SearchEntry } from './sources'
 
 /**
- * How the production server (server.ts) reaches the search index that lives with Payload inside
- * Next's server bundle, so that GET /api/search is answered before Next's router and Payload's
- * request set-up (src/server/searchRoute.ts): about 1 ms of a 2 ms search. As with the response
- * cache's bridge (src/cache/bridge.ts), Next bundles its own copy of every module, so the
- * answerer lives under a registered symbol on globalThis, the same for both copies.
+ * How this process's SearchService (src/search/service.ts, with Payload inside Next's server
+ * bundle) feeds the production server's search threads (src/search/workerPool.ts, created by
+ * server.ts, which answers GET /api/search with them in front of Next: src/server/searchRoute.ts).
+ * As with the response cache's bridge (src/cache/bridge.ts), Next bundles its own copy of every
+ * module, so the pool lives under a registered symbol on globalThis, the same for both copies.
  */
-const REGISTRY = Symbol.for('clinic.searchAnswerer')
-type SearchAnswerer = (params: URLSearchParams) => Promise<SearchAnswer>
-type Registry = { [REGISTRY]?: SearchAnswerer }
-
-/** src/search/service.ts warmSearchIndex, in the production server: registers this process's index. */
-export const installSearchAnswerer = (answerer: SearchAnswerer | undefined) => {
-  ;(globalThis as Registry)[REGISTRY] = answerer
+export type SearchMirror = {
+  replaceAll(entries: SearchEntry[]): void
+  upsert(entries: SearchEntry[]): void
+  remove(keys: string[]): void
 }
 
-/** The registered answerer, or undefined until Payload has started (the request then goes through Next). */
-export const registeredSearchAnswerer = (): SearchAnswerer | undefined => (globalThis as Registry)[REGISTRY]
+const REGISTRY = Symbol.for('clinic.searchMirror')
+type Registry = { [REGISTRY]?: SearchMirror }
+
+/** server.ts: registers the pool, before Next loads Payload (whose onInit builds the index). */
+export const installSearchMirror = (mirror: SearchMirror | undefined) => {
+  ;(globalThis as Registry)[REGISTRY] = mirror
+}
+
+/** The production server's search threads, or undefined (dev, tests, the worker, the seed). */
+export const registeredSearchMirror = (): SearchMirror | undefined => (globalThis as Registry)[REGISTRY]

@@ -3,8 +3,7 @@ import type { Payload } from 'payload'
 import { PUBLISHED_CONTENT_COLLECTIONS, isPublishedContentSlug, type PublishedContentSlug } from '../../collections/shared/publishedContentSlugs'
 import { registeredContentCache } from '../cache/bridge'
 import { CHANGE_LOG_WINDOW_MS } from '../cache/contentCache'
-import { answerSearch } from './answer'
-import { installSearchAnswerer } from './bridge'
+import { registeredSearchMirror } from './bridge'
 import { SearchIndex } from './searchIndex'
 import { entryKey, SEARCH_SOURCES, toSearchEntry, type SearchEntry } from './sources'
 
@@ -73,6 +72,8 @@ export class SearchService {
     const entries: SearchEntry[] = []
     for (const collection of PUBLISHED_CONTENT_COLLECTIONS) entries.push(...(await this.readPublished(collection)))
     const index = new SearchIndex(entries)
+    // The production server's search threads get the same entries (src/search/bridge.ts).
+    registeredSearchMirror()?.replaceAll(entries)
     this.index = index
     this.builds += 1
     this.knownRevision = revision
@@ -153,8 +154,11 @@ export class SearchService {
     const typedIds = this.payload.db.defaultIDType === 'number' ? ids.map(Number).filter(Number.isSafeInteger) : ids
     const docs = await this.readPublished(collection, typedIds)
     const found = new Set(docs.map((entry) => entry.key))
+    const gone = ids.map((id) => entryKey(collection, id)).filter((key) => !found.has(key))
     for (const entry of docs) index.upsert(entry)
-    for (const id of ids) if (!found.has(entryKey(collection, id))) index.remove(entryKey(collection, id))
+    for (const key of gone) index.remove(key)
+    registeredSearchMirror()?.upsert(docs)
+    registeredSearchMirror()?.remove(gone)
   }
 
   private async readPublished(collection: PublishedContentSlug, ids?: Array<number | string>): Promise<SearchEntry[]> {
@@ -203,8 +207,7 @@ export const searchServiceFor = (payload: Payload): SearchService => {
 /**
  * In the production server only (a response cache is registered there: server.ts; not in the
  * worker, the seed or tests): builds the index while the server starts, so the first reader
- * does not wait for it, starts the watcher, and hands the server the answerer it serves
- * GET /api/search with in front of Next (src/search/bridge.ts, src/server/searchRoute.ts).
+ * does not wait for it, and starts the watcher.
  */
 export const warmSearchIndex = (payload: Payload) => {
   const cache = registeredContentCache()
@@ -215,8 +218,6 @@ export const warmSearchIndex = (payload: Payload) => {
   cache.stopWatching = () => {
     stopCacheWatcher?.()
     service.stop()
-    installSearchAnswerer(undefined)
   }
-  installSearchAnswerer((params) => answerSearch(service, params))
   service.ready().catch((error) => payload.logger.error({ event: 'search.warmFailed', err: error }))
 }

@@ -1,3 +1,5 @@
+import os from 'node:os'
+
 import { numberFromEnv } from '../../jobs/shared/env'
 import { contentCacheConfig, ContentCacheConfigError, type ContentCacheConfig } from '../cache/config'
 import { bodyLimitsFromEnv, type BodyLimits } from './bodyLimits'
@@ -13,6 +15,8 @@ export type ServerSettings = {
   ignoredHostname: string | undefined
   /** Server processes under the supervisor. */
   processes: number
+  /** Search threads per server process (src/search/workerPool.ts); 0: searches are answered by Payload behind Next. */
+  searchWorkers: number
   cache: ContentCacheConfig
   bodyLimits: BodyLimits
   /** Longer request targets (path + query) are answered 414. */
@@ -32,6 +36,12 @@ export const serverSettings = (env: NodeJS.ProcessEnv = process.env): ServerSett
   if (!Number.isInteger(processes) || processes < 1 || processes > 64) {
     throw new ServerSettingsError(`WEB_CONCURRENCY must be a whole number from 1 to 64 (got "${env.WEB_CONCURRENCY}").`)
   }
+  // Default: the cores shared among the server processes, at least one thread each, at most four.
+  const defaultSearchWorkers = Math.max(1, Math.min(4, Math.floor(os.availableParallelism() / processes)))
+  const searchWorkers = env.SEARCH_WORKERS?.trim() ? Number(env.SEARCH_WORKERS) : defaultSearchWorkers
+  if (!Number.isInteger(searchWorkers) || searchWorkers < 0 || searchWorkers > 16) {
+    throw new ServerSettingsError(`SEARCH_WORKERS must be a whole number from 0 to 16 (got "${env.SEARCH_WORKERS}").`)
+  }
   let cache: ContentCacheConfig
   try {
     cache = contentCacheConfig(env)
@@ -46,6 +56,7 @@ export const serverSettings = (env: NodeJS.ProcessEnv = process.env): ServerSett
     hostname: listen.host,
     ignoredHostname: listen.ignored,
     processes,
+    searchWorkers,
     cache,
     bodyLimits: bodyLimitsFromEnv(),
     maxUrlBytes: numberFromEnv('SERVER_MAX_URL_BYTES', 8 * 1024),

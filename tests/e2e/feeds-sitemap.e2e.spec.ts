@@ -7,7 +7,7 @@ import { graphql, seedServerDatabase, startProductionServer, type RunningServer 
 /**
  * The front-end kit in the production build (`npm start`: Next's route handlers behind the
  * response cache): feeds, the sitemap (and Next's rewrite of /sitemap-<n>.xml), search (answered
- * in front of Next: src/server/searchRoute.ts), the redirect resolver, and the server's one log
+ * in front of Next by the search threads: src/server/searchRoute.ts), the redirect resolver, and the server's one log
  * line for an origin CORS refuses. The behaviour in detail
  * is in tests/int/{feeds,sitemap,redirects,cors-unlisted-origins}.int.spec.ts.
  */
