@@ -9,6 +9,15 @@ type Answer = { results: SearchHit[]; total: number }
 type Pending = { resolve: (answer: Answer) => void; reject: (error: Error) => void }
 type Thread = { worker: Worker; pending: Map<number, Pending>; retired: boolean }
 
+/**
+ * Searches waiting per thread before the pool refuses more (SearchBusyError → 503): a search takes about a
+ * millisecond, so this many waiting means a flood, and answering it late would only make every reader wait.
+ */
+export const MAX_WAITING_PER_THREAD = 64
+
+/** Every thread has MAX_WAITING_PER_THREAD searches waiting. */
+export class SearchBusyError extends Error {}
+
 /** A thread that dies is replaced; more than this many deaths within RESTART_WINDOW_MS and the pool gives up (searches go back to Payload). */
 const MAX_RESTARTS = 5
 const RESTART_WINDOW_MS = 60_000
@@ -39,6 +48,7 @@ export class SearchWorkerPool {
     private readonly spawn: () => Worker,
     size: number,
     private readonly log: (message: string) => void = (message) => console.error(message),
+    private readonly maxWaitingPerThread = MAX_WAITING_PER_THREAD,
   ) {
     for (let i = 0; i < size; i += 1) this.threads.push(this.start())
   }
@@ -70,6 +80,7 @@ export class SearchWorkerPool {
   search(input: SearchInput): Promise<Answer> {
     const thread = this.threads.reduce<Thread | undefined>((best, candidate) => (!best || candidate.pending.size < best.pending.size ? candidate : best), undefined)
     if (!thread || !this.ready) return Promise.reject(new Error('the search threads are not ready'))
+    if (thread.pending.size >= this.maxWaitingPerThread) return Promise.reject(new SearchBusyError('every search thread has a full queue'))
     const id = this.nextId++
     return new Promise<Answer>((resolve, reject) => {
       thread.pending.set(id, { resolve, reject })

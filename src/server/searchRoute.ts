@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
 import { answerSearch } from '../search/answer'
-import type { SearchWorkerPool } from '../search/workerPool'
+import { SearchBusyError, type SearchWorkerPool } from '../search/workerPool'
 
 const SEARCH_PATH = '/api/search'
 
@@ -14,7 +14,8 @@ const SEARCH_PATH = '/api/search'
  *
  * Returns false, leaving the request to Next, for anything else, for a HEAD (the endpoint is GET
  * only), and while the threads have no index yet. A search the threads fail (one died) goes to
- * Payload too. Headers as the endpoint sends them where they matter: JSON, `Cache-Control:
+ * Payload too; when every thread already has MAX_WAITING_PER_THREAD searches waiting, `503` with
+ * `Retry-After: 1`. Headers as the endpoint sends them where they matter: JSON, `Cache-Control:
  * no-store`, and CORS for the allowed origins (a search is a simple GET: a preflight still goes to Payload).
  */
 export const answerSearchInProcess = (
@@ -26,26 +27,30 @@ export const answerSearchInProcess = (
   const url = req.url ?? '/'
   const queryStart = url.indexOf('?')
   if ((queryStart === -1 ? url : url.slice(0, queryStart)) !== SEARCH_PATH) return false
+  const send = (status: number, body: unknown, extraHeaders: Record<string, string> = {}) => {
+    const text = JSON.stringify(body)
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(text)),
+      'cache-control': 'no-store',
+      vary: 'Origin',
+      ...extraHeaders,
+    }
+    const origin = req.headers.origin
+    if (origin && allowedOrigins.has(origin)) {
+      headers['access-control-allow-origin'] = origin
+      headers['access-control-allow-credentials'] = 'true'
+    }
+    res.writeHead(status, headers)
+    res.end(text)
+  }
   answerSearch((input) => pool.search(input), new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1))).then(
-    ({ status, body }) => {
-      const text = JSON.stringify(body)
-      const headers: Record<string, string> = {
-        'content-type': 'application/json',
-        'content-length': String(Buffer.byteLength(text)),
-        'cache-control': 'no-store',
-        vary: 'Origin',
-      }
-      const origin = req.headers.origin
-      if (origin && allowedOrigins.has(origin)) {
-        headers['access-control-allow-origin'] = origin
-        headers['access-control-allow-credentials'] = 'true'
-      }
-      res.writeHead(status, headers)
-      res.end(text)
-    },
-    () => {
-      if (!res.headersSent) next()
-      else res.destroy()
+    ({ status, body }) => send(status, body),
+    (error: unknown) => {
+      if (res.headersSent) return void res.destroy()
+      // A flood: every thread has a full queue. Said at once rather than answered seconds late.
+      if (error instanceof SearchBusyError) return send(503, { errors: [{ message: 'Search is busy: try again in a moment.' }] }, { 'retry-after': '1' })
+      next()
     },
   )
   return true

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { SearchIndex } from '../../src/search/searchIndex'
 import { serverSettings } from '../../src/server/settings'
 import type { SearchEntry } from '../../src/search/sources'
-import { SearchWorkerPool } from '../../src/search/workerPool'
+import { SearchBusyError, SearchWorkerPool } from '../../src/search/workerPool'
 
 /**
  * The production server's search threads (src/search/workerPool.ts, real worker threads running
@@ -87,6 +87,17 @@ describe('search threads', () => {
     expect(spawned).toHaveLength(2)
     expect(logged.join('\n')).toMatch(/search thread exited \(1\): replaced/)
     expect((await pool.search({ q: 'lymphatic', ...ALL })).results.map((hit) => hit.id)).toEqual([6])
+  })
+})
+
+describe('a flood of searches', () => {
+  it('is refused once every thread has its queue full, and answered again once it drains', async () => {
+    pool = new SearchWorkerPool(spawn, 1, () => {}, 3)
+    pool.replaceAll(ENTRIES)
+    const waiting = [1, 2, 3].map(() => pool!.search({ q: 'shoulder', ...ALL }))
+    await expect(pool.search({ q: 'shoulder', ...ALL })).rejects.toBeInstanceOf(SearchBusyError)
+    for (const answer of await Promise.all(waiting)) expect(answer.results[0].id).toBe(1)
+    expect((await pool.search({ q: 'shoulder', ...ALL })).total).toBe(2)
   })
 })
 
