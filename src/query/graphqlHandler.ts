@@ -90,6 +90,41 @@ const rememberPassed = (document: DocumentNode, key: string) => {
 }
 
 /**
+ * What graphql-http answers (its body text and init), kept as given instead of built into a Response that
+ * the handler then read again as a stream to build its own. headers() is what `new Response(body, init).headers`
+ * holds: a text body without a content type gets undici's `text/plain;charset=UTF-8`.
+ */
+class HandlerAnswer {
+  readonly status: number
+  constructor(
+    readonly body: string | null,
+    private readonly init: ResponseInit = {},
+  ) {
+    this.status = init.status ?? 200
+  }
+  headers(): Headers {
+    const headers = new Headers(this.init.headers)
+    if (typeof this.body === 'string' && !headers.has('content-type')) headers.set('content-type', 'text/plain;charset=UTF-8')
+    return headers
+  }
+}
+
+/** What graphql-http reads of a request (use/fetch toRequest: method, url, headers, text()), with a body read before. */
+const requestWithText = (request: Request, text: string): Request =>
+  ({ method: request.method, url: request.url, headers: request.headers, text: () => Promise.resolve(text) }) as Request
+
+/**
+ * What addDataAndFileToRequest does with a JSON body (Payload 3.90.1, content type exactly application/json),
+ * for a body the gate read already: `req.data`, and `req.json()` answering it.
+ */
+const addJsonDataToRequest = (req: PayloadRequest, text: string) => {
+  if (!['PATCH', 'POST', 'PUT'].includes(req.method?.toUpperCase() ?? '')) return
+  const data = text ? JSON.parse(text) : {}
+  req.data = data
+  ;(req as { json?: () => Promise<unknown> }).json = () => Promise.resolve(data)
+}
+
+/**
  * Payload's GraphQL POST handler (@payloadcms/next GRAPHQL_POST, 3.90.1), the same request by request
  * and byte for byte, except that a query the cost check (graphqlCost.ts) already parsed and validated is
  * neither parsed nor validated against GraphQL's rules again: graphql-http executes that document and
@@ -97,13 +132,15 @@ const rememberPassed = (document: DocumentNode, key: string) => {
  * variables (passedOwnRules). Any other request (a query text not checked, too long to be remembered) is
  * parsed and validated in full, as before.
  */
-export const payloadGraphqlPost = (config: Promise<SanitizedConfig>) => async (request: Request): Promise<Response> => {
-  const originalRequest = request.clone()
+export const payloadGraphqlPost = (config: Promise<SanitizedConfig>) => async (request: Request, bodyText?: string): Promise<Response> => {
+  // With the body already read (graphqlGate.ts), graphql-http reads the same text instead of a clone's stream.
+  const originalRequest = bodyText === undefined ? request.clone() : requestWithText(request, bodyText)
   const req = await createPayloadRequest({ canSetHeaders: true, config, request })
   const { payload } = req
   if (payload.config.graphQL?.disable) return new Response(null, { status: 404 })
   try {
-    await addDataAndFileToRequest(req)
+    if (bodyText === undefined) await addDataAndFileToRequest(req)
+    else addJsonDataToRequest(req, bodyText)
     addLocalesToRequestFromData(req)
     const { schema, validationRules } = await payloadGraphqlSchema(config)
     const headers: Record<string, string> = {}
@@ -139,8 +176,8 @@ export const payloadGraphqlPost = (config: Promise<SanitizedConfig>) => async (r
         if (errors.length === 0 && ownRulesOnly?.document === document && ownRulesOnly.key !== undefined) rememberPassed(document, ownRulesOnly.key)
         return errors
       },
-    })(originalRequest)
-    const resHeaders = headersWithCors({ headers: new Headers(apiResponse.headers), req })
+    }, { Response: HandlerAnswer as unknown as typeof Response })(originalRequest) as unknown as HandlerAnswer
+    const resHeaders = headersWithCors({ headers: apiResponse.headers(), req })
     for (const key in headers) resHeaders.append(key, headers[key])
     return new Response(apiResponse.body, {
       headers: req.responseHeaders ? mergeHeaders(req.responseHeaders, resHeaders) : resHeaders,
