@@ -15,6 +15,7 @@ import {
   type SanitizedConfig,
 } from 'payload'
 
+import { deferContentTagsHeader, writeContentTagsHeader } from '../hooks/tagPublicRead'
 import { passedValidation, validatedDocumentFor } from './graphqlCost'
 
 /** What configToSchema builds: the schema, and Payload's own validation rules (its complexity limit) for one operation's args. */
@@ -138,6 +139,8 @@ export const payloadGraphqlPost = (config: Promise<SanitizedConfig>) => async (r
   const req = await createPayloadRequest({ canSetHeaders: true, config, request })
   const { payload } = req
   if (payload.config.graphQL?.disable) return new Response(null, { status: 404 })
+  // The content tags of an anonymous answer are formatted once, below, instead of once per document read.
+  deferContentTagsHeader(req)
   try {
     if (bodyText === undefined) await addDataAndFileToRequest(req)
     else addJsonDataToRequest(req, bodyText)
@@ -177,6 +180,7 @@ export const payloadGraphqlPost = (config: Promise<SanitizedConfig>) => async (r
         return errors
       },
     }, { Response: HandlerAnswer as unknown as typeof Response })(originalRequest) as unknown as HandlerAnswer
+    writeContentTagsHeader(req)
     const resHeaders = headersWithCors({ headers: apiResponse.headers(), req })
     for (const key in headers) resHeaders.append(key, headers[key])
     return new Response(apiResponse.body, {
