@@ -55,6 +55,7 @@ import { localCodeEditors } from './src/plugins/localCodeEditors'
 import { seedOnFirstRun } from './src/seed/seedOnFirstRun'
 import { libsqlClientOf, yieldBetweenStatements } from './src/seams/libsql'
 import { reusePreparedStatements } from './src/seams/libsqlStatements'
+import { findWithoutExcludedFields } from './src/seams/drizzleFindFields'
 import { getAllowedOrigins } from './src/utilities/allowedOrigins'
 
 const dirname = path.dirname(fileURLToPath(import.meta.url))
@@ -187,6 +188,8 @@ export default buildConfig({
     yieldBetweenStatements(payload)
     // …and SQLite prepares each distinct statement once instead of on every read (src/seams/libsqlStatements.ts).
     if (libsqlClientOf(payload)) reusePreparedStatements()
+    // The SQL adapter's row transform skips the fields an exclusion select leaves out (src/seams/drizzleFindFields.ts).
+    findWithoutExcludedFields(payload)
     // The SQLite schema comes from the committed migrations only (see src/database.ts).
     await runMigrations(payload, database)
     await seedOnFirstRun(payload)
