@@ -49,6 +49,17 @@ const sortNames = (sort: unknown, names: Set<string>) => {
   }
 }
 
+/** Fields kept whatever the select: ids, timestamps, `_status`, and what the where and the sort (or the default sort) name. */
+export const fieldsKeptFor = (config: { defaultSort?: Sort }, where: unknown, sort: unknown): Set<string> => {
+  const named = new Set(ALWAYS_KEPT)
+  whereNames(where, named)
+  sortNames(sort ?? config.defaultSort, named)
+  return named
+}
+
+/** Whether this adapter's find leaves out the keys of excluded fields (the wrapper below is installed). */
+export const omitsExcludedFields = (payload: Payload): boolean => Boolean((payload.db as unknown as SqlAdapter)[INSTALLED])
+
 const narrowedConfigs = new WeakMap<object, Map<string, object>>()
 
 /** The collection config with `flattenedFields` less the excluded ones, one object per config and field list (reused). */
@@ -78,9 +89,7 @@ export const findWithoutExcludedFields = (payload: Payload): boolean => {
     const collection = this.payload.collections[args.collection]
     if (!select || !collection || Object.values(select).some((value) => value !== false)) return find.call(this, args)
     const config = collection.config
-    const named = new Set(ALWAYS_KEPT)
-    whereNames(args.where, named)
-    sortNames(args.sort ?? config.defaultSort, named)
+    const named = fieldsKeptFor(config, args.where, args.sort)
     const excluded = config.flattenedFields.filter(
       (field: FlattenedField) => (select as Record<string, unknown>)[field.name] === false && !named.has(field.name) && field.type !== 'join',
     )
