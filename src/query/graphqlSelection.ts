@@ -90,6 +90,9 @@ const uploadDependencies = (collection: SanitizedCollectionConfig, names: Set<st
  * (built from the whole document; a queried `<name>Html` keeps its rich-text source), for a query that cannot be read, for a mutation (its hooks may
  * read documents with the request), or when the read has a select already (Payload's
  * `select: true`, jsonLd's related loads); upload collections keep what their URLs are computed from.
+ * On SQLite the adapter then builds no keys for the excluded fields (src/seams/drizzleFindFields.ts), and a
+ * find's afterRead walk skips them as well (src/seams/afterReadFields.ts: the args get a collection config
+ * without them).
  */
 export const selectOnlyQueriedFields: CollectionBeforeOperationHook = ({ args, collection, operation, req }) => {
   if (operation !== 'read' || req.payloadAPI !== 'GraphQL') return args
