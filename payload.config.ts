@@ -53,7 +53,9 @@ import { withQueryGuards } from './src/query/withQueryGuards'
 import { clinicTimesInAdmin } from './src/plugins/clinicTimesInAdmin'
 import { localCodeEditors } from './src/plugins/localCodeEditors'
 import { seedOnFirstRun } from './src/seed/seedOnFirstRun'
-import { yieldBetweenStatements } from './src/seams/libsql'
+import { libsqlClientOf, yieldBetweenStatements } from './src/seams/libsql'
+import { reusePreparedStatements } from './src/seams/libsqlStatements'
+import { findWithoutExcludedFields } from './src/seams/drizzleFindFields'
 import { getAllowedOrigins } from './src/utilities/allowedOrigins'
 
 const dirname = path.dirname(fileURLToPath(import.meta.url))
@@ -184,6 +186,10 @@ export default buildConfig({
     // SQLite statements run synchronously: let the event loop turn between them, so a cached read
     // never waits behind a whole autosave (src/seams/libsql.ts).
     yieldBetweenStatements(payload)
+    // …and SQLite prepares each distinct statement once instead of on every read (src/seams/libsqlStatements.ts).
+    if (libsqlClientOf(payload)) reusePreparedStatements()
+    // The SQL adapter's row transform skips the fields an exclusion select leaves out (src/seams/drizzleFindFields.ts).
+    findWithoutExcludedFields(payload)
     // The SQLite schema comes from the committed migrations only (see src/database.ts).
     await runMigrations(payload, database)
     await seedOnFirstRun(payload)

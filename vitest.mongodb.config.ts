@@ -19,6 +19,8 @@ export const SQLITE_ONLY: Record<string, string> = {
   'tests/int/backup.int.spec.ts': 'npm run backup / restore copy the SQLite file (on MongoDB they refuse and point at mongodump, checked in `npm test`)',
   'tests/int/subscriber-migration.int.spec.ts': 'builds an old SQLite schema with raw SQL and applies the committed SQL migrations (MongoDB has no migrations here)',
   'tests/int/fuzz/**': 'proves "a refused request writes nothing" by counting rows of every SQLite table (sqlite_master) before and after',
+  'tests/int/seams/drizzleFindFields.int.spec.ts': 'the SQL adapter\'s row transform and the seam that narrows it (MongoDB projects excluded fields away itself)',
+  'tests/int/seams/afterReadFields.int.spec.ts': 'narrows the afterRead walk only behind the SQL adapter\'s seam (drizzleFindFields), not installed on MongoDB',
   'tests/int/first-run.int.spec.ts': 'a newcomer\'s first `npm run dev` / `npm run worker`: the embedded SQLite default, files created on the fly',
 }
 

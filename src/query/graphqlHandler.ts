@@ -1,5 +1,6 @@
 import { configToSchema } from '@payloadcms/graphql'
-import type { GraphQLSchema, ValidationRule } from 'graphql'
+import { GraphQL as PayloadGraphQL } from '@payloadcms/graphql/types'
+import type { DocumentNode, GraphQLSchema, ValidationRule } from 'graphql'
 import { parse } from 'graphql'
 import { createHandler } from 'graphql-http/lib/use/fetch'
 import {
@@ -14,6 +15,7 @@ import {
   type SanitizedConfig,
 } from 'payload'
 
+import { deferContentTagsHeader, writeContentTagsHeader } from '../hooks/tagPublicRead'
 import { passedValidation, validatedDocumentFor } from './graphqlCost'
 
 /** What configToSchema builds: the schema, and Payload's own validation rules (its complexity limit) for one operation's args. */
@@ -65,22 +67,90 @@ const handleError = async ({ err, payload, req }: { err: GraphqlError; payload: 
 }
 
 /**
+ * Payload's own rules (the complexity limit, no introspection in production) give the same answer for
+ * the same document and variables: a validated document (the same object every time, graphqlCost.ts)
+ * remembers the variables it passed them with, so a repeated query is not estimated again. Only
+ * passes are remembered (a refusal is worked out again, as before), only while the config adds no
+ * rules of its own (`graphQL.validationRules` could depend on anything), and bounded: at most
+ * MAX_PASSES_PER_DOCUMENT variable sets of at most MAX_VARIABLES_KEY characters per document.
+ */
+const passedOwnRules = new WeakMap<DocumentNode, Set<string>>()
+const MAX_PASSES_PER_DOCUMENT = 200
+const MAX_VARIABLES_KEY = 2_000
+
+const variablesKey = (variables: unknown): string | undefined => {
+  const key = JSON.stringify(variables ?? null)
+  return key.length <= MAX_VARIABLES_KEY ? key : undefined
+}
+
+const rememberPassed = (document: DocumentNode, key: string) => {
+  let passes = passedOwnRules.get(document)
+  if (!passes) passedOwnRules.set(document, (passes = new Set()))
+  if (passes.size >= MAX_PASSES_PER_DOCUMENT) passes.delete(passes.values().next().value as string)
+  passes.add(key)
+}
+
+/**
+ * What graphql-http answers (its body text and init), kept as given instead of built into a Response that
+ * the handler then read again as a stream to build its own. headers() is what `new Response(body, init).headers`
+ * holds: a text body without a content type gets undici's `text/plain;charset=UTF-8`.
+ */
+class HandlerAnswer {
+  readonly status: number
+  constructor(
+    readonly body: string | null,
+    private readonly init: ResponseInit = {},
+  ) {
+    this.status = init.status ?? 200
+  }
+  headers(): Headers {
+    const headers = new Headers(this.init.headers)
+    if (typeof this.body === 'string' && !headers.has('content-type')) headers.set('content-type', 'text/plain;charset=UTF-8')
+    return headers
+  }
+}
+
+/** What graphql-http reads of a request (use/fetch toRequest: method, url, headers, text()), with a body read before. */
+const requestWithText = (request: Request, text: string): Request =>
+  ({ method: request.method, url: request.url, headers: request.headers, text: () => Promise.resolve(text) }) as Request
+
+/**
+ * What addDataAndFileToRequest does with a JSON body (Payload 3.90.1, content type exactly application/json),
+ * for a body the gate read already: `req.data`, and `req.json()` answering it.
+ */
+const addJsonDataToRequest = (req: PayloadRequest, text: string) => {
+  if (!['PATCH', 'POST', 'PUT'].includes(req.method?.toUpperCase() ?? '')) return
+  const data = text ? JSON.parse(text) : {}
+  req.data = data
+  ;(req as { json?: () => Promise<unknown> }).json = () => Promise.resolve(data)
+}
+
+/**
  * Payload's GraphQL POST handler (@payloadcms/next GRAPHQL_POST, 3.90.1), the same request by request
  * and byte for byte, except that a query the cost check (graphqlCost.ts) already parsed and validated is
  * neither parsed nor validated against GraphQL's rules again: graphql-http executes that document and
- * runs only Payload's own rules (the complexity limit, which depends on the variables). Any other request
- * (a query text not checked, too long to be remembered) is parsed and validated in full, as before.
+ * runs only Payload's own rules (the complexity limit, which depends on the variables), once per document and
+ * variables (passedOwnRules). Any other request (a query text not checked, too long to be remembered) is
+ * parsed and validated in full, as before.
  */
-export const payloadGraphqlPost = (config: Promise<SanitizedConfig>) => async (request: Request): Promise<Response> => {
-  const originalRequest = request.clone()
+export const payloadGraphqlPost = (config: Promise<SanitizedConfig>) => async (request: Request, bodyText?: string): Promise<Response> => {
+  // With the body already read (graphqlGate.ts), graphql-http reads the same text instead of a clone's stream.
+  const originalRequest = bodyText === undefined ? request.clone() : requestWithText(request, bodyText)
   const req = await createPayloadRequest({ canSetHeaders: true, config, request })
   const { payload } = req
   if (payload.config.graphQL?.disable) return new Response(null, { status: 404 })
+  // The content tags of an anonymous answer are formatted once, below, instead of once per document read.
+  deferContentTagsHeader(req)
   try {
-    await addDataAndFileToRequest(req)
+    if (bodyText === undefined) await addDataAndFileToRequest(req)
+    else addJsonDataToRequest(req, bodyText)
     addLocalesToRequestFromData(req)
     const { schema, validationRules } = await payloadGraphqlSchema(config)
     const headers: Record<string, string> = {}
+    // Set by validationRules, read by validate, for this request's one validation.
+    let ownRulesOnly: { document: DocumentNode; key: string | undefined } | undefined
+    let knownToPass = false
+    const rememberable = typeof payload.config.graphQL?.validationRules !== 'function'
     const apiResponse = await createHandler({
       context: { headers, req } as never,
       onOperation: async (_request, args, result) => {
@@ -96,11 +166,22 @@ export const payloadGraphqlPost = (config: Promise<SanitizedConfig>) => async (r
       schema: schema as GraphQLSchema,
       parse: ((source: string) => validatedDocumentFor(schema, source) ?? parse(source)) as typeof parse,
       validationRules: (_request, args, defaultRules): readonly ValidationRule[] => {
-        const own = validationRules(args as Parameters<typeof validationRules>[0]) as ValidationRule[]
-        return passedValidation(schema, args.document) ? own : defaultRules.concat(own)
+        if (!passedValidation(schema, args.document)) return defaultRules.concat(validationRules(args as Parameters<typeof validationRules>[0]) as ValidationRule[])
+        const key = rememberable ? variablesKey(args.variableValues) : undefined
+        ownRulesOnly = { document: args.document, key }
+        knownToPass = key !== undefined && passedOwnRules.get(args.document)?.has(key) === true
+        return knownToPass ? [] : (validationRules(args as Parameters<typeof validationRules>[0]) as ValidationRule[])
       },
-    })(originalRequest)
-    const resHeaders = headersWithCors({ headers: new Headers(apiResponse.headers), req })
+      validate: (schemaToValidate, document, rules) => {
+        if (knownToPass && ownRulesOnly?.document === document) return []
+        // Payload's copy of graphql, the one its schema and graphql-http's default validate belong to.
+        const errors = PayloadGraphQL.validate(schemaToValidate, document, rules)
+        if (errors.length === 0 && ownRulesOnly?.document === document && ownRulesOnly.key !== undefined) rememberPassed(document, ownRulesOnly.key)
+        return errors
+      },
+    }, { Response: HandlerAnswer as unknown as typeof Response })(originalRequest) as unknown as HandlerAnswer
+    writeContentTagsHeader(req)
+    const resHeaders = headersWithCors({ headers: apiResponse.headers(), req })
     for (const key in headers) resHeaders.append(key, headers[key])
     return new Response(apiResponse.body, {
       headers: req.responseHeaders ? mergeHeaders(req.responseHeaders, resHeaders) : resHeaders,

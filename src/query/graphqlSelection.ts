@@ -1,6 +1,9 @@
 import { Kind, parse, visit } from 'graphql'
 import type { CollectionBeforeOperationHook, PayloadRequest, SanitizedCollectionConfig } from 'payload'
 
+import { withoutWalkingExcludedFields } from '../seams/afterReadFields'
+import { omitsExcludedFields } from '../seams/drizzleFindFields'
+
 /**
  * Field names a GraphQL request's document selects anywhere (fields, fragments, any type),
  * so that computed fields nobody asked for are not computed: `jsonLd` costs related-document
@@ -87,6 +90,9 @@ const uploadDependencies = (collection: SanitizedCollectionConfig, names: Set<st
  * (built from the whole document; a queried `<name>Html` keeps its rich-text source), for a query that cannot be read, for a mutation (its hooks may
  * read documents with the request), or when the read has a select already (Payload's
  * `select: true`, jsonLd's related loads); upload collections keep what their URLs are computed from.
+ * On SQLite the adapter then builds no keys for the excluded fields (src/seams/drizzleFindFields.ts), and a
+ * find's afterRead walk skips them as well (src/seams/afterReadFields.ts: the args get a collection config
+ * without them).
  */
 export const selectOnlyQueriedFields: CollectionBeforeOperationHook = ({ args, collection, operation, req }) => {
   if (operation !== 'read' || req.payloadAPI !== 'GraphQL') return args
@@ -105,7 +111,9 @@ export const selectOnlyQueriedFields: CollectionBeforeOperationHook = ({ args, c
     if (field.type === 'richText' && names.has(`${field.name}Html`)) continue
     exclude[field.name] = false
   }
-  const next: Record<string, unknown> = Object.keys(exclude).length ? { ...args, select: exclude } : { ...args }
+  const excluded = Object.keys(exclude).length > 0
+  // The afterRead walk then skips the fields the SQL adapter left out of the documents (src/seams/afterReadFields.ts).
+  const next: Record<string, unknown> = excluded ? withoutWalkingExcludedFields({ ...args, select: exclude }, omitsExcludedFields(req.payload)) : { ...args }
   // Only with a limit: without one, `pagination: false` would read every document instead of a page.
   const { limit, pagination } = args as { limit?: unknown; pagination?: unknown }
   if (pagination !== false && typeof limit === 'number' && limit > 0 && !PAGINATION_FIELDS.some((name) => names.has(name))) next.pagination = false

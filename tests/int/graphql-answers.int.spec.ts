@@ -84,4 +84,28 @@ describe('GraphQL answers', () => {
       expect(limited.json.data.Articles.docs).toHaveLength(2)
     }
   })
+
+  it('the body is read once by the cost check and handed on: JSON with a charset, other JSON-ish types and non-object bodies answer as Payload answers them', async () => {
+    const { POST } = await import('../../src/app/(payload)/api/graphql/route')
+    const post = (contentType: string, body: string) =>
+      POST(new Request('http://localhost:3000/api/graphql', { method: 'POST', headers: { 'Content-Type': contentType }, body }))
+    const query = JSON.stringify({ query: '{ Articles(limit: 2, sort: "title") { docs { title } } }' })
+    const plain = await post('application/json', query)
+    const charset = await post('application/json; charset=utf-8', query)
+    expect(plain.status).toBe(200)
+    expect(plain.headers.get('content-type')).toBe('application/json; charset=utf-8')
+    const text = await plain.text()
+    expect(JSON.parse(text).data.Articles.docs).toHaveLength(2)
+    expect(await charset.text()).toBe(text)
+    // Payload parses only exactly application/json as JSON: graphql-http refuses the rest with 415, no body.
+    const odd = await post('text/application/json', query)
+    expect(odd.status).toBe(415)
+    expect(await odd.text()).toBe('')
+    // A JSON body that is no object, or has no query: graphql-http's 400s.
+    for (const [body, message] of [['null', /must be an object/], ['[1]', /query/i], ['{"nope":1}', /query/i]] as const) {
+      const response = await post('application/json', body)
+      expect(response.status, body).toBe(400)
+      expect((await response.json()).errors[0].message, body).toMatch(message)
+    }
+  })
 })

@@ -98,6 +98,21 @@ describe('GraphQL cost limits', () => {
     expect(fine.status).toBe(200)
   })
 
+  it('Payload’s complexity limit follows the variables of a document it has seen pass (src/query/graphqlHandler.ts remembers passes per variables)', async () => {
+    // A thousand aliased titles: cheap for the project's documents limit, over Payload's complexity of 1000 when included.
+    const heavy = Array.from({ length: 1000 }, (_, i) => `t${i}: title`).join(' ')
+    const query = `query Q($heavy: Boolean!) { Articles(limit: 1) { docs { title ... @include(if: $heavy) { ${heavy} } } } }`
+    for (let i = 0; i < 2; i++) {
+      const light = await http.gql(query, { heavy: false })
+      expect(light.status, JSON.stringify(light.json)).toBe(200)
+      expect(light.json.data.Articles.docs).toHaveLength(1)
+      // Refused by Payload's rule, answered as Payload answers validation errors (graphql-http: 200 to application/json).
+      const refused = await http.gql(query, { heavy: true })
+      expect(refused.json.data).toBeUndefined()
+      expect(message(refused.json)).toMatch(/exceeds the maximum complexity of 1000/)
+    }
+  })
+
   it('answers a subscription with 400', async () => {
     const response = await http.gql(`subscription { Articles { docs { title } } }`)
     expectRefused(response, /subscription/i)
