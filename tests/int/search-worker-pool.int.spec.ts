@@ -102,7 +102,7 @@ describe('a flood of searches', () => {
 })
 
 describe('SEARCH_WORKERS', () => {
-  it('defaults to the cores per server process (1 to 4), takes 0 to 16, and refuses anything else with a sentence', () => {
+  it('defaults to the cores per server process less one (1 to 4), takes 0 to 16, and refuses anything else with a sentence', () => {
     const threads = serverSettings({ NODE_ENV: 'production' }).searchWorkers
     expect(threads).toBeGreaterThanOrEqual(1)
     expect(threads).toBeLessThanOrEqual(4)
