@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { richText } from '../../helpers/fixtures'
 import { type TestPayload, startTestPayload, stopTestPayloadIfStarted } from '../../helpers/payload'
 import { withoutWalkingExcludedFields } from '../../../src/seams/afterReadFields'
-import { ADAPTER_FIND, omitsExcludedFields } from '../../../src/seams/drizzleFindFields'
+import { omitsExcludedFields } from '../../../src/seams/drizzleFindFields'
+import { withAdapterFind as withAdapterFindOf } from '../../helpers/adapterFind'
 
 /**
  * The contract of src/seams/afterReadFields.ts on a real SQLite file: Payload's find operation runs
@@ -36,17 +37,7 @@ const find = async (narrowed: boolean) => {
   return findOperation((narrowed ? withoutWalkingExcludedFields(args, true) : args) as never)
 }
 
-/** Runs `read` with the adapter's own find (it builds keys for excluded fields) instead of the seam's wrapper. */
-const withAdapterFind = async <T>(read: () => Promise<T>): Promise<T> => {
-  const db = ctx.payload.db as unknown as { find: { [ADAPTER_FIND]?: unknown } }
-  const wrapper = db.find
-  db.find = wrapper[ADAPTER_FIND] as typeof wrapper
-  try {
-    return await read()
-  } finally {
-    db.find = wrapper
-  }
-}
+const withAdapterFind = <T>(read: () => Promise<T>) => withAdapterFindOf(ctx.payload, read)
 
 describe('the afterRead walk and excluded fields', () => {
   it('find walks the fields of the config in its args: a config without `seo` leaves the key the adapter built', async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { richText } from '../../helpers/fixtures'
 import { type TestPayload, startTestPayload, stopTestPayloadIfStarted } from '../../helpers/payload'
 import { ADAPTER_FIND, findWithoutExcludedFields } from '../../../src/seams/drizzleFindFields'
+import { withAdapterFind as withAdapterFindOf } from '../../helpers/adapterFind'
 
 /**
  * The contract of src/seams/drizzleFindFields.ts on a real SQLite file: the SQL adapter's find
@@ -34,17 +35,7 @@ afterAll(() => stopTestPayloadIfStarted(ctx))
 
 const EXCLUDED = { content: false, contentHtml: false, jsonLd: false, seo: false, excerpt: false, publishedAt: false, conditions: false, services: false } as const
 
-/** Runs `read` with the adapter's own find instead of the seam's wrapper. */
-const withAdapterFind = async <T>(read: () => Promise<T>): Promise<T> => {
-  const db = ctx.payload.db as unknown as { find: { [ADAPTER_FIND]?: unknown } }
-  const wrapper = db.find
-  db.find = wrapper[ADAPTER_FIND] as typeof wrapper
-  try {
-    return await read()
-  } finally {
-    db.find = wrapper
-  }
-}
+const withAdapterFind = <T>(read: () => Promise<T>) => withAdapterFindOf(ctx.payload, read)
 
 describe('the SQL adapter find and excluded fields', () => {
   it('is installed on the SQLite adapter (onInit), and the adapter then builds no keys for excluded fields', async () => {
