@@ -115,14 +115,19 @@ export const captureResponse = (key: string, upstream: UpstreamResponse, cacheCo
   return { status: upstream.status, headers, body: upstream.body, isPublic, etag, tags, size }
 }
 
-/** Answers `req` with a kept response: CORS for allowed origins, 304 when the ETag matches. */
-export const respondWith = (req: IncomingMessage, res: ServerResponse, captured: CapturedResponse, xCache: XCache, allowedOrigins: ReadonlySet<string>) => {
-  const headers: OutgoingHttpHeaders = { ...captured.headers, 'x-cache': xCache }
+/** CORS for an answer given in front of Next (a cache hit, a search): the request's Origin back when it is allowed, as Payload's `cors` does. */
+export const addCorsHeaders = (headers: OutgoingHttpHeaders, req: IncomingMessage, allowedOrigins: ReadonlySet<string>) => {
   const origin = req.headers.origin
   if (origin && allowedOrigins.has(origin)) {
     headers['access-control-allow-origin'] = origin
     headers['access-control-allow-credentials'] = 'true'
   }
+}
+
+/** Answers `req` with a kept response: CORS for allowed origins, 304 when the ETag matches. */
+export const respondWith = (req: IncomingMessage, res: ServerResponse, captured: CapturedResponse, xCache: XCache, allowedOrigins: ReadonlySet<string>) => {
+  const headers: OutgoingHttpHeaders = { ...captured.headers, 'x-cache': xCache }
+  addCorsHeaders(headers, req, allowedOrigins)
   if (captured.etag && matchesIfNoneMatch(req.headers['if-none-match'], captured.etag)) {
     delete headers['content-length']
     delete headers['content-type']

@@ -10,9 +10,11 @@ import { isStaffUser } from '../access/isStaff'
 
 export const json = (body: unknown, status = 200, headers: HeadersInit = {}) => Response.json(body, { status, headers })
 
-/** A refusal or failure, as Payload answers its own: `{ errors: [{ message }] }`. */
-export const problem = (status: number, message: string, headers: HeadersInit = {}) =>
-  Response.json({ errors: [{ message }] }, { status, headers })
+/** The body of a refusal or failure, as Payload answers its own: `{ errors: [{ message }] }`. */
+export const problemBody = (message: string) => ({ errors: [{ message }] })
+
+/** A refusal or failure, as Payload answers its own. */
+export const problem = (status: number, message: string, headers: HeadersInit = {}) => Response.json(problemBody(message), { status, headers })
 
 /**
  * Null for staff (admins and editors, src/access/isStaff); otherwise the refusal: 401 with

@@ -1,3 +1,4 @@
+import { problemBody } from '../endpoints/responses'
 import { checkSearchInput, type SearchInput } from './input'
 import type { SearchHit } from './searchIndex'
 
@@ -14,6 +15,6 @@ export const answerSearch = async (
   params: URLSearchParams,
 ): Promise<SearchAnswer> => {
   const check = checkSearchInput({ q: params.get('q') ?? undefined, collections: params.get('collections') ?? undefined, limit: params.get('limit') ?? undefined })
-  if (!check.ok) return { status: 400, body: { errors: [{ message: check.message }] } }
+  if (!check.ok) return { status: 400, body: problemBody(check.message) }
   return { status: 200, body: await search(check.input) }
 }

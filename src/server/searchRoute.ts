@@ -1,5 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 
+import { addCorsHeaders } from '../cache/cachedResponse'
+import { problemBody } from '../endpoints/responses'
 import { answerSearch } from '../search/answer'
 import { SearchBusyError, type SearchWorkerPool } from '../search/workerPool'
 
@@ -29,18 +31,14 @@ export const answerSearchInProcess = (
   if ((queryStart === -1 ? url : url.slice(0, queryStart)) !== SEARCH_PATH) return false
   const send = (status: number, body: unknown, extraHeaders: Record<string, string> = {}) => {
     const text = JSON.stringify(body)
-    const headers: Record<string, string> = {
+    const headers: OutgoingHttpHeaders = {
       'content-type': 'application/json',
       'content-length': String(Buffer.byteLength(text)),
       'cache-control': 'no-store',
       vary: 'Origin',
       ...extraHeaders,
     }
-    const origin = req.headers.origin
-    if (origin && allowedOrigins.has(origin)) {
-      headers['access-control-allow-origin'] = origin
-      headers['access-control-allow-credentials'] = 'true'
-    }
+    addCorsHeaders(headers, req, allowedOrigins)
     res.writeHead(status, headers)
     res.end(text)
   }
@@ -49,7 +47,7 @@ export const answerSearchInProcess = (
     (error: unknown) => {
       if (res.headersSent) return void res.destroy()
       // A flood: every thread has a full queue. Said at once rather than answered seconds late.
-      if (error instanceof SearchBusyError) return send(503, { errors: [{ message: 'Search is busy: try again in a moment.' }] }, { 'retry-after': '1' })
+      if (error instanceof SearchBusyError) return send(503, problemBody('Search is busy: try again in a moment.'), { 'retry-after': '1' })
       next()
     },
   )
