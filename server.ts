@@ -25,6 +25,7 @@ import { Worker } from 'node:worker_threads'
 import { installContentCacheBridge } from './src/cache/bridge'
 import { ContentCache, httpTransport } from './src/cache/contentCache'
 import { registerContentCacheMetrics } from './src/metrics/cacheMetrics'
+import { mirrorCounter } from './src/metrics/registry'
 import { answerClusterMetricsRequests, useClusterMetrics } from './src/metrics/cluster'
 import { observeHttpRequest } from './src/metrics/httpMetrics'
 import { installSearchMirror } from './src/search/bridge'
@@ -32,6 +33,7 @@ import { SearchWorkerPool } from './src/search/workerPool'
 import { bodyLimitFor, holdBodyWithinLimit, refuseRequest } from './src/server/bodyLimits'
 import { exitOnUnhandledErrors } from './src/server/crashLogging'
 import { ignoredHostnameNote } from './src/server/listenAddress'
+import { answerApiInProcess, apiRouteCounters, nextRoutingFromBuild } from './src/server/apiRoutes'
 import { answerSearchInProcess } from './src/server/searchRoute'
 import { sendSecurityHeaders } from './src/server/securityHeaders'
 import { serverSettings, ServerSettingsError, type ServerSettings } from './src/server/settings'
@@ -104,13 +106,21 @@ const runServerProcess = async () => {
     })
   }
 
-  // What the cache does not answer: a search from this process's index (src/server/searchRoute.ts), everything else by Next.
+  // API reads go to Payload's route handlers without Next's router (src/server/apiRoutes.ts), once Next has loaded them.
+  const { routing, reason } = settings.apiViaNext ? {} : nextRoutingFromBuild(dir, { hostname: hostname ?? 'localhost', port })
+  if (reason) console.warn(`API requests go through Next's router: ${reason}.`)
+  mirrorCounter('clinic_api_direct_total', "API requests answered by Payload's route handlers without Next's router (src/server/apiRoutes.ts).", () => apiRouteCounters.direct)
+  const apiOrNext = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (!routing || !answerApiInProcess(req, res, routing)) nextHandler(req, res)
+  }
+  // What the cache does not answer: a search from this process's index (src/server/searchRoute.ts), the rest as above.
   const allowedOriginSet = new Set(allowedOrigins)
   const inProcessOrNext = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    if (!answerSearchInProcess(req, res, { pool: searchPool, allowedOrigins: allowedOriginSet, next: () => nextHandler(req, res) })) nextHandler(req, res)
+    if (!answerSearchInProcess(req, res, { pool: searchPool, allowedOrigins: allowedOriginSet, next: () => apiOrNext(req, res) })) apiOrNext(req, res)
   }
 
-  const internal = http.createServer(nextHandler)
+  // Cache fills: the same way, minus the search route.
+  const internal = http.createServer(apiOrNext)
   // exclusive: this process's own socket, not one shared through the cluster primary.
   await new Promise<void>((resolve) => internal.listen({ path: socketPath, exclusive: true }, resolve))
 

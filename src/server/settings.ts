@@ -17,6 +17,8 @@ export type ServerSettings = {
   processes: number
   /** Search threads per server process (src/search/workerPool.ts); 0: searches are answered by Payload behind Next. */
   searchWorkers: number
+  /** API_VIA_NEXT: every API request goes through Next's router, none straight to Payload's handlers (src/server/apiRoutes.ts). */
+  apiViaNext: boolean
   cache: ContentCacheConfig
   bodyLimits: BodyLimits
   /** Longer request targets (path + query) are answered 414. */
@@ -43,6 +45,10 @@ export const serverSettings = (env: NodeJS.ProcessEnv = process.env): ServerSett
   if (!Number.isInteger(searchWorkers) || searchWorkers < 0 || searchWorkers > 16) {
     throw new ServerSettingsError(`SEARCH_WORKERS must be a whole number from 0 to 16 (got "${env.SEARCH_WORKERS}").`)
   }
+  const apiViaNext = (env.API_VIA_NEXT?.trim() || 'false').toLowerCase()
+  if (apiViaNext !== 'true' && apiViaNext !== 'false') {
+    throw new ServerSettingsError(`API_VIA_NEXT must be true or false (got "${env.API_VIA_NEXT}").`)
+  }
   let cache: ContentCacheConfig
   try {
     cache = contentCacheConfig(env)
@@ -58,6 +64,7 @@ export const serverSettings = (env: NodeJS.ProcessEnv = process.env): ServerSett
     ignoredHostname: listen.ignored,
     processes,
     searchWorkers,
+    apiViaNext: apiViaNext === 'true',
     cache,
     bodyLimits: bodyLimitsFromEnv(),
     maxUrlBytes: numberFromEnv('SERVER_MAX_URL_BYTES', 8 * 1024),

@@ -1,6 +1,7 @@
 import config from '@payload-config'
 import '@payloadcms/next/css'
 
+import { registerApiRoute } from '../../../../server/apiRouteRegistry'
 import { restHandlers } from '../../../../server/restHandlers'
 
 // Writes give the event loop a turn between their SQLite statements (src/server/restHandlers.ts).
@@ -12,3 +13,6 @@ export const DELETE = handlers.DELETE
 export const PATCH = handlers.PATCH
 export const PUT = handlers.PUT
 export const OPTIONS = handlers.OPTIONS
+
+// The production server calls GET directly for requests Next would route here (src/server/apiRoutes.ts).
+registerApiRoute('rest', { GET })

@@ -4,6 +4,7 @@ import { getOperationAST, parse } from 'graphql'
 
 import { problem } from '../../../../endpoints/responses'
 import { graphqlPost } from '../../../../query/graphqlGate'
+import { registerApiRoute } from '../../../../server/apiRouteRegistry'
 
 // Cost limits, fragment cycles and subscriptions are refused before Payload runs anything; Payload's
 // handler then executes the document the check parsed and validated (src/query/graphqlHandler.ts).
@@ -55,3 +56,6 @@ export const GET = async (request: Request) => {
   })
   return POST(post)
 }
+
+// The production server calls these two directly for requests Next would route here (src/server/apiRoutes.ts).
+registerApiRoute('graphql', { GET, POST })
