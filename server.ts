@@ -8,7 +8,8 @@
  * (node:cluster primary, src/server/supervisor.ts) that runs WEB_CONCURRENCY server
  * processes on the one port and restarts any that dies. Each server process has two
  * listeners: the public one on HOSTNAME:PORT (shared through the primary), and its own
- * internal unix socket that goes straight to Next, which the cache uses to fetch misses
+ * internal unix socket that skips the cache (API reads to Payload's route handlers, the rest to
+ * Next: src/server/apiRoutes.ts), which the cache uses to fetch misses
  * (nothing outside this process can reach it, so no header can be forged to skip or poison
  * the cache).
  *
