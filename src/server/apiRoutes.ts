@@ -13,14 +13,17 @@ import { registeredApiRoute, type RouteHandler } from './apiRouteRegistry'
  * of the CPU of the whole answer. The same handler, the same request (URL, method, headers as Next
  * builds them) and the same response as Next sends it: its status, headers and bytes, the headers
  * Next adds (next.config's, from the build's routes manifest, and its Vary for app routes), and
- * Next's own gzip middleware for clients that accept it. What differs is the framing of an
- * uncompressed answer: it goes out with its length instead of in chunks.
+ * Next's own gzip middleware for clients that accept it. Two things differ: an answer under 1 KB
+ * is not gzipped (Next streams every answer, so the middleware's 1 KB threshold never applies
+ * there), and a `HEAD` of a REST read answers what the `GET` would, without the body (through
+ * Next, Payload sees the method HEAD, has no such endpoint and answers 404; the cache already
+ * answers anonymous HEADs this way).
  *
  * Only what Next would route to those handlers without a second thought: `GET`/`POST
- * /api/graphql`, and `GET /api/<segments>` whose segments are plain (letters, digits, `-_.~`, not
+ * /api/graphql`, and `GET`/`HEAD /api/<segments>` whose segments are plain (letters, digits, `-_.~`, not
  * starting with a dot: no percent-decoding, no `..`, no trailing or doubled slash, which Next
  * normalizes or redirects) and that no rewrite or redirect of the build matches. Everything else
- * (writes, HEAD, OPTIONS, the playground, Payload's OG image route, anything unusual) goes to
+ * (writes, OPTIONS, the playground, Payload's OG image route, anything unusual) goes to
  * Next as before, as does every request until Next has loaded the route file once, and every
  * request when the build has header rules this cannot apply the way Next does (conditions,
  * parameters). tests/e2e/api-in-front-of-next.e2e.spec.ts compares both paths answer by answer.
@@ -37,7 +40,7 @@ const handlerFor = (method: string, pathname: string): { handler: RouteHandler; 
     const handler = method === 'GET' ? route?.GET : method === 'POST' ? route?.POST : undefined
     return handler && { handler }
   }
-  if (method !== 'GET' || NOT_REST.has(pathname) || !PLAIN_API_PATH.test(pathname)) return undefined
+  if ((method !== 'GET' && method !== 'HEAD') || NOT_REST.has(pathname) || !PLAIN_API_PATH.test(pathname)) return undefined
   const handler = registeredApiRoute('rest')?.GET
   return handler && { handler, slug: pathname.slice('/api/'.length).split('/') }
 }
@@ -152,7 +155,10 @@ const sendLikeNext = async (req: IncomingMessage, res: ServerResponse, response:
     if (REPEATABLE.has(name) || res.getHeader(name) === undefined) res.appendHeader(name, value)
   })
   for (const cookie of response.headers.getSetCookie()) res.appendHeader('set-cookie', cookie)
-  if (!response.body || req.method === 'HEAD') return void res.end()
+  if (!response.body || req.method === 'HEAD') {
+    void response.body?.cancel().catch(() => {})
+    return void res.end()
+  }
   const reader = response.body.getReader()
   res.once('close', () => void reader.cancel().catch(() => {}))
   const first = await reader.read()
@@ -198,7 +204,8 @@ export const answerApiInProcess = (req: IncomingMessage, res: ServerResponse, ro
   res.once('close', () => {
     if (!res.writableFinished) aborted.abort()
   })
-  const request = requestLikeNext(req, method, routing.origin, aborted.signal)
+  // A HEAD is the GET without its body (sendLikeNext leaves the body out).
+  const request = requestLikeNext(req, method === 'HEAD' ? 'GET' : method, routing.origin, aborted.signal)
   const context = { params: Promise.resolve({ slug: target.slug ?? [] }) }
   void target.handler(request, context)
     .then((response) => sendLikeNext(req, res, response))

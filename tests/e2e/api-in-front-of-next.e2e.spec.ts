@@ -9,8 +9,8 @@ import { localPayloadOnServerData, seedServerDatabase, startProductionServer, ty
  * with API_VIA_NEXT=true, get the same requests (anonymous, cache-bypassing, staff, errors, a media
  * file, CORS) and must give the same status, headers and bytes. Only one thing may differ: an
  * answer under 1 KB that Next gzips (it streams, so the compression middleware's threshold never
- * applies) goes out as it is. That the direct path answered at all is read from its counter in
- * /api/metrics.
+ * applies) goes out as it is; and a HEAD answers what the GET would (through Next, Payload answers
+ * a HEAD 404). That the direct path answered at all is read from its counter in /api/metrics.
  */
 const METRICS_TOKEN = 'metrics-token-for-the-api-test-0123'
 const SERVER_URL = 'http://cms.clinic.test'
@@ -111,13 +111,12 @@ const cases = (): Array<[string, string, RequestInit?]> => [
   ['REST query over its limits', `/api/articles?depth=99`, { headers: bogus }],
   ['media file', `/api/media/file/${ids.media}`],
   // Left to Next by the direct path: the answers are Next's on both servers.
-  ['HEAD', '/api/articles?limit=1', { method: 'HEAD', headers: bogus }],
   ['a write (a failed login)', '/api/users/login', post(JSON.stringify({ email: 'owner@clinic.test', password: 'wrong-password-000' }))],
   ['OPTIONS preflight', '/api/articles', { method: 'OPTIONS', headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'GET' } }],
 ]
 
 /** Answers the direct path leaves to Next (src/server/apiRoutes.ts). */
-const LEFT_TO_NEXT = new Set(['HEAD', 'POST /api/users/login', 'OPTIONS'])
+const LEFT_TO_NEXT = new Set(['POST /api/users/login', 'OPTIONS'])
 const leftToNext = (path: string, init?: RequestInit) => LEFT_TO_NEXT.has(init?.method ?? 'GET') || LEFT_TO_NEXT.has(`${init?.method} ${path}`)
 
 describe('API reads in front of Next (src/server/apiRoutes.ts)', () => {
@@ -140,5 +139,17 @@ describe('API reads in front of Next (src/server/apiRoutes.ts)', () => {
     // metrics read is one too), and none on the other server.
     expect((await answeredDirectly(direct)) - before).toBe(expected + 1)
     expect(await answeredDirectly(viaNext)).toBe(0)
+  })
+
+  it('answers a HEAD of a REST read as its GET, without the body', async () => {
+    for (const path of ['/api/articles?limit=1', `/api/articles/${ids.article}?depth=0`, '/api/articles/987654321']) {
+      const init = { headers: { ...bogus, 'accept-encoding': 'identity' } }
+      const get = await ask(direct, path, init)
+      const before = await answeredDirectly(direct)
+      const head = await ask(direct, path, { ...init, method: 'HEAD' })
+      expect((await answeredDirectly(direct)) - before, path).toBe(2)
+      expect({ ...head, body: undefined }, path).toEqual({ ...get, body: undefined })
+      expect(head.body, path).toBe('')
+    }
   })
 })
