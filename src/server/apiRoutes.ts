@@ -146,6 +146,18 @@ const REPEATABLE = new Set(['set-cookie', 'www-authenticate', 'proxy-authenticat
 /** Framing headers Next does not copy: Node frames the body itself. */
 const FRAMING = new Set(['content-length', 'content-encoding', 'transfer-encoding', 'x-middleware-set-cookie'])
 
+/** Resolves when the client takes more (`drain`) or is gone (`close`: a client that left never drains). */
+const drainedOrClosed = (res: ServerResponse) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      res.off('drain', done)
+      res.off('close', done)
+      resolve()
+    }
+    res.once('drain', done)
+    res.once('close', done)
+  })
+
 /** Sends a handler's Response the way Next's sendResponse does; a one-chunk body (a JSON answer) in one write. */
 const sendLikeNext = async (req: IncomingMessage, res: ServerResponse, response: Response) => {
   res.statusCode = response.status
@@ -168,7 +180,7 @@ const sendLikeNext = async (req: IncomingMessage, res: ServerResponse, response:
   res.write(first.value)
   let chunk: ReadableStreamReadResult<Uint8Array> = second
   while (!chunk.done) {
-    if (!res.write(chunk.value)) await new Promise((resolve) => res.once('drain', resolve))
+    if (!res.write(chunk.value)) await drainedOrClosed(res)
     if (res.destroyed) return
     chunk = await reader.read()
   }
