@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto'
+
 import type { Payload, Where } from 'payload'
 
 import { PURGED_UNCONFIRMED } from '../../collections/Subscribers/hooks/recordErasure'
@@ -51,12 +53,26 @@ export const remindUnconfirmedSubscribers = async (payload: Payload, reminderHou
   return reminded
 }
 
+/** A purge round's claim on a row, in its confirmationNonce: `purge:<ISO time>:<random>`, so claims compare by age as text. */
+const PURGE_CLAIM = 'purge:'
+/** The first text after every claim (';' follows ':'). */
+const PURGE_CLAIM_END = 'purge;'
+/** A claim older than this is a round that died between claiming and deleting: another round may take the row. */
+const PURGE_CLAIM_STALE_MS = 10 * 60_000
+
 /**
  * Deletes signups still pending `pendingDays` after their latest confirmation email (rows from
  * before that field existed: after their creation), at most `batchSize` per call. Through
  * `payload.delete`, so erasure's hooks run: deliveries and outbox rows go, and the counts
  * (`erasedSubscribers`, `purgedUnconfirmed`) remember them without a name. The delete repeats
  * the conditions, so a subscriber who confirms meanwhile stays.
+ *
+ * Each row is claimed first (one conditional write of its confirmationNonce, which a link of a
+ * signup being deleted no longer needs), and the delete takes only this round's claims: two
+ * workers' rounds that find the same rows would otherwise both delete them, because Payload's
+ * delete runs the erasure hooks for every row its find returned even when the SQL adapter's
+ * deleteOne then finds the row gone (returns null), so each was counted twice (seen in CI: two
+ * rounds, three rows, six erasures).
  */
 export const purgeUnconfirmedSubscribers = async (payload: Payload, pendingDays: number, { now, batchSize }: UpkeepClock): Promise<number> => {
   const before = new Date(now.getTime() - pendingDays * 24 * HOUR_MS).toISOString()
@@ -73,9 +89,24 @@ export const purgeUnconfirmedSubscribers = async (payload: Payload, pendingDays:
   }
   const { docs } = await payload.db.find<{ id: Id }>({ collection: 'subscribers', where: expired, select: { id: true }, sort: 'createdAt', limit: batchSize, pagination: false })
   if (!docs.length) return 0
+  const claim = `${PURGE_CLAIM}${now.toISOString()}:${randomUUID()}`
+  // Not a claim, or a stale one: by text order, since claims sort by their time and every claim lies in ["purge:", "purge;")
+  // (`not_like` would not do: the SQL adapter compares it without wildcards).
+  const unclaimed: Where = {
+    or: [
+      { confirmationNonce: { equals: null } },
+      { confirmationNonce: { less_than: `${PURGE_CLAIM}${new Date(now.getTime() - PURGE_CLAIM_STALE_MS).toISOString()}` } },
+      { confirmationNonce: { greater_than_equal: PURGE_CLAIM_END } },
+    ],
+  }
+  const claimed: Id[] = []
+  for (const { id } of docs) {
+    if (await claimOne(payload, { collection: 'subscribers', id, when: { and: [expired, unclaimed] }, data: { confirmationNonce: claim } })) claimed.push(id)
+  }
+  if (!claimed.length) return 0
   const result = await payload.delete({
     collection: 'subscribers',
-    where: { and: [{ id: { in: docs.map((doc) => doc.id) } }, expired] },
+    where: { and: [{ id: { in: claimed } }, { confirmationNonce: { equals: claim } }, expired] },
     overrideAccess: true,
     depth: 0,
     context: { [PURGED_UNCONFIRMED]: true },

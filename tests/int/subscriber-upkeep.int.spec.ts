@@ -139,6 +139,32 @@ describe('signups nobody confirmed', () => {
     expect(pendingLeft.totalDocs).toBe(0)
   })
 
+  it('rounds that find the same rows at once erase and count each row once; a claim another round holds stays, a stale one is taken over', async () => {
+    const { purgeUnconfirmedSubscribers } = await import('../../src/subscribers/upkeep')
+    const fortyDaysAgo = new Date(Date.now() - 40 * DAY).toISOString()
+    const ids: Array<number | string> = []
+    for (let i = 0; i < 12; i++) {
+      const created = await ctx.payload.create({ collection: 'subscribers', data: { email: `race.${i}@example.com`, status: 'pending' } as never, overrideAccess: true })
+      ids.push(created.id)
+    }
+    for (const id of ids) {
+      await ctx.payload.db.updateOne({ collection: 'subscribers', id, data: { confirmationRequestedAt: fortyDaysAgo, confirmationNonce: `nonce-${id}` } })
+    }
+    // Another round is deleting the first row right now; the round that claimed the second died 11 minutes ago.
+    await ctx.payload.db.updateOne({ collection: 'subscribers', id: ids[0], data: { confirmationNonce: `purge:${new Date().toISOString()}:busy-round` } })
+    await ctx.payload.db.updateOne({ collection: 'subscribers', id: ids[1], data: { confirmationNonce: `purge:${new Date(Date.now() - 11 * 60_000).toISOString()}:dead-round` } })
+    const before = await stats()
+    const clock = { now: new Date(), batchSize: 50 }
+    const purged = await Promise.all([1, 2, 3, 4].map(() => purgeUnconfirmedSubscribers(ctx.payload, 30, clock)))
+    const after = await stats()
+    expect(purged.reduce((sum, count) => sum + count, 0)).toBe(11)
+    expect((after.purgedUnconfirmed ?? 0) - (before.purgedUnconfirmed ?? 0)).toBe(11)
+    expect((after.erasedSubscribers ?? 0) - (before.erasedSubscribers ?? 0)).toBe(11)
+    const left = await ctx.payload.find({ collection: 'subscribers', where: { id: { in: ids } }, overrideAccess: true, depth: 0 })
+    expect(left.docs.map((doc) => doc.id)).toEqual([ids[0]])
+    await ctx.payload.delete({ collection: 'subscribers', id: ids[0], overrideAccess: true })
+  })
+
   it('a signup again restarts the count: the old signup date does not delete a fresh one', async () => {
     const address = 'came.back.later@example.com'
     await subscribe(address)
