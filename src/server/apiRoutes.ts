@@ -207,14 +207,14 @@ export const answerApiInProcess = (req: IncomingMessage, res: ServerResponse, ro
   apiRouteCounters.direct += 1
   // In Next's order: compression wraps the response, then the config's headers, then the app route's Vary.
   compress(req, res, () => {})
-  res.once('close', () => {
-    if (!res.writableFinished) releaseCompressionStream(res)
-  })
   for (const [name, value] of configHeaders) res.setHeader(name, value)
   res.appendHeader('vary', APP_ROUTE_VARY)
+  // A client that leaves before the end: the handler's request is aborted and the zlib stream released.
   const aborted = new AbortController()
   res.once('close', () => {
-    if (!res.writableFinished) aborted.abort()
+    if (res.writableFinished) return
+    releaseCompressionStream(res)
+    aborted.abort()
   })
   // A HEAD is the GET without its body (sendLikeNext leaves the body out).
   const request = requestLikeNext(req, method === 'HEAD' ? 'GET' : method, routing.origin, aborted.signal)
