@@ -56,6 +56,7 @@ import { seedOnFirstRun } from './src/seed/seedOnFirstRun'
 import { libsqlClientOf, yieldBetweenStatements } from './src/seams/libsql'
 import { reusePreparedStatements } from './src/seams/libsqlStatements'
 import { findWithoutExcludedFields } from './src/seams/drizzleFindFields'
+import { ensureCounterRows } from './src/seams/counters'
 import { getAllowedOrigins } from './src/utilities/allowedOrigins'
 
 const dirname = path.dirname(fileURLToPath(import.meta.url))
@@ -192,6 +193,8 @@ export default buildConfig({
     findWithoutExcludedFields(payload)
     // The SQLite schema comes from the committed migrations only (see src/database.ts).
     await runMigrations(payload, database)
+    // The counting globals' rows exist before anything counts in them (src/seams/counters.ts).
+    await ensureCounterRows(payload, ['audience-stats'])
     await seedOnFirstRun(payload)
     // In the production server only (server.ts): keeps its response cache in step with
     // changes made by other processes.

@@ -20,10 +20,17 @@ afterAll(() => stopTestPayloadIfStarted(ctx))
 const stats = () => ctx.payload.findGlobal({ slug: 'audience-stats', depth: 0 })
 
 describe('incrementGlobalNumbers', () => {
-  it('starts a global that was never saved from zero', async () => {
-    expect((await ctx.payload.db.findGlobal({ slug: 'audience-stats' })) as Record<string, unknown>).not.toHaveProperty('id')
-    await seam.incrementGlobalNumbers(ctx.payload, 'audience-stats', { erasedSubscribers: 1, erasedWhileConfirmed: 0 })
-    expect(await stats()).toMatchObject({ erasedSubscribers: 1, erasedWhileConfirmed: 0 })
+  it('starts from zero: the row exists from the start (ensureCounterRows in onInit), so the first increments made at once land in one row', async () => {
+    expect((await ctx.payload.db.findGlobal({ slug: 'audience-stats' })) as Record<string, unknown>).toMatchObject({
+      erasedSubscribers: 0,
+      erasedWhileConfirmed: 0,
+      purgedUnconfirmed: 0,
+    })
+    await Promise.all(Array.from({ length: 4 }, () => seam.incrementGlobalNumbers(ctx.payload, 'audience-stats', { erasedSubscribers: 1, erasedWhileConfirmed: 0 })))
+    expect(await stats()).toMatchObject({ erasedSubscribers: 4, erasedWhileConfirmed: 0 })
+    // A second start finds the row and leaves it alone.
+    await seam.ensureCounterRows(ctx.payload, ['audience-stats'])
+    expect(await stats()).toMatchObject({ erasedSubscribers: 4 })
   })
 
   it('counts every one of many increments made at once (one atomic write each, no read-then-write)', async () => {
